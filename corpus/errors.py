@@ -23,3 +23,7 @@ class IndexError_(JixiaoError):
 
 class QuestionError(JixiaoError):
     """A question that cannot be understood or names nothing that exists."""
+
+
+class ModelError(JixiaoError):
+    """The embedding model cannot be found, converted or loaded (the message says which setting to fix)."""

@@ -1,0 +1,731 @@
+"""cell rows -> Document with Projects: header aliases, merged cells, units, 万元/元, full-width digits."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from corpus import vocab
+from corpus.errors import NotAPerformanceTableError
+from corpus.load import Loaded, load
+from corpus.model import (
+    Budget,
+    BudgetLine,
+    Clause,
+    Document,
+    Funding,
+    GoalBlock,
+    Goals,
+    Indicator,
+    Measure,
+    ParseWarning,
+    Project,
+    Row,
+    Source,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Cell text
+
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}，。；：、（）《》“”])\s+|\s+(?=[{_CJK}，。；：、（）《》“”])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_NUMBER = r"[-−]?\d+(?:\.\d+)?"
+_PLAIN_NUMBER = re.compile(rf"^\s*{_NUMBER}\s*%?\s*$")
+_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+_YEAR = re.compile(r"(\d{4})\s*年度?")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags and OCR LaTeX (`$\\geq 90.00\\%$` -> `≥ 90.00%`)."""
+    text = _TAG.sub(" ", text)
+    if "\\" in text or "$" in text:
+        for latex, plain in sorted(vocab.LATEX_REPLACEMENTS.items(), key=lambda kv: -len(kv[0])):
+            text = text.replace(latex, plain)
+        text = re.sub(r"\\(?:text|mathrm|rm)\{([^{}]*)\}", r"\1", text)
+        text = text.replace("$", "")
+    return text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def clean_text(text: str) -> str:
+    """Cell text as a reader means it: markup gone, PDF line-break spaces inside Chinese removed."""
+    text = strip_markup(text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _SPACE_NEAR_CJK.sub("", text)
+
+
+def compact(text: str) -> str:
+    """For matching labels: NFKC, no white space, no markup."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", strip_markup(text)))
+
+
+def normalise_number_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", strip_markup(text))
+    text = text.replace("−", "-").replace("％", "%")
+    return _THOUSANDS.sub("", text)
+
+
+def to_decimal(text: str | None) -> Decimal | None:
+    """`2,431.73` / `２４３１．７３` / `98.20%` -> Decimal; `-`, blanks and words -> None."""
+    if text is None:
+        return None
+    t = normalise_number_text(text).strip().rstrip("%").strip()
+    if not re.fullmatch(_NUMBER, t):
+        return None
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None
+
+
+def is_plain_number(text: str) -> bool:
+    return bool(_PLAIN_NUMBER.match(normalise_number_text(text)))
+
+
+_OP_PATTERN = "|".join(
+    re.escape(k)
+    for k in sorted(list(vocab.COMPARATOR_SYMBOLS) + list(vocab.COMPARATOR_WORDS), key=len, reverse=True)
+)
+_MEASURE = re.compile(
+    rf"^(?P<op>{_OP_PATTERN})?\s*(?P<num>{_NUMBER})\s*(?:[(（]\s*(?P<u1>[^()（）\d]{{0,12}})\s*[)）]|(?P<u2>[^\d\s()（）,，。;；]{{0,8}}))\s*$"
+)
+_OP_ONLY_UNIT = re.compile(rf"^(?P<op>{_OP_PATTERN})\s*[(（]\s*(?P<u>[^()（）\d]{{1,12}})\s*[)）]\s*$")
+
+
+def parse_measure(raw: str, unit_hint: str | None = None) -> Measure:
+    """A target/actual cell -> Measure.
+
+    Args:
+        raw: the cell as printed (`≥20.00(份)`, `=100(%)`, `$\\geq 90.00\\%$`, `达成指标`).
+        unit_hint: the unit from a separate 度量单位 column, used when the cell has none.
+    """
+    text = clean_text(raw)
+    norm = normalise_number_text(text).replace(" ", "")
+    m = _MEASURE.match(norm)
+    if m and not _DATE.match(norm):
+        op_text = m.group("op")
+        op = None
+        if op_text:
+            op = vocab.COMPARATOR_SYMBOLS.get(op_text) or vocab.COMPARATOR_WORDS.get(op_text)
+        unit = (m.group("u1") if m.group("u1") is not None else m.group("u2")) or ""
+        unit = unit.strip()
+        if unit.lower() in vocab.UNIT_PLACEHOLDERS:
+            unit = ""
+        unit = unit or (unit_hint or None)
+        return Measure(text=text, op=op, value=Decimal(m.group("num").replace("−", "-")), unit=unit)
+    return Measure(text=text, qualitative=text or None, unit=unit_hint or None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Clauses
+
+_ITEM_MARK = re.compile(
+    r"(?:(?<=^)|(?<=[\s。；;：:，,]))(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|[①-⑳])"
+)
+_CLAUSE_END = re.compile(r"(?<=[。；;！!？?])")
+
+
+def split_clauses(text: str) -> list[str]:
+    """Split a goal/outcome text at numbered items and sentence/clause ends (。；;)."""
+    parts: list[str] = []
+    for chunk in _ITEM_MARK.split(text):
+        for piece in _CLAUSE_END.split(chunk):
+            piece = piece.strip(" ，,、;；。:：")
+            if len(piece) >= 2:
+                parts.append(piece)
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing state
+
+
+@dataclass
+class _Label:
+    """A merged 一级/二级指标 cell: shared by the rows below it, completed by later fragments."""
+
+    text: str
+
+    def extend(self, more: str) -> None:
+        if not self.text.endswith("指标"):
+            self.text += more
+
+
+@dataclass
+class _IndicatorDraft:
+    level1: _Label
+    level2: _Label
+    cells: dict[str, str]
+    columns: dict[str, int]  # field -> column of the cell it came from (for continuations)
+    rows: list[Row]
+
+
+@dataclass
+class _ProjectDraft:
+    start: Row
+    year: int | None
+    title_kind: str | None
+    fields: dict[str, str] = field(default_factory=dict)
+    budget_unit: str | None = None
+    budget_header: list[str] | None = None
+    budget_lines: list[tuple[str, dict[str, Decimal | None], Row]] = field(default_factory=list)
+    funding_unit: str | None = None
+    funding: dict[str, Decimal | None] = field(default_factory=dict)
+    funding_rows: list[Row] = field(default_factory=list)
+    funding_right_col: int | None = None
+    goal_header: list[tuple[str, int]] | None = None
+    goal_texts: dict[str, list[tuple[str, Row]]] = field(default_factory=dict)
+    ind_header: list[tuple[str, int]] | None = None
+    indicators: list[_IndicatorDraft] = field(default_factory=list)
+    total_weight: Decimal | None = None
+    total_score: Decimal | None = None
+    total_row: Row | None = None
+    rows: list[Row] = field(default_factory=list)
+    section: str = "header"
+
+
+def _non_empty(row: Row) -> list[tuple[int, str]]:
+    return [(i, c) for i, c in enumerate(row.cells) if c and c.strip()]
+
+
+def _match_alias(cell: str, aliases: dict[str, tuple[str, ...]]) -> str | None:
+    c = compact(cell)
+    best: tuple[int, str] | None = None
+    for fld, names in aliases.items():
+        for name in names:
+            if c == name or (c.startswith(name) and len(c) <= len(name) + 12):
+                if best is None or len(name) > best[0]:
+                    best = (len(name), fld)
+    return best[1] if best else None
+
+
+def _header_fields(row: Row, aliases: dict[str, tuple[str, ...]]) -> list[tuple[str, int]]:
+    out = []
+    seen = set()
+    for i, cell in _non_empty(row):
+        fld = _match_alias(cell, aliases)
+        if fld and fld not in seen:
+            out.append((fld, i))
+            seen.add(fld)
+    return out
+
+
+def _label_key(cell: str) -> str:
+    c = compact(cell).rstrip(":：")
+    c = re.sub(r"^其中[:：]?", "", c)
+    return c
+
+
+def _unit_in(text: str) -> str | None:
+    c = compact(text)
+    m = re.search(r"[(（](万元|元|亿元)[)）]|单位[:：](万元|元|亿元)", c)
+    if m:
+        return m.group(1) or m.group(2)
+    return None
+
+
+def _complete_label(text: str, choices: tuple[str, ...]) -> str:
+    """Complete a label broken across PDF lines (可持续影响指 -> 可持续影响指标)."""
+    t = compact(text)
+    if not t or t.endswith("指标"):
+        return t
+    for choice in choices:
+        if choice.startswith(t):
+            return choice
+    return t + "标" if t.endswith("指") else t
+
+
+def _label_level(text: str) -> int:
+    """1 for an 一级指标 label, 2 for an 二级指标 label, 0 when the template vocabulary can't tell."""
+    t = compact(text)
+    if not t:
+        return 0
+    in1 = any(lbl.startswith(t) or (t.endswith("指标") and lbl == t) for lbl in vocab.LEVEL1_LABELS)
+    in2 = any(lbl.startswith(t) for lbl in vocab.LEVEL2_LABELS)
+    if in1 and not in2:
+        return 1
+    if in2 and not in1:
+        return 2
+    return 0
+
+
+def _looks_label(text: str) -> bool:
+    t = compact(text)
+    return len(t) <= 12 and (t.endswith("指标") or t.endswith("标") or t.endswith("指") or len(t) <= 5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator rows
+
+
+def _assign(cells: list[tuple[int, str]], header: list[tuple[str, int]], declaration: bool) -> dict | None:
+    """Assign a row's non-empty cells to header fields, in order, by plausibility.
+
+    Real rows lose leading cells to merged cells above and drift between columns in PDF text, so
+    positions alone are not trusted: every order-preserving assignment is scored by what each cell
+    looks like (numbers for 分值/得分, labels ending in 指标, a name that is words) and by how close it is to
+    its header column.
+    """
+    fields_ = [f for f, _ in header]
+    col_of = dict(header)
+    n, k = len(fields_), len(cells)
+    if k == 0 or k > n:
+        return None
+    best_score, best = float("-inf"), None
+    required = {"name", "target"} if declaration else {"name", "weight"}
+    for combo in itertools.combinations(range(n), k):
+        score = 0.0
+        chosen = {fields_[j] for j in combo}
+        if not required <= chosen:
+            continue
+        ok = True
+        for (col, text), j in zip(cells, combo, strict=True):
+            f = fields_[j]
+            numeric = is_plain_number(text)
+            if f in ("weight", "score"):
+                if not numeric:
+                    ok = False
+                    break
+                score += 3
+            elif f in ("level1", "level2"):
+                if not _looks_label(text):
+                    ok = False
+                    break
+                level = _label_level(text)
+                if f == "level1":
+                    score += {1: 2, 0: 0, 2: -2}[level]
+                else:
+                    score += {2: 1, 0: 0.5, 1: -1}[level]
+            elif f == "name":
+                score += -3 if numeric else 1
+            elif f == "unit":
+                score += 1 if len(compact(text)) <= 6 and not numeric else -3
+            elif f == "note":
+                score += -1 if numeric else 0.5
+            else:  # target / actual
+                score += 1
+            score -= 0.1 * abs(col - col_of[f])
+        if not ok:
+            continue
+        # Prefer filling target/actual over leaving them empty.
+        score += 0.5 * len(chosen & {"target", "actual", "score"})
+        if score > best_score:
+            best_score, best = score, {fields_[j]: (text, col) for (col, text), j in zip(cells, combo, strict=True)}
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser
+
+
+def parse_loaded(loaded: Loaded) -> Document:
+    """Rows of one file -> Document.
+
+    Raises:
+        NotAPerformanceTableError: no 项目名称 row, i.e. not a 自评表/申报表 at all.
+    """
+    name = Path(loaded.path).name
+    warnings: list[ParseWarning] = []
+    drafts: list[_ProjectDraft] = []
+    year: int | None = None
+    title_kind: str | None = None
+    current: _ProjectDraft | None = None
+    for row in loaded.rows:
+        cells = _non_empty(row)
+        if not cells:
+            continue
+        first = compact(cells[0][1])
+        joined = compact("".join(c for _, c in cells))
+        if len(cells) == 1 and not first.startswith("项目名称"):
+            if _is_title(joined):
+                title_kind = _title_kind(joined) or title_kind
+                y = _YEAR.search(joined)
+                if y:
+                    year = int(y.group(1))
+                continue
+            if re.fullmatch(r"[(（]?\d{4}年度?[)）]?", joined):
+                year = int(joined.strip("()（）")[:4])
+                continue
+            if re.fullmatch(r"[-—第\s]*\d+[-—页\s/共]*\d*页?", joined):
+                continue  # page number
+        if first.startswith("项目名称"):
+            current = _ProjectDraft(start=row, year=year, title_kind=title_kind)
+            drafts.append(current)
+        if current is None:
+            warnings.append(ParseWarning(row.line, "表格之前的内容未识别", row.text, row.page))
+            continue
+        current.rows.append(row)
+        problem = _consume(current, row, cells)
+        if problem:
+            warnings.append(ParseWarning(row.line, problem, row.text, row.page))
+    if not drafts:
+        raise NotAPerformanceTableError(
+            f"{name}: 未找到绩效自评表或绩效目标申报表（没有“项目名称”行），请确认文件是财政项目支出绩效表"
+        )
+    projects = []
+    for d in drafts:
+        project, more = _finish(d, name, loaded.sha256)
+        projects.append(project)
+        warnings.extend(more)
+    kinds = {p.kind for p in projects}
+    kind = "self_evaluation" if "self_evaluation" in kinds else "declaration"
+    return Document(
+        path=loaded.path, sha256=loaded.sha256, kind=kind, projects=tuple(projects), warnings=tuple(warnings)
+    )
+
+
+def parse_file(path: str | Path, max_mb: int = 50) -> Document:
+    """Read and parse one document.
+
+    Example:
+        doc = parse_file("corpus/samples/2023_self_evaluation_shanghai_eeb.txt")
+        doc.projects[0].indicators[0].target.value  # Decimal('2.00')
+    """
+    return parse_loaded(load(path, max_mb=max_mb))
+
+
+def _is_title(text: str) -> bool:
+    return (len(text) <= 50 and "绩效" in text and text.endswith("表")) or bool(
+        re.fullmatch(r"[(（]\d{4}年度[)）]", text)
+    )
+
+
+def _title_kind(text: str) -> str | None:
+    if any(w in text for w in vocab.TITLE_SELF_EVALUATION):
+        return "self_evaluation"
+    if "申报" in text or "目标表" in text:
+        return "declaration"
+    return None
+
+
+def _consume(d: _ProjectDraft, row: Row, cells: list[tuple[int, str]]) -> str | None:
+    """Feed one row into the project being read; return a warning text if it was not understood."""
+    keys = [_label_key(c) for _, c in cells]
+    joined = "".join(keys)
+    # Header fields (label, value) pairs: 项目名称, 主管部门/实施单位, 项目性质, dates, 评分等级.
+    if any(k in vocab.HEADER_FIELDS for k in keys) and d.section != "indicators" or keys[0] in ("评分等级", "自评等级"):
+        for idx, (_, c) in enumerate(cells):
+            fld = vocab.HEADER_FIELDS.get(_label_key(c))
+            if fld and idx + 1 < len(cells) and _label_key(cells[idx + 1][1]) not in vocab.HEADER_FIELDS:
+                d.fields.setdefault(fld, clean_text(cells[idx + 1][1]))
+        return None
+    if keys[0] in ("总分", "合计总分", "总得分") or (keys[0] == "合计" and d.section == "indicators"):
+        nums = [to_decimal(c) for _, c in cells[1:] if to_decimal(c) is not None]
+        if len(nums) >= 2:
+            d.total_weight, d.total_score = nums[-2], nums[-1]
+        elif nums:
+            d.total_score = nums[-1]
+        d.total_row = row
+        d.section = "total"
+        return None
+    # The budget block of a self-evaluation.
+    header = _header_fields(row, vocab.BUDGET_HEADER_ALIASES)
+    if len(header) >= 3 and {"planned", "adjusted"} <= {f for f, _ in header} | {"planned"}:
+        d.budget_header = [f for f, _ in header]
+        d.budget_unit = _unit_in(row.text) or d.budget_unit
+        d.section = "budget"
+        return None
+    if d.section == "budget" and d.budget_header:
+        label = next((vocab.BUDGET_LINE_LABELS[k] for k in keys if k in vocab.BUDGET_LINE_LABELS), None)
+        if label:
+            li = next(i for i, k in enumerate(keys) if k in vocab.BUDGET_LINE_LABELS)
+            values = [c for _, c in cells[li + 1 :]]
+            figures = {f: to_decimal(v) for f, v in zip(d.budget_header, values, strict=False)}
+            d.budget_lines.append((label, figures, row))
+            if _unit_in(row.text):
+                d.budget_unit = _unit_in(row.text)
+            return None
+    # Declaration funding block.
+    funding_row = any(k in vocab.FUNDING_LABELS for k in keys) or (d.section == "funding" and "其他资金" in keys)
+    if funding_row and d.section in ("header", "funding", "budget"):
+        if _unit_in(row.text):
+            d.funding_unit = _unit_in(row.text)
+        d.section = "funding"
+        d.funding_rows.append(row)
+        others = [i for i, k in enumerate(keys) if k == "其他资金"]
+        for idx, (col, c) in enumerate(cells):
+            k = _label_key(c)
+            fld = vocab.FUNDING_LABELS.get(k)
+            if k == "年度资金申请总额":
+                d.funding_right_col = col
+            if k == "其他资金":
+                right = (len(others) == 2 and idx == others[1]) or (
+                    len(others) == 1 and d.funding_right_col is not None and col >= d.funding_right_col - 1
+                )
+                fld = "annual_other" if right else "other"
+            if fld:
+                nxt = cells[idx + 1][1] if idx + 1 < len(cells) else None
+                value = to_decimal(nxt) if nxt is not None else None
+                d.funding.setdefault(fld, value)
+        return None
+    if d.section in ("header", "budget", "funding") and _unit_in(row.text) and len(cells) <= 2:
+        d.funding_unit = d.budget_unit = _unit_in(row.text)
+        return None
+    # Goals.
+    goal_header = [(vocab.GOAL_HEADERS[k], col) for (col, _), k in zip(cells, keys, strict=True) if k in vocab.GOAL_HEADERS]
+    labels_only = all(k in vocab.GOAL_HEADERS or _is_section_label(k) for k in keys)
+    if goal_header and labels_only and d.section != "indicators":
+        # 年度总体目标 is both a section label (self-evaluation) and a column (declaration).
+        cols = [g for g in goal_header]
+        if len(cols) >= 2 and cols[0][0] == "annual" and cols[1][0] in ("expected", "achieved"):
+            cols = cols[1:]
+        if len(cols) >= 2 or (cols and cols[0][0] != "annual"):
+            d.goal_header = cols
+            d.section = "goals"
+            return None
+        return None
+    ind_header = _header_fields(row, vocab.INDICATOR_HEADER_ALIASES)
+    if {"name", "target"} <= {f for f, _ in ind_header} and len(ind_header) >= 3:
+        d.ind_header = ind_header
+        d.section = "indicators"
+        return None
+    if d.section == "goals" and d.goal_header:
+        texts = [(col, c) for col, c in cells if not _is_section_label(_label_key(c))]
+        if not texts:
+            return None
+        cols = d.goal_header
+        if len(texts) >= len(cols):
+            pairs = list(zip([f for f, _ in cols], [c for _, c in texts[: len(cols) - 1]] + [" ".join(c for _, c in texts[len(cols) - 1 :])], strict=True))
+        else:
+            pairs = [(min(cols, key=lambda fc, col=col: abs(fc[1] - col))[0], c) for col, c in texts]
+        for fld, c in pairs:
+            d.goal_texts.setdefault(fld, []).append((c, row))
+        return None
+    if d.section == "indicators" and d.ind_header:
+        return _consume_indicator(d, row, cells)
+    if d.section in ("total",):
+        return None
+    if all(_is_section_label(k) for k in keys):
+        return None
+    return "未识别的行"
+
+
+def _is_section_label(key: str) -> bool:
+    k = key.replace("(", "").replace(")", "")
+    return any(k == s or (s.startswith(k) and len(k) >= 2) for s in vocab.SECTION_LABELS) or k in (
+        "年度",
+        "总体",
+        "目标",
+        "项目",
+        "绩效",
+        "指标",
+    )
+
+
+def _consume_indicator(d: _ProjectDraft, row: Row, cells: list[tuple[int, str]]) -> str | None:
+    declaration = "weight" not in {f for f, _ in d.ind_header or []}
+    header = d.ind_header or []
+    data = [(col, c) for col, c in cells if not (col == 0 and _is_section_label(_label_key(c)) and len(cells) > 1)]
+    has_number = any(is_plain_number(c) for _, c in data)
+    assignment = None
+    if (declaration and len(data) >= 2) or (not declaration and has_number):
+        assignment = _assign(data, header, declaration)
+    if assignment is None:
+        if not d.indicators:
+            # Label-only rows before the first indicator (e.g. a broken 一级指标 cell).
+            return None if all(_looks_label(c) for _, c in data) else "指标行无法识别"
+        _continue_indicator(d.indicators[-1], row, data)
+        return None
+    prev = d.indicators[-1] if d.indicators else None
+    l1 = assignment.get("level1")
+    l2 = assignment.get("level2")
+    # A label fragment that completes the label above (质量 / 指标 on the next PDF line).
+    if prev and l2 and not l1 and _completes(prev.level2.text, l2[0]):
+        prev.level2.extend(compact(l2[0]))
+        assignment.pop("level2")
+        l2 = None
+    if prev and l1 and not l2 and _completes(prev.level1.text, l1[0]):
+        prev.level1.extend(compact(l1[0]))
+        assignment.pop("level1")
+        l1 = None
+    if l1:
+        level1 = _Label(compact(l1[0]))
+        level2 = _Label(compact(l2[0])) if l2 else _Label("")
+    elif l2:
+        level1 = prev.level1 if prev else _Label("")
+        level2 = _Label(compact(l2[0]))
+    else:
+        level1 = prev.level1 if prev else _Label("")
+        level2 = prev.level2 if prev else _Label("")
+    d.indicators.append(
+        _IndicatorDraft(
+            level1=level1,
+            level2=level2,
+            cells={f: v[0] for f, v in assignment.items()},
+            columns={f: v[1] for f, v in assignment.items()},
+            rows=[row],
+        )
+    )
+    return None
+
+
+def _completes(label: str, fragment: str) -> bool:
+    """True when `fragment` is the rest of a label broken across lines (可持 + 续影响指标)."""
+    if not label or label.endswith("指标"):
+        return False
+    whole = label + compact(fragment)
+    return whole.endswith("指标") or any(lbl.startswith(whole) for lbl in vocab.LEVEL1_LABELS + vocab.LEVEL2_LABELS)
+
+
+def _continue_indicator(ind: _IndicatorDraft, row: Row, data: list[tuple[int, str]]) -> None:
+    """A row without its own figures: the rest of cells broken across lines in the row above."""
+    ind.rows.append(row)
+    for col, text in data:
+        # The field whose cell was nearest this column (label fragments go to their label).
+        candidates = dict(ind.columns)
+        if "level2" not in candidates and _looks_label(text):
+            target_field = "level2"
+        elif "level1" not in candidates and col == 0 and _looks_label(text):
+            target_field = "level1"
+        else:
+            target_field = min(candidates, key=lambda f: (abs(candidates[f] - col), f != "name"))
+        if target_field == "level1":
+            ind.level1.extend(compact(text))
+        elif target_field == "level2":
+            ind.level2.extend(compact(text))
+        elif target_field in ("weight", "score"):
+            continue
+        else:
+            ind.cells[target_field] = ind.cells.get(target_field, "") + text
+
+
+def _source(file: str, sha: str, rows: list[Row]) -> Source:
+    rows = [r for r in rows if r is not None]
+    return Source(
+        file=file,
+        line=rows[0].line,
+        end_line=rows[-1].line,
+        text="\n".join(r.text for r in rows),
+        page=rows[0].page,
+        sha256=sha,
+    )
+
+
+def _finish(d: _ProjectDraft, file: str, sha: str) -> tuple[Project, list[ParseWarning]]:
+    warnings: list[ParseWarning] = []
+    has_actual = d.ind_header is not None and "actual" in {f for f, _ in d.ind_header}
+    kind = d.title_kind or ("self_evaluation" if (d.budget_lines or has_actual) else "declaration")
+    budget = None
+    if d.budget_lines:
+        unit = d.budget_unit or "万元"
+        if d.budget_unit is None:
+            warnings.append(ParseWarning(d.budget_lines[0][2].line, "项目资金未注明单位，按万元处理", d.budget_lines[0][2].text))
+        lines = []
+        for label, figs, row in d.budget_lines:
+            lines.append(
+                BudgetLine(
+                    label=label,
+                    planned=figs.get("planned"),
+                    adjusted=figs.get("adjusted"),
+                    spent=figs.get("spent"),
+                    weight=figs.get("weight"),
+                    rate=figs.get("rate"),
+                    score=figs.get("score"),
+                    source=_source(file, sha, [row]),
+                )
+            )
+        total = next((bl for bl in lines if bl.label == "total"), lines[0])
+        budget = Budget(
+            unit=unit,
+            planned=total.planned,
+            adjusted=total.adjusted,
+            spent=total.spent,
+            weight=total.weight,
+            rate=total.rate,
+            score=total.score,
+            lines=tuple(bl for bl in lines if bl is not total),
+            source=_source(file, sha, [r for _, _, r in d.budget_lines]),
+        )
+    funding = None
+    if d.funding_rows:
+        unit = d.funding_unit or "元"
+        funding = Funding(
+            unit=unit,
+            total=d.funding.get("total"),
+            fiscal=d.funding.get("fiscal"),
+            other=d.funding.get("other"),
+            annual_request=d.funding.get("annual_request"),
+            appropriation=d.funding.get("appropriation"),
+            carryover=d.funding.get("carryover"),
+            annual_other=d.funding.get("annual_other"),
+            nature=d.fields.get("nature"),
+            category=d.fields.get("category"),
+            start_date=_iso_date(d.fields.get("start_date")),
+            end_date=_iso_date(d.fields.get("end_date")),
+            source=_source(file, sha, d.funding_rows),
+        )
+    goals = {}
+    for fld, parts in d.goal_texts.items():
+        rows = [r for _, r in parts]
+        text = clean_text(" ".join(t for t, _ in parts))
+        src = _source(file, sha, rows)
+        clauses = tuple(Clause(text=c, source=src) for c in split_clauses(text))
+        label = next(k for k, v in vocab.GOAL_HEADERS.items() if v == fld)
+        goals[fld] = GoalBlock(label=label, text=text, clauses=clauses, source=src)
+    unit_col = d.ind_header is not None and "unit" in {f for f, _ in d.ind_header}
+    indicators = []
+    for ind in d.indicators:
+        c = ind.cells
+        unit_hint = clean_text(c.get("unit", "")) or None if unit_col else None
+        if unit_hint and unit_hint.lower() in vocab.UNIT_PLACEHOLDERS:
+            unit_hint = None
+        indicators.append(
+            Indicator(
+                level1=_complete_label(ind.level1.text, vocab.LEVEL1_LABELS),
+                level2=_complete_label(ind.level2.text, vocab.LEVEL2_LABELS),
+                name=clean_text(c.get("name", "")),
+                target=parse_measure(c.get("target", ""), unit_hint),
+                actual=parse_measure(c.get("actual", ""), unit_hint) if has_actual else None,
+                weight=to_decimal(c.get("weight")),
+                score=to_decimal(c.get("score")),
+                note=clean_text(c.get("note", "")),
+                source=_source(file, sha, ind.rows),
+            )
+        )
+    name = d.fields.get("name", "")
+    if not name:
+        warnings.append(ParseWarning(d.start.line, "项目名称为空", d.start.text))
+    if kind == "self_evaluation" and d.total_score is None:
+        warnings.append(ParseWarning(d.start.line, f"项目“{name}”未找到总分行", d.start.text))
+    if not indicators:
+        warnings.append(ParseWarning(d.start.line, f"项目“{name}”未找到绩效指标", d.start.text))
+    end_rows = [d.start] + d.rows
+    project = Project(
+        name=name,
+        kind=kind,  # type: ignore[arg-type]
+        document=file,
+        year=d.year,
+        department=d.fields.get("department"),
+        implementer=d.fields.get("implementer"),
+        budget=budget,
+        funding=funding,
+        goals=Goals(**goals),
+        indicators=tuple(indicators),
+        total_score=d.total_score,
+        total_weight=d.total_weight,
+        grade=d.fields.get("grade"),
+        source=Source(
+            file=file,
+            line=d.start.line,
+            end_line=end_rows[-1].line,
+            text=d.start.text,
+            page=d.start.page,
+            sha256=sha,
+        ),
+    )
+    return project, warnings
+
+
+def _iso_date(text: str | None) -> str | None:
+    if not text:
+        return None
+    m = _DATE.match(normalise_number_text(text).replace(" ", ""))
+    if not m:
+        return text
+    y, mo, da = (int(g) for g in m.groups())
+    return f"{y:04d}-{mo:02d}-{da:02d}"
