@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from corpus.errors import UnreadableFileError
 from corpus.model import Row
 
 TEXT_SUFFIXES = {".txt", ".md", ".tsv", ".csv", ".text", ""}
+_RULE_CELL = re.compile(r"^\s*:?[-—=]{2,}:?\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -71,6 +73,8 @@ def text_rows(text: str) -> tuple[Row, ...]:
         if _PIPE_SEPARATOR.match(line) and "|" in line:
             continue
         cells = split_line(line) if line.strip() else ()
+        if cells and all(_RULE_CELL.match(c) for c in cells if c):
+            continue  # a table rule line (markdown separator with tabs, or ----- under a table)
         rows.append(Row(cells=cells, line=number))
     return tuple(rows)
 
@@ -107,5 +111,10 @@ def load(path: str | Path, max_mb: int = 50) -> Loaded:
     raise UnreadableFileError(f"{p}: 不支持的文件格式 {suffix}，请提供 txt、md、pdf、xlsx、xls 或 docx 文件")
 
 
-# Binary formats register here (suffix -> reader); see the readers below.
-READERS: dict[str, object] = {}
+Reader = Callable[[Path], Loaded]
+
+# Binary formats register here (suffix -> reader): corpus.readers fills it when imported, just below.
+READERS: dict[str, Reader] = {}
+
+# Last, because corpus.readers imports Loaded and READERS from this module.
+import corpus.readers  # noqa: E402, F401

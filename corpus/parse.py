@@ -36,7 +36,7 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}，。；：、（）《》“”])\s+|\s+(?=[{_CJK}，。；：、（）《》“”])")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUMBER = r"[-−]?\d+(?:\.\d+)?"
-_PLAIN_NUMBER = re.compile(rf"^\s*{_NUMBER}\s*%?\s*$")
+_PLAIN_NUMBER = re.compile(rf"^\s*{_NUMBER}\s*$")
 _DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 _YEAR = re.compile(r"(\d{4})\s*年度?")
 
@@ -256,6 +256,8 @@ def _label_level(text: str) -> int:
 
 def _looks_label(text: str) -> bool:
     t = compact(text)
+    if any(lbl.startswith(t) for lbl in vocab.LEVEL1_LABELS + vocab.LEVEL2_LABELS):
+        return True
     return len(t) <= 12 and (t.endswith("指标") or t.endswith("标") or t.endswith("指") or len(t) <= 5)
 
 
@@ -406,9 +408,8 @@ def _title_kind(text: str) -> str | None:
 def _consume(d: _ProjectDraft, row: Row, cells: list[tuple[int, str]]) -> str | None:
     """Feed one row into the project being read; return a warning text if it was not understood."""
     keys = [_label_key(c) for _, c in cells]
-    joined = "".join(keys)
     # Header fields (label, value) pairs: 项目名称, 主管部门/实施单位, 项目性质, dates, 评分等级.
-    if any(k in vocab.HEADER_FIELDS for k in keys) and d.section != "indicators" or keys[0] in ("评分等级", "自评等级"):
+    if (any(k in vocab.HEADER_FIELDS for k in keys) and d.section != "indicators") or keys[0] in ("评分等级", "自评等级"):
         for idx, (_, c) in enumerate(cells):
             fld = vocab.HEADER_FIELDS.get(_label_key(c))
             if fld and idx + 1 < len(cells) and _label_key(cells[idx + 1][1]) not in vocab.HEADER_FIELDS:

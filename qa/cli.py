@@ -1,0 +1,369 @@
+"""`jixiao parse | ingest | search | mentions | check | ask | serve`: a thin shell over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from corpus.errors import JixiaoError
+from corpus.model import Document, to_jsonable
+from corpus.settings import Settings, default_index_dir
+
+DOCUMENT_SUFFIXES = {".txt", ".md", ".tsv", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx"}
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"jixiao: {message}\n")
+
+
+def expand_paths(paths: Sequence[str]) -> list[Path]:
+    """Files as given, and the documents inside any directory given (sorted, recursive)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    s = Settings()
+    if getattr(args, "model", None):
+        s = s.with_(model=args.model)
+    return s
+
+
+def _index_dir(args: argparse.Namespace) -> Path:
+    return Path(args.index) if getattr(args, "index", None) else default_index_dir()
+
+
+def parse_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Document], list[str]]:
+    """Parse every file; a file that fails is reported and the others still parsed."""
+    from corpus.parse import parse_file
+
+    docs, errors = [], []
+    for path in expand_paths(paths):
+        try:
+            docs.append(parse_file(path, max_mb=settings.max_file_mb))
+        except JixiaoError as exc:
+            errors.append(str(exc))
+    return docs, errors
+
+
+# ---------------------------------------------------------------------------------------------
+# parse
+
+
+def _fmt(v: object) -> str:
+    return "" if v is None else str(v)
+
+
+def _print_document(doc: Document) -> None:
+    kind = "绩效自评表" if doc.kind == "self_evaluation" else "绩效目标申报表"
+    print(f"{doc.name}  {kind}  项目 {len(doc.projects)} 个  警告 {len(doc.warnings)} 条  sha256 {doc.sha256[:12]}")
+    for p in doc.projects:
+        head = f"  【{p.name}】 {p.year or ''}年度 主管部门 {_fmt(p.department)} 实施单位 {_fmt(p.implementer)}"
+        print(head)
+        if p.budget:
+            b = p.budget
+            print(
+                f"    资金({b.unit}) 年初预算 {_fmt(b.planned)} 全年预算 {_fmt(b.adjusted)} 全年执行 {_fmt(b.spent)}"
+                f" 执行率 {_fmt(b.rate)}% 分值 {_fmt(b.weight)} 得分 {_fmt(b.score)}"
+            )
+        if p.funding:
+            f = p.funding
+            print(
+                f"    资金({f.unit}) 项目资金总额 {_fmt(f.total)} 年度资金申请总额 {_fmt(f.annual_request)}"
+                f" 当年财政拨款 {_fmt(f.appropriation)} 上年结转 {_fmt(f.carryover)}"
+            )
+        for i in p.indicators:
+            actual = f" | 实际 {i.actual.text}" if i.actual is not None else ""
+            figures = f" | 分值 {_fmt(i.weight)} 得分 {_fmt(i.score)}" if i.weight is not None else ""
+            print(f"    第{i.source.line}行 {i.level1}/{i.level2}/{i.name} | 目标 {i.target.text}{actual}{figures}")
+        if p.total_score is not None:
+            print(f"    总分 {_fmt(p.total_score)}  评分等级 {_fmt(p.grade)}")
+    for w in doc.warnings:
+        print(f"  警告 第{w.line}行: {w.message}  {w.text[:60]}")
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    docs, errors = parse_documents(args.files, _settings(args))
+    for e in errors:
+        _err(e)
+    if args.json:
+        _print_json({"documents": [to_jsonable(d) for d in docs]})
+    else:
+        for d in docs:
+            _print_document(d)
+    return 2 if errors else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest / search / mentions
+
+
+def _open_index(args: argparse.Namespace, create: bool = False):
+    from index.store import Index
+
+    return Index.open(_index_dir(args), settings=_settings(args), create=create)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    settings = _settings(args)
+    started = time.perf_counter()
+    docs, errors = parse_documents(args.paths, settings)
+    for e in errors:
+        _err(e)
+    index = _open_index(args, create=True)
+    bar = tqdm(total=0, unit="段", desc="嵌入", disable=args.quiet or not sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    result = index.add(docs, progress=progress)
+    bar.close()
+    elapsed = time.perf_counter() - started
+    print(
+        f"已导入 {len(result.added)} 个、替换 {len(result.replaced)} 个、未变化 {len(result.unchanged)} 个文件；"
+        f"失败 {len(errors)} 个；共 {len(index.projects())} 个项目；用时 {elapsed:.1f} 秒；索引目录 {index.directory}"
+    )
+    return 2 if errors else 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    if index.remove(args.document):
+        print(f"已从索引移除 {args.document}")
+        return 0
+    _err(f"索引中没有文件 {args.document}")
+    return 2
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    hits = index.search(args.query, k=args.k)
+    if args.json:
+        _print_json({"query": args.query, "hits": [to_jsonable(h) for h in hits]})
+        return 0
+    for n, h in enumerate(hits, 1):
+        print(f"{n:>2}. [{h.project}] {h.passage.text[:80]}")
+        print(f"    {h.source.cite()}  词法 {h.lexical_score:.3f} 语义 {h.dense_score:.3f} 融合 {h.fused_score:.4f}")
+    return 0
+
+
+def cmd_mentions(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    found = index.mentions(args.topic)
+    if args.json:
+        _print_json(
+            {
+                "topic": args.topic,
+                "projects": [
+                    {
+                        "name": m.project,
+                        "document": m.document,
+                        "passages": [
+                            {"text": p.text, "source": to_jsonable(p.source), "match": p.match} for p in m.passages
+                        ],
+                    }
+                    for m in found
+                ],
+            }
+        )
+        return 0
+    print(f"提到“{args.topic}”的项目共 {len(found)} 个：")
+    for m in found:
+        print(f"  【{m.project}】 {m.document}")
+        for p in m.passages:
+            print(f"     ({p.match}) {p.source.cite()}  {p.text[:70]}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# check / ask / serve
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from qa.checks import run_checks
+    from qa.report import findings_json, text_report, write_xlsx
+
+    settings = _settings(args)
+    errors: list[str] = []
+    if args.paths:
+        docs, errors = parse_documents(args.paths, settings)
+        for e in errors:
+            _err(e)
+        embedder = None
+        try:
+            from index.embed import get_embedder
+
+            embedder = get_embedder(settings.model)
+        except JixiaoError as exc:
+            _err(f"语义规则将仅用词语匹配：{exc}")
+        findings = run_checks(docs, settings=settings, embedder=embedder)
+        marks: dict = {}
+    else:
+        from index.embed import get_embedder
+
+        index = _open_index(args)
+        findings = run_checks(index.documents(), settings=settings, embedder=get_embedder(settings.model))
+        marks = index.marks()
+    if args.xlsx:
+        write_xlsx(findings, args.xlsx, marks=marks)
+    if args.json:
+        _print_json(findings_json(findings, marks=marks))
+    elif not args.xlsx or args.paths:
+        sys.stdout.write(text_report(findings))
+    if errors:
+        return 2
+    order = {"info": 0, "warning": 1, "error": 2}
+    if args.fail_on and any(order[f.severity] >= order[args.fail_on] for f in findings):
+        return 1
+    return 0
+
+
+def _read_questions(path: str) -> list[str]:
+    text = Path(path).read_text(encoding="utf-8-sig")
+    questions = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            questions.append(json.loads(line)["question"])
+        else:
+            questions.append(line)
+    return questions
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.ask import answer_to_json, ask, format_answer
+
+    index = _open_index(args)
+    if args.batch:
+        for q in _read_questions(args.batch):
+            answer = ask(q, index)
+            if args.json:
+                sys.stdout.write(json.dumps(answer_to_json(answer), ensure_ascii=False) + "\n")
+            else:
+                sys.stdout.write(f"问：{q}\n{format_answer(answer)}\n\n")
+            sys.stdout.flush()
+        return 0
+    if not args.question:
+        _err("请给出问题，或用 --batch FILE 批量提问")
+        return 2
+    answer = ask(args.question, index)
+    if args.json:
+        _print_json(answer_to_json(answer))
+    else:
+        sys.stdout.write(format_answer(answer) + "\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not args.auth and not args.insecure:
+        _err(f"在 {args.host} 上对外提供服务必须设置 --auth 用户名:密码（或明确加 --insecure）")
+        return 2
+    import app
+
+    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    app.serve(index_dir=_index_dir(args), settings=_settings(args), host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jixiao",
+        description="绩效：读取、检索、问答和核查财政项目支出绩效自评表与绩效目标申报表。",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common_index(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--index", help=f"索引目录（默认 {default_index_dir()}，可用环境变量 JIXIAO_INDEX 设置）")
+        p.add_argument("--model", help="sentence-transformers 模型名或路径（默认内置离线 e5-small）")
+
+    p = sub.add_parser("parse", help="解析文档并显示项目、资金和指标", description="解析文档并显示项目、资金和指标。")
+    p.add_argument("files", nargs="+", metavar="FILE", help="txt/md/pdf/xlsx/xls/docx 文件或目录")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("ingest", help="解析文档并加入索引", description="解析文档并加入索引（同一文件重复导入不变，修改过的文件会替换）。")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="文件或目录")
+    p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    common_index(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("remove", help="从索引中移除一个文件", description="按路径、文件名或 sha256 从索引中移除一个文件。")
+    p.add_argument("document", help="文件路径、文件名或 sha256")
+    common_index(p)
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("search", help="混合检索（词法+语义）", description="词法（BM25）与语义检索结果按倒数排名融合。")
+    p.add_argument("query", help="检索内容")
+    p.add_argument("-k", type=int, default=10, help="返回条数（默认 10）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    common_index(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("mentions", help="列出提到某主题的全部项目", description="列出提到某主题的全部项目（不截断），并给出依据段落。")
+    p.add_argument("topic", help="主题，如 碳市场")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    common_index(p)
+    p.set_defaults(func=cmd_mentions)
+
+    p = sub.add_parser("check", help="一致性核查（可作为提交前预审）", description="对文档或索引运行全部核查规则。")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="要核查的文件或目录；不给则核查 --index 中的全部文档")
+    p.add_argument("--json", action="store_true", help='输出 JSON {"findings": [...]}')
+    p.add_argument("--xlsx", metavar="OUT", help="导出 Excel，每条问题一行")
+    p.add_argument("--fail-on", choices=["error", "warning"], help="存在该级别及以上的问题时退出码为 1")
+    common_index(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("ask", help="用中文提问，得到带出处的答案", description="用中文提问，得到带出处的精确答案。")
+    p.add_argument("question", nargs="?", help="问题，如 执行率最低的项目是哪个？")
+    p.add_argument("--batch", metavar="FILE", help="问题文件：每行一个问题，或 JSON 行（含 question 字段）")
+    p.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个答案）")
+    common_index(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="启动网页界面", description="启动 Gradio 网页界面。")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--port", type=int, default=7860, help="端口（默认 7860）")
+    p.add_argument("--auth", metavar="USER:PASS", help="登录用户名:密码")
+    p.add_argument("--insecure", action="store_true", help="允许无登录对外监听（不推荐）")
+    common_index(p)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except JixiaoError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("已中断；索引保持中断前的状态，可重新运行")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The default embedder, loaded once per test session (materialised into the user cache on first use)."""
+    from index.embed import get_embedder
+
+    return get_embedder()
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "corpus" / "samples"
+SELF_EVAL_SAMPLE = SAMPLES / "2023_self_evaluation_shanghai_eeb.txt"
+DECLARATION_SAMPLE = SAMPLES / "2024_target_declaration_shanghai_enforcement.txt"
+EVAL_DIR = ROOT / "tests" / "eval"  # a verbatim copy of ../shared/eval (test_eval_copy checks it)
+
+
+@pytest.fixture(scope="session")
+def sample_docs():
+    """Both sample documents, parsed once: (self_evaluation, declaration)."""
+    from corpus.parse import parse_file
+
+    return parse_file(SELF_EVAL_SAMPLE), parse_file(DECLARATION_SAMPLE)
