@@ -205,6 +205,40 @@ class Finding:
     source: Source | None = None
 
 
+@dataclass(frozen=True)
+class Citation:
+    """Where an answer's figure or project comes from."""
+
+    document: str
+    project: str
+    indicator: str | None
+    line: int
+    snippet: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Value:
+    """One figure of an answer, read from the records (never written by a model)."""
+
+    project: str
+    indicator: str | None
+    field: str  # target, actual, weight, score, planned, adjusted, spent, execution_rate, total_score, …
+    value: Decimal | None
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    kind: str  # mentions | lookup | rank | filter | count | sum | findings | search | unknown
+    text: str  # a short Chinese answer a reviewer can paste
+    projects: tuple[str, ...] = ()
+    values: tuple[Value, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    suggestions: tuple[str, ...] = ()  # what exists, when the question named nothing that does
+
+
 def to_jsonable(obj: Any) -> Any:
     """Records -> plain JSON values; Decimals become numbers (int when whole)."""
     if isinstance(obj, Decimal):
