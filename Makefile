@@ -18,9 +18,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-# Debian's Chromium for the browser test (no browser download).
+# Debian's Chromium for the browser test (no browser download); WenQuanYi Zen Hei, a CJK TrueType
+# font at a fixed path, for the PDFs the reader tests draw.
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+	@command -v chromium >/dev/null 2>&1 && test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-zenhei >/dev/null)
 
 run: install
 	$(BIN)/jixiao ingest corpus/samples
