@@ -635,6 +635,7 @@ class _PdfTable:
     x0: float
     x1: float
     rows: list[tuple[str, ...]]
+    cols: list[float]  # left edge of each column
 
 
 @dataclass
@@ -686,7 +687,7 @@ def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
         raise _refuse(path, "scanned")
     if cid_chars > chars / 2:
         raise _refuse(path, "no_unicode")
-    return Loaded(path=str(path), sha256=sha256_bytes(data), rows=tuple(_pdf_rows(items)))
+    return Loaded(path=str(path), sha256=sha256_bytes(data), rows=tuple(_pdf_rows(items, fill_merged)))
 
 
 def _pdf_page(page: Any, number: int, fill_merged: bool) -> tuple[list[_PdfTable | _PdfLine], int, int]:
@@ -695,7 +696,8 @@ def _pdf_page(page: Any, number: int, fill_merged: bool) -> tuple[list[_PdfTable
     items: list[_PdfTable | _PdfLine] = []
     for table in tables:
         x0, top, x1, bottom = table.bbox
-        items.append(_PdfTable(number, top, bottom, x0, x1, _pdf_grid(table, fill_merged)))
+        rows, cols = _pdf_grid(table, fill_merged)
+        items.append(_PdfTable(number, top, bottom, x0, x1, rows, cols))
 
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -713,8 +715,11 @@ def _pdf_page(page: Any, number: int, fill_merged: bool) -> tuple[list[_PdfTable
     return items, len(page_chars), cid
 
 
-def _pdf_grid(table: Any, fill_merged: bool) -> list[tuple[str, ...]]:
-    """One table -> rows of cell text; pdfplumber's None marks a position a merged cell covers."""
+def _pdf_grid(table: Any, fill_merged: bool) -> tuple[list[tuple[str, ...]], list[float]]:
+    """One table -> rows of cell text and the columns' left edges.
+
+    pdfplumber's None marks a position that a merged cell covers.
+    """
     texts = table.extract()
     rows = table.rows
     width = max((len(r.cells) for r in rows), default=0)
@@ -750,7 +755,7 @@ def _pdf_grid(table: Any, fill_merged: bool) -> list[tuple[str, ...]]:
             own = c < len(row.cells) and row.cells[c] is not None
             cells.append(entry[1] if entry is not None and (own or fill_merged) else "")
         grid.append(tuple(cells))
-    return grid
+    return grid, col_x0
 
 
 def _is_header(cells: tuple[str, ...]) -> bool:
@@ -763,7 +768,7 @@ def _squash(cells: tuple[str, ...]) -> tuple[str, ...]:
     return tuple("".join(c.split()) for c in cells)
 
 
-def _pdf_rows(items: list[_PdfTable | _PdfLine]) -> list[Row]:
+def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]:
     # Page numbers between the last table of a page and the first table of the next would split
     # one table in two: drop those (and only those).
     keep = [True] * len(items)
@@ -776,7 +781,17 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine]) -> list[Row]:
         if j < len(items) and _continues(item, items[j]):
             for k in range(i + 1, j):
                 keep[k] = False
-    items = [item for item, kept in zip(items, keep, strict=True) if kept]
+    units: list[_PdfLine | list[_PdfTable]] = []  # text lines, and tables as their page fragments
+    for item, kept in zip(items, keep, strict=True):
+        if not kept:
+            continue
+        last = units[-1] if units else None
+        if isinstance(item, _PdfTable) and isinstance(last, list) and _continues(last[-1], item):
+            last.append(item)
+        elif isinstance(item, _PdfTable):
+            units.append([item])
+        else:
+            units.append(item)
 
     rows: list[Row] = []
 
@@ -785,34 +800,59 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine]) -> list[Row]:
             return
         rows.append(Row(cells=cells, line=len(rows) + 1, page=page))
 
-    previous: _PdfTable | _PdfLine | None = None
-    table_rows: list[tuple[str, ...]] = []  # the rows of the table being continued, for headers
-    for item in items:
-        if isinstance(item, _PdfTable):
-            continued = isinstance(previous, _PdfTable) and _continues(previous, item)
-            grid = item.rows
-            if continued:
-                headers = {_squash(r) for r in table_rows if _is_header(r)}
-                while grid and _squash(grid[0]) in headers:
-                    grid = grid[1:]
-            else:
-                emit((), item.page)
-                table_rows = []
-            for cells in grid:
-                emit(cells, item.page)
-            table_rows.extend(grid)
+    previous: _PdfLine | list[_PdfTable] | None = None
+    for unit in units:
+        if isinstance(unit, list):
+            emit((), unit[0].page)
+            seen_headers: set[tuple[str, ...]] = set()
+            for n, (fragment, grid) in enumerate(zip(unit, _aligned(unit, fill_merged), strict=True)):
+                if n:
+                    while grid and _squash(grid[0]) in seen_headers:
+                        grid = grid[1:]  # the header row repeated on the new page
+                seen_headers.update(_squash(r) for r in grid if _is_header(r))
+                for cells in grid:
+                    emit(cells, fragment.page)
         else:
-            if isinstance(previous, _PdfTable):
-                emit((), item.page)
-            elif isinstance(previous, _PdfLine) and previous.page == item.page:
+            if isinstance(previous, list):
+                emit((), unit.page)
+            elif isinstance(previous, _PdfLine) and previous.page == unit.page:
                 # A gap taller than a line is a paragraph break: keep it as the text export does.
-                if item.top - previous.bottom > (previous.bottom - previous.top):
-                    emit((), item.page)
-            emit((item.text,), item.page)
-        previous = item
+                if unit.top - previous.bottom > (previous.bottom - previous.top):
+                    emit((), unit.page)
+            emit((unit.text,), unit.page)
+        previous = unit
     while rows and not rows[-1].cells:
         rows.pop()
     return rows
+
+
+def _aligned(fragments: list[_PdfTable], fill_merged: bool) -> list[list[tuple[str, ...]]]:
+    """The page fragments of one table on a common column grid.
+
+    pdfplumber derives columns from the cell edges present, so a fragment holding only the
+    总分/评分等级 rows has fewer columns than the rest; a position a fragment has no edge for lies
+    inside the fragment's cell to its left.
+    """
+    if len(fragments) == 1:
+        return [fragments[0].rows]
+    edges: list[float] = []
+    for x in sorted(x for f in fragments for x in f.cols):
+        if not edges or x - edges[-1] > 2:
+            edges.append(x)
+    out = []
+    for fragment in fragments:
+        # For each common column, the fragment column it falls in, and whether it starts there.
+        owner: list[tuple[int, bool]] = []
+        for x in edges:
+            c = max((i for i, fx in enumerate(fragment.cols) if fx <= x + 2), default=0)
+            owner.append((c, abs(fragment.cols[c] - x) <= 2 if fragment.cols else True))
+        grid = []
+        for cells in fragment.rows:
+            grid.append(
+                tuple(cells[c] if c < len(cells) and (starts or fill_merged) else "" for c, starts in owner)
+            )
+        out.append(grid)
+    return out
 
 
 def _continues(before: _PdfTable | _PdfLine, after: _PdfTable | _PdfLine) -> bool:

@@ -415,7 +415,7 @@ def write_pdf(doc: Document, path: Path, *, repeat_header: bool = False, font: P
             if isinstance(block, str):
                 if not block:
                     continue
-                if y + 8 > _PAGE_H - _MARGIN:
+                if y + 40 > _PAGE_H - _MARGIN:  # keep the title lines with the table below them
                     pdf.add_page()
                     y = _MARGIN
                 pdf.set_xy(_MARGIN, y)
@@ -449,15 +449,33 @@ def _draw_table(pdf, table: Table, y: float, repeat_header: bool) -> float:
     # a merged cell that a page break splits is drawn as one box per page, its text in the first.
     where: list[tuple[int, float]] = []  # (page offset, top) of each row
     header_at: dict[int, float] = {}  # page offset -> top of a repeated header row
-    page = 0
-    for r, h in enumerate(heights):
-        if y + h > bottom:
+    spans = [
+        (r, r + cell.rowspan, _lines(pdf, cell.text, xs[c + cell.colspan] - xs[c])) for r, c, cell in placed
+    ]
+    page, r, page_top = 0, 0, _MARGIN
+    while r < len(heights):
+        if y + heights[r] > bottom and y > page_top:
+            # Break earlier rather than cut a merged cell whose text needs more room than it got.
+            back = min(
+                (
+                    r0
+                    for r0, end, lines in spans
+                    if r0 < r < end and where[r0][0] == page and y - where[r0][1] < lines * _LINE_H + 2 * _PAD
+                ),
+                default=r,
+            )
+            if back < r and where[back][1] > page_top:  # not if that cell already starts the page
+                del where[back:]
+                r = back
             page, y = page + 1, _MARGIN
             if repeat_header and table.header_row is not None and table.header_row < r:
                 header_at[page] = y
                 y += heights[table.header_row]
+            page_top = y
+            continue
         where.append((page, y))
-        y += h
+        y += heights[r]
+        r += 1
 
     def box(c: int, colspan: int, top: float, h: float, text: str) -> None:
         pdf.rect(xs[c], top, xs[c + colspan] - xs[c], h)
