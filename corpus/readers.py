@@ -34,6 +34,7 @@ MESSAGES = {
     "truncated": "{path}: 文件不完整或已损坏（可能下载或复制中断），请重新导出或重新下载后再导入",
     "corrupt": "{path}: 无法读取{kind}文件（{detail}），请用 Office/WPS 打开后另存为新文件再导入",
     "encrypted": "{path}: 文件设置了打开密码（已加密），请在 {app} 中取消密码后另存，再导入",
+    "encrypted_pdf": "{path}: PDF 设置了打开密码（已加密），请用 PDF 阅读器输入密码后另存或打印为未加密的 PDF，再导入",
     "old_doc": "{path}: 是旧版 .doc 格式或已加密的 Word 文件，请取消密码并在 Word/WPS 中另存为 .docx 后再导入",
     "not_excel": "{path}: 不是 Excel 文件（可能是网页或文本另存为 .xls），请在 Excel/WPS 中另存为 .xlsx 后再导入",
     "zip_bomb": "{path}: 压缩内容异常（{detail}），疑似压缩炸弹，已拒绝读取；如确为正常文件，请拆分后再导入",
@@ -358,7 +359,8 @@ def _check_container(path: Path, data: bytes, app: str, max_unzipped_mb: int, ma
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    # NotImplementedError: a damaged header that names an unknown zip version.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise _refuse(path, "truncated") from None
     if len(members) > _MAX_ZIP_MEMBERS:
         raise _refuse(path, "zip_bomb", detail=f"包含 {len(members)} 个条目")
@@ -673,6 +675,7 @@ def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 page_items, page_chars, page_cid = _pdf_page(page, number, fill_merged)
+                page.close()  # drop the page's parsed objects: long documents would keep them all
                 items.extend(page_items)
                 chars += page_chars
                 cid_chars += page_cid
@@ -681,7 +684,7 @@ def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or isinstance(
             exc, (PDFPasswordIncorrect, PDFEncryptionError)
         ):
-            raise _refuse(path, "encrypted", app="PDF 阅读器（另存或打印为未加密的 PDF）") from None
+            raise _refuse(path, "encrypted_pdf") from None
         raise _refuse(path, "corrupt", kind="PDF", detail=type(cause or exc).__name__) from exc
     if chars == 0:
         raise _refuse(path, "scanned")
