@@ -181,6 +181,7 @@ class _ProjectDraft:
     goal_header: list[tuple[str, int]] | None = None
     goal_texts: dict[str, list[tuple[str, Row]]] = field(default_factory=dict)
     ind_header: list[tuple[str, int]] | None = None
+    header_cells: tuple[str, ...] | None = None  # the current block's header row, for merged-cell runs
     indicators: list[_IndicatorDraft] = field(default_factory=list)
     total_weight: Decimal | None = None
     total_score: Decimal | None = None
@@ -191,6 +192,24 @@ class _ProjectDraft:
 
 def _non_empty(row: Row) -> list[tuple[int, str]]:
     return [(i, c) for i, c in enumerate(row.cells) if c and c.strip()]
+
+
+def _merge_runs(cells: list[tuple[int, str]], header: tuple[str, ...] | None) -> list[tuple[int, str]]:
+    """Collapse a merged cell that a reader filled across columns (the same text in adjacent cells).
+
+    Inside a table whose header is known, only where the header itself is merged over those columns:
+    年初预算数 616.70 next to 全年预算数 616.70 are two figures, not one merged cell.
+    """
+    out: list[tuple[int, str]] = []
+    for col, text in cells:
+        if out and out[-1][0] == col - 1 and out[-1][1] == text:
+            if header is None or (
+                col < len(header) and header[col] and header[col] == header[col - 1]
+            ):
+                out[-1] = (out[-1][0], text)
+                continue
+        out.append((col, text))
+    return out
 
 
 def _match_alias(cell: str, aliases: dict[str, tuple[str, ...]]) -> str | None:
@@ -338,12 +357,13 @@ def parse_loaded(loaded: Loaded) -> Document:
     title_kind: str | None = None
     current: _ProjectDraft | None = None
     for row in loaded.rows:
-        cells = _non_empty(row)
+        cells = _merge_runs(_non_empty(row), current.header_cells if current else None)
         if not cells:
             continue
         first = compact(cells[0][1])
-        joined = compact("".join(c for _, c in cells))
-        if len(cells) == 1 and not first.startswith("项目名称"):
+        distinct = {compact(c) for _, c in cells}
+        joined = first if len(distinct) == 1 else compact("".join(c for _, c in cells))
+        if len(distinct) == 1 and not first.startswith("项目名称"):
             if _is_title(joined):
                 title_kind = _title_kind(joined) or title_kind
                 y = _YEAR.search(joined)
@@ -428,6 +448,7 @@ def _consume(d: _ProjectDraft, row: Row, cells: list[tuple[int, str]]) -> str | 
     header = _header_fields(row, vocab.BUDGET_HEADER_ALIASES)
     if len(header) >= 3 and {"planned", "adjusted"} <= {f for f, _ in header} | {"planned"}:
         d.budget_header = [f for f, _ in header]
+        d.header_cells = tuple(compact(c) for c in row.cells)
         d.budget_unit = _unit_in(row.text) or d.budget_unit
         d.section = "budget"
         return None
@@ -475,14 +496,18 @@ def _consume(d: _ProjectDraft, row: Row, cells: list[tuple[int, str]]) -> str | 
         cols = [g for g in goal_header]
         if len(cols) >= 2 and cols[0][0] == "annual" and cols[1][0] in ("expected", "achieved"):
             cols = cols[1:]
+        seen: set[str] = set()
+        cols = [c for c in cols if not (c[0] in seen or seen.add(c[0]))]
         if len(cols) >= 2 or (cols and cols[0][0] != "annual"):
             d.goal_header = cols
+            d.header_cells = tuple(compact(c) for c in row.cells)
             d.section = "goals"
             return None
         return None
     ind_header = _header_fields(row, vocab.INDICATOR_HEADER_ALIASES)
     if {"name", "target"} <= {f for f, _ in ind_header} and len(ind_header) >= 3:
         d.ind_header = ind_header
+        d.header_cells = tuple(compact(c) for c in row.cells)
         d.section = "indicators"
         return None
     if d.section == "goals" and d.goal_header:
