@@ -42,6 +42,15 @@ class Settings:
     # Semantic matching thresholds (cosine on normalised e5 embeddings), calibrated on the samples.
     mention_threshold: float = 0.86
     goal_match_threshold: float = 0.86
+    # Checks (qa/checks): outcome text this similar to the goal text is a copy (character ratio, 0..1).
+    copy_similarity: float = 0.85
+    # A goal clause counts as reported/measured when the closest outcome clause or indicator covers
+    # this share of its distinctive terms (idf-weighted) ...
+    goal_term_coverage: float = 0.4
+    # ... or when their embeddings are at least this similar (only with an embedder).
+    goal_embedding_match: float = 0.97
+    # A gap needs a specific word: one used by at most this share of all clause pieces checked.
+    goal_specific_share: float = 0.005
     max_file_mb: int = 50
     search_k: int = 10
     extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,170 @@
+"""The rule registry and `run_checks`: every rule a reviewer can run, by slug, in report order."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable
+from typing import Any
+
+from corpus.errors import JixiaoError
+from corpus.model import Document, Finding, Project
+from corpus.settings import Settings
+from qa.checks import (
+    actual_copies_target,
+    budget_cut,
+    cross_year,
+    dates_outside_year,
+    deviation_unexplained,
+    execution_rate_mismatch,
+    full_score_though_unmet,
+    funding_mismatch,
+    goal_outcome_missing,
+    goal_without_indicator,
+    grade_mismatch,
+    impossible_target,
+    low_execution,
+    markup_residue,
+    missing_indicator_category,
+    note_contradicts_value,
+    outcome_copies_goal,
+    output_upper_bound,
+    qualitative_actual,
+    score_deducted_though_met,
+    score_exceeds_weight,
+    score_out_of_band,
+    target_far_below_actual,
+    target_not_met,
+    total_mismatch,
+    unit_mismatch,
+    vague_target,
+)
+from qa.checks.base import Context, Rule
+
+__all__ = ["RULES", "Rule", "load_embedder", "run_checks"]
+
+# Report order: results first, then scores, money, text, declarations, and year-on-year comparisons.
+RULES: dict[str, Rule] = {
+    rule.slug: rule
+    for rule in (
+        target_not_met.RULE,
+        deviation_unexplained.RULE,
+        score_deducted_though_met.RULE,
+        full_score_though_unmet.RULE,
+        score_out_of_band.RULE,
+        score_exceeds_weight.RULE,
+        total_mismatch.RULE,
+        grade_mismatch.RULE,
+        execution_rate_mismatch.RULE,
+        low_execution.RULE,
+        budget_cut.RULE,
+        note_contradicts_value.RULE,
+        goal_outcome_missing.RULE,
+        qualitative_actual.RULE,
+        unit_mismatch.RULE,
+        target_far_below_actual.RULE,
+        impossible_target.RULE,
+        outcome_copies_goal.RULE,
+        actual_copies_target.RULE,
+        vague_target.RULE,
+        output_upper_bound.RULE,
+        missing_indicator_category.RULE,
+        funding_mismatch.RULE,
+        goal_without_indicator.RULE,
+        markup_residue.RULE,
+        dates_outside_year.RULE,
+        cross_year.BELOW_RULE,
+        cross_year.CHANGED_RULE,
+    )
+}
+
+
+def load_embedder(settings: Settings | None = None) -> Any | None:
+    """The configured embedder (`index.embed.get_embedder`), or None where that module is not installed."""
+    if importlib.util.find_spec("index.embed") is None:
+        return None
+    from index.embed import get_embedder
+
+    return get_embedder((settings or Settings()).model)
+
+
+def _selected(rules: Iterable[str] | None) -> list[Rule]:
+    if rules is None:
+        return list(RULES.values())
+    wanted = list(dict.fromkeys(rules))
+    unknown = [slug for slug in wanted if slug not in RULES]
+    if unknown:
+        raise JixiaoError(f"未知的检查规则：{'、'.join(unknown)}。可用的规则有：{'、'.join(RULES)}")
+    return [rule for rule in RULES.values() if rule.slug in wanted]
+
+
+def _earlier_self_evaluations(documents: list[Document]) -> dict[str, list[Project]]:
+    """Self-evaluated projects by normalised name, latest year first (for the year-on-year rules)."""
+    found: dict[str, list[Project]] = {}
+    for doc in documents:
+        for project in doc.projects:
+            if project.kind == "self_evaluation" and project.year is not None:
+                found.setdefault(cross_year.normalise_name(project.name), []).append(project)
+    for projects in found.values():
+        projects.sort(key=lambda p: p.year or 0, reverse=True)
+    return found
+
+
+def _line(finding: Finding) -> int:
+    return finding.source.line if finding.source is not None else 0
+
+
+def run_checks(
+    documents: Iterable[Document],
+    settings: Settings | None = None,
+    embedder: Any | None = None,
+    rules: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Run the rules over the documents.
+
+    Args:
+        documents: parsed documents (`corpus.parse.parse_file`).
+        settings: thresholds and tolerances; the defaults when None.
+        embedder: an object with `encode_passages(list[str]) -> np.ndarray` (L2-normalised rows); when None
+            the goal-matching rules use shared terms only.
+        rules: slugs to run (all when None).
+    Returns:
+        Findings ordered by document, project order in the document, rule order, then indicator row.
+    Raises:
+        JixiaoError: a slug in `rules` is unknown.
+
+    Example:
+        doc = parse_file("corpus/samples/2023_self_evaluation_shanghai_eeb.txt")
+        for f in run_checks([doc], rules=["target-not-met"]):
+            print(f.project, f.indicator, f.message)
+    """
+    docs = list(documents)
+    selected = _selected(rules)
+    projects = tuple(p for doc in docs for p in doc.projects)
+    ctx = Context(settings=settings or Settings(), embedder=embedder, projects=projects)
+    history = _earlier_self_evaluations(docs) if any(r.scope == "pair" for r in selected) else {}
+    findings: list[Finding] = []
+    for doc in docs:
+        for rule in selected:
+            if rule.scope == "document" and doc.kind in rule.kinds:
+                findings.extend(rule.fn(doc, ctx))
+        for project in doc.projects:
+            batch: list[tuple[int, int, Finding]] = []
+            for order, rule in enumerate(selected):
+                if project.kind not in rule.kinds:
+                    continue
+                if rule.scope == "project":
+                    batch += [(order, _line(f), f) for f in rule.fn(project, ctx)]
+                elif rule.scope == "pair" and project.year is not None:
+                    earlier = next(
+                        (
+                            p
+                            for p in history.get(cross_year.normalise_name(project.name), [])
+                            if p.year is not None and p.year < project.year
+                        ),
+                        None,
+                    )
+                    if earlier is not None:
+                        batch += [(order, _line(f), f) for f in rule.fn(project, earlier, ctx)]
+            batch.sort(key=lambda item: (item[0], item[1]))
+            findings.extend(f for _, _, f in batch)
+    return findings

@@ -1,0 +1,48 @@
+"""outcome-copies-goal: 「实际完成情况与预期目标几乎逐字相同，等于没有报告完成了什么」."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from corpus.model import Finding, Project
+from qa.checks.base import SELF_EVALUATION, Context, Rule, compact, make_finding
+
+SLUG = "outcome-copies-goal"
+_NOT_CONTENT = re.compile(r"[\W_]+")
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-level similarity of two texts, punctuation and spacing ignored (0..1)."""
+    a, b = _NOT_CONTENT.sub("", compact(a)), _NOT_CONTENT.sub("", compact(b))
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def check(project: Project, ctx: Context) -> Iterator[Finding]:
+    expected, achieved = project.goals.expected, project.goals.achieved
+    if expected is None or achieved is None:
+        return
+    goal = "".join(c.text for c in expected.clauses) or expected.text
+    outcome = "".join(c.text for c in achieved.clauses) or achieved.text
+    score = similarity(goal, outcome)
+    if score < ctx.settings.copy_similarity:
+        return
+    yield make_finding(
+        SLUG,
+        "warning",
+        project,
+        f"实际完成情况与预期目标的文字相似度为 {score:.0%}，基本照抄目标，未写明实际完成了什么、完成到什么程度。",
+        evidence={
+            "similarity": round(score, 3),
+            "threshold": ctx.settings.copy_similarity,
+            "expected": expected.text[:200],
+            "achieved": achieved.text[:200],
+        },
+        source=achieved.source,
+    )
+
+
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")

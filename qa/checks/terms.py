@@ -1,0 +1,308 @@
+"""Shared-term matching of goal clauses against outcome clauses or indicators (the semantic rules' core)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from corpus.model import Clause, Project
+from qa.checks import vocab
+from qa.checks.base import Context, compact, starts_any
+
+_PIECE_END = re.compile(r"[，,；;。！!？?]")
+_ENUMERATION = re.compile(r"[、]")
+_LABEL = re.compile(r"^[(（]([^()（）]{1,30})[)）][:：]?")
+_DIGITS = re.compile(r"^[\d.%]+$")
+_UNITS = "|".join(
+    re.escape(u) for u in sorted({u for f in vocab.UNIT_FAMILIES for u in f}, key=len, reverse=True)
+)
+_FIGURE = re.compile(rf"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\(?(?P<unit>{_UNITS})")
+
+
+@lru_cache(maxsize=4096)
+def content_terms(text: str) -> tuple[str, ...]:
+    """The words that carry a clause's topic: jieba terms without stopwords, generic verbs and figures."""
+    from index.segment import terms
+
+    return tuple(
+        t for t in terms(compact(text)) if t not in vocab.GENERIC_GOAL_TERMS and not _DIGITS.match(t)
+    )
+
+
+@lru_cache(maxsize=1024)
+def subject_terms(name: str) -> frozenset[str]:
+    """The words of a project name and their parts (综合执法 -> 综合执法, 综合, 执法): what every clause is about."""
+    from index.segment import tokenize
+
+    return frozenset(t for t in tokenize(compact(name)) if len(t) >= 2)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _variants(term: str) -> list[str]:
+    """The term and its near-synonym spellings (执法装备 -> 执法设备 …)."""
+    out = [term]
+    for group in vocab.SYNONYMS:
+        for word in group:
+            if word in term:
+                out += [term.replace(word, other) for other in group if other != word]
+    return out
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A text a goal may be matched against: an outcome clause or an indicator."""
+
+    label: str  # as shown to the reviewer
+    text: str
+
+    @property
+    def compact(self) -> str:
+        return compact(self.text)
+
+
+def _longest_common(a: str, b: str) -> int:
+    """Length of the longest common substring (terms are short, so the plain DP is cheap)."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ca in a:
+        current = [0]
+        for j, cb in enumerate(b, start=1):
+            current.append(previous[j - 1] + 1 if ca == cb else 0)
+        best = max(best, max(current))
+        previous = current
+    return best
+
+
+def mentions(term: str, text: str, bigrams: set[str] | None = None) -> bool:
+    """Whether `text` mentions `term`: literally, through a synonym, or by most of it.
+
+    故障率 is mentioned by 故障发生率 (two thirds of it in one piece), 执法装备 by 执法专用设备
+    (synonym 设备, most bigrams); 水环境质量 is not mentioned by 环境质量控制 alone.
+    """
+    variants = _variants(term)
+    if any(v in text for v in variants):
+        return True
+    if len(term) < 3:
+        return False
+    have = bigrams if bigrams is not None else _bigrams(text)
+    for variant in variants:
+        grams = _bigrams(variant)
+        if sum(g in have for g in grams) / len(grams) >= 0.6:
+            return True
+        if _longest_common(variant, text) >= max(2, -(-2 * len(variant) // 3)):
+            return True
+    return False
+
+
+class TermWeights:
+    """Inverse document frequency of terms over the clauses and indicator names of the documents checked.
+
+    A word every project uses (生态环境, 管理) weighs little; a word only this goal uses (移动源) weighs most.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        # Distinct pieces: a 年度总体目标 that repeats the 项目总目标 word for word counts once.
+        self.pieces = list(dict.fromkeys(compact(t) for t in texts if t.strip()))
+        self._df: dict[str, int] = {}
+
+    def frequency(self, term: str) -> int:
+        """In how many pieces the term occurs."""
+        df = self._df.get(term)
+        if df is None:
+            df = self._df[term] = sum(term in piece for piece in self.pieces)
+        return df
+
+    def weight(self, term: str) -> float:
+        return math.log((len(self.pieces) + 1) / (self.frequency(term) + 1)) + 1.0
+
+    def is_specific(self, term: str, share: float) -> bool:
+        """A term few pieces use (at most `share` of them, and at most three in a short text)."""
+        return self.frequency(term) <= max(3.0, share * len(self.pieces))
+
+
+def project_texts(project: Project) -> list[str]:
+    """Every clause piece and indicator name of a project (what term weights are counted over)."""
+    texts: list[str] = []
+    for block in (
+        project.goals.expected,
+        project.goals.achieved,
+        project.goals.overall,
+        project.goals.annual,
+    ):
+        if block is not None:
+            for clause in block.clauses:
+                texts += [p for p in _PIECE_END.split(clause.text) if p]
+    texts += [i.name for i in project.indicators]
+    return texts
+
+
+def weights_for(ctx: Context, project: Project) -> TermWeights:
+    """The term weights of the run (all documents checked), or of this project alone."""
+    stats = ctx.cache.get("term_weights")
+    if stats is None:
+        texts = [t for p in ctx.projects for t in project_texts(p)] or project_texts(project)
+        stats = ctx.cache["term_weights"] = TermWeights(texts)
+    return stats
+
+
+@dataclass(frozen=True)
+class GoalUnit:
+    """One task of a goal clause: a piece between commas or between the items of a 、 list."""
+
+    text: str
+    terms: tuple[str, ...]
+
+
+def is_task(piece: str) -> bool:
+    """A piece that names something to deliver, not a purpose, a manner, a conformity or a slogan."""
+    core = _LABEL.sub("", piece)
+    return not (
+        starts_any(core, vocab.GOAL_MODIFIER_OPENINGS)
+        or core.endswith(vocab.GOAL_MODIFIER_ENDINGS)
+        or any(s in core for s in vocab.GOAL_SLOGAN_TERMS)
+        or any(s in core for s in vocab.GOAL_PROBLEM_WORDS)
+    )
+
+
+def goal_units(clause: Clause, subject: Iterable[str] = ()) -> list[GoalUnit]:
+    """The tasks a goal clause names, each with its topic terms.
+
+    Args:
+        clause: a goal clause.
+        subject: terms of the project's own name; every clause is about them, so they do not count.
+    """
+    known = set(subject)
+    units = []
+    for piece in _PIECE_END.split(compact(clause.text)):
+        # 为…、包括…、按照…要求: the whole comma piece is a purpose or a detail, list and all.
+        if not piece or not is_task(piece):
+            continue
+        scope = set(content_terms(_scope_of(piece)))
+        for part in _enumerated(piece):
+            terms = tuple(t for t in content_terms(part) if t not in known and t not in scope)
+            if terms and len(content_terms(part)) >= 2 and is_task(part):
+                units.append(GoalUnit(part, terms))
+    return units
+
+
+def _scope_of(piece: str) -> str:
+    """The text before the last scope marker: `固废、土壤环境领域执法工作` -> `固废、土壤环境`."""
+    cut = max(piece.rfind(marker) for marker in vocab.GOAL_SCOPE_MARKERS)
+    return piece[:cut] if cut > 0 else ""
+
+
+def figures(text: str) -> set[tuple[Decimal, str]]:
+    """The counted figures of a text: `不少于17人` -> {(17, 人)}; `≥17.00(人)` -> {(17, 人)}."""
+    return {(Decimal(m["num"]).normalize(), m["unit"]) for m in _FIGURE.finditer(compact(text))}
+
+
+def _enumerated(piece: str) -> list[str]:
+    """`配备执法装备、执法服装` -> both; a part with fewer than two terms stays with its neighbour."""
+    parts = [p for p in _ENUMERATION.split(piece) if p]
+    merged: list[str] = []
+    for part in parts:
+        if merged and len(content_terms(part)) < 2:
+            merged[-1] += "、" + part
+        else:
+            merged.append(part)
+    return merged
+
+
+@dataclass(frozen=True)
+class Match:
+    """How well a reference covers a goal unit."""
+
+    coverage: float  # idf-weighted share of the unit's terms the reference mentions
+    missing: tuple[str, ...]
+    reference: Reference | None
+    similarity: float | None = None  # embedding cosine, when an embedder was given
+
+
+def coverage(unit: GoalUnit, text: str, weights: TermWeights) -> tuple[float, tuple[str, ...]]:
+    grams = _bigrams(text)
+    missing = tuple(t for t in unit.terms if not mentions(t, text, grams))
+    total = sum(weights.weight(t) for t in unit.terms)
+    lost = sum(weights.weight(t) for t in missing)
+    return (1.0 - lost / total if total else 1.0), missing
+
+
+def best_match(unit: GoalUnit, references: Sequence[Reference], weights: TermWeights, ctx: Context) -> Match:
+    """The reference that covers the unit best by shared terms, with the embedding cosine when available."""
+    best = Match(0.0, unit.terms, None)
+    for ref in references:
+        cov, missing = coverage(unit, ref.compact, weights)
+        if cov > best.coverage:  # a reference sharing nothing is not "closest"
+            best = Match(cov, missing, ref)
+    vectors = ctx.encode([unit.text] + [r.text for r in references]) if references else None
+    if vectors is None:
+        return best
+    sims = vectors[1:] @ vectors[0]
+    top = int(sims.argmax())
+    if best.reference is None or best.coverage == 0.0:
+        best = Match(best.coverage, best.missing, references[top])
+    return Match(best.coverage, best.missing, best.reference, float(sims[top]))
+
+
+def unreported(
+    unit: GoalUnit, references: Sequence[Reference], weights: TermWeights, ctx: Context
+) -> Match | None:
+    """The closest match when no reference speaks of the unit, else None.
+
+    A unit is spoken of when one reference covers enough of its weighted terms, when all references
+    together do, or when an embedding is very close (only with an embedder).
+    """
+    threshold = ctx.settings.goal_term_coverage
+    stated = figures(unit.text)
+    if stated and any(stated & figures(r.text) for r in references):
+        return None  # 不少于17人 is what 服务人员数量 ≥17.00(人) measures
+    match = best_match(unit, references, weights, ctx)
+    if match.coverage >= threshold:
+        return None
+    whole_cov, whole_missing = coverage(unit, "".join(r.compact for r in references), weights)
+    # Only a word that names something particular makes a gap: a unit missing just 生态环境 or 执法 is a
+    # paraphrase of what the references say.
+    share = ctx.settings.goal_specific_share
+    if whole_cov >= threshold or not any(weights.is_specific(t, share) for t in whole_missing):
+        return None
+    if match.similarity is not None and match.similarity >= ctx.settings.goal_embedding_match:
+        return None
+    return Match(match.coverage, whole_missing, match.reference, match.similarity)
+
+
+def pieces(text: str) -> list[str]:
+    """A clause cut at commas and stops: the units outcomes and goals are compared in."""
+    return [p for p in _PIECE_END.split(compact(text)) if p]
+
+
+def unreported_by_clause(
+    clauses: Sequence[Clause], references: Sequence[Reference], project: Project, ctx: Context
+) -> list[tuple[Clause, list[tuple[GoalUnit, Match]]]]:
+    """For each goal clause, its tasks that no reference speaks of (clauses with none are left out)."""
+    weights = weights_for(ctx, project)
+    subject = subject_terms(project.name)
+    out = []
+    for clause in clauses:
+        units = goal_units(clause, subject)
+        missing = [(u, m) for u in units if (m := unreported(u, references, weights, ctx)) is not None]
+        # A clause is unreported when at least half of its tasks are; one stray task of an otherwise
+        # reported clause is usually a paraphrase the words do not catch.
+        if missing and 2 * len(missing) >= len(units):
+            out.append((clause, missing))
+    return out
+
+
+def describe_closest(match: Match, where: str) -> str:
+    """「最接近的是…（词语覆盖 20%，语义相似度 0.93）」 for a finding's message."""
+    if match.reference is None:
+        return f"{where}中没有相近的表述"
+    score = f"词语覆盖 {match.coverage:.0%}"
+    if match.similarity is not None:
+        score += f"，语义相似度 {match.similarity:.2f}"
+    return f"最接近的是{match.reference.label}（{score}）"
