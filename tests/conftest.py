@@ -26,3 +26,13 @@ def sample_docs():
     from corpus.parse import parse_file
 
     return parse_file(SELF_EVAL_SAMPLE), parse_file(DECLARATION_SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, embedder, sample_docs):
+    """An index of both samples, built once per session with the real model (index/store.py)."""
+    from index.store import Index
+
+    index = Index.open(tmp_path_factory.mktemp("sample-index") / "index", embedder=embedder)
+    index.add(list(sample_docs))
+    return index

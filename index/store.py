@@ -1,0 +1,689 @@
+"""One index directory: manifest.json, records (SQLite), vectors + FAISS, BM25; atomic writes under a lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from corpus.errors import IndexError_
+from corpus.model import Document, Project, Source, from_jsonable, to_jsonable
+from corpus.settings import Settings, default_index_dir
+from index import segment
+from index.search import (
+    FLAT_MAX,
+    FUSION_DEPTH,
+    Dense,
+    Hit,
+    Lexical,
+    Mention,
+    Passage,
+    ProjectMentions,
+    find_mentions,
+    fuse,
+    passages_of,
+    top_k,
+)
+
+if TYPE_CHECKING:
+    from index.embed import Embedder
+
+# Bump when the files or the passage rendering change: older directories must be rebuilt.
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+RECORDS = "records.sqlite"
+VECTORS = "vectors.npy"
+DENSE = "dense.faiss"
+BM25_DIR = "bm25"
+# The statuses a reviewer can give a finding; "" clears the mark.
+MARK_STATUSES = ("已核实", "忽略")
+LOCK_TIMEOUT_S = 30.0
+EMBED_BATCH = 64
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    position INTEGER PRIMARY KEY, sha256 TEXT UNIQUE NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL,
+    kind TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE passages (
+    row INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, document TEXT NOT NULL, project_index INTEGER NOT NULL,
+    project TEXT NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL, item INTEGER, text TEXT NOT NULL,
+    tokens TEXT NOT NULL, source TEXT NOT NULL);
+CREATE INDEX passages_sha ON passages (sha256);
+"""
+_MARKS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS marks (
+    key TEXT PRIMARY KEY, status TEXT NOT NULL, remark TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What `Index.add` did, by document path; `embedded` counts passages that needed the model."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    embedded: int = 0
+    passages: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced)
+
+
+@dataclass
+class _State:
+    """Everything read from one generation of the directory."""
+
+    manifest: dict[str, Any]
+    documents: list[Document]
+    passages: list[Passage]
+    tokens: list[list[str]]
+    compact: list[str]
+    vectors: np.ndarray
+    lexical: Lexical
+    dense: Dense
+    by_sha: dict[str, Document] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_sha = {d.sha256: d for d in self.documents}
+
+
+def _path_key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata
+
+    def version(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "unknown"
+
+    return {
+        "format": str(FORMAT_VERSION),
+        "jixiao": version("jixiao"),
+        "jieba": version("jieba"),
+        "bm25s": version("bm25s"),
+        "faiss": version("faiss-cpu"),
+        "numpy": np.__version__,
+        "dictionary": segment.dictionary_digest(),
+    }
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(str(path), timeout=30)
+    con.execute("PRAGMA foreign_keys = ON")
+    return con
+
+
+class Index:
+    """The searchable index of a set of documents, stored in one directory.
+
+    Readers need no lock; writers (`add`, `remove`, `set_mark`) hold `<dir>.lock`. A rebuild writes a
+    new sibling directory and renames it into place, so a crash leaves the previous index usable.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        lock_timeout: float = LOCK_TIMEOUT_S,
+    ) -> None:
+        self.directory = directory
+        self.settings = settings
+        self.lock_timeout = lock_timeout
+        self._embedder = embedder
+        self._state: _State | None = None
+        self._manifest: dict[str, Any] = {}
+        self._mutex = threading.RLock()
+        self._phrase_vectors: dict[str, np.ndarray] = {}
+
+    # ------------------------------------------------------------------------- opening
+
+    @classmethod
+    def open(
+        cls,
+        directory: Path | None = None,
+        settings: Settings | None = None,
+        create: bool = True,
+        *,
+        embedder: Embedder | None = None,
+        lock_timeout: float = LOCK_TIMEOUT_S,
+    ) -> Index:
+        """Open the index in `directory` (default `default_index_dir()`), creating an empty one if asked.
+
+        Args:
+            directory: the index directory.
+            settings: the settings; its model must be the one the index was built with.
+            create: create an empty index when the directory does not exist.
+            embedder: an already loaded embedder for `settings.model` (loaded on first need otherwise).
+            lock_timeout: seconds a writer waits for another writer before failing.
+        Raises:
+            IndexError_: missing (with create=False), unreadable, of another format, or built with another model.
+        """
+        settings = settings or Settings()
+        directory = Path(directory) if directory is not None else default_index_dir()
+        if embedder is not None and embedder.name != settings.model:
+            raise IndexError_(
+                f"嵌入模型 {embedder.name} 与设置中的模型 {settings.model} 不一致，请使用同一个模型。"
+            )
+        index = cls(directory, settings, embedder, lock_timeout)
+        if not (directory / MANIFEST).exists():
+            index._recover()
+        if not (directory / MANIFEST).exists():
+            if not create:
+                raise IndexError_(
+                    f"索引目录 {directory} 不存在或不完整。请先运行 `jixiao ingest <文件或目录> --index {directory}` 建立索引。"
+                )
+            with index._writing():
+                if not (directory / MANIFEST).exists():
+                    index._write_generation([], [], [], np.zeros((0, 0), np.float32), None)
+        index._manifest = index._read_manifest()
+        return index
+
+    def _read_manifest(self) -> dict[str, Any]:
+        path = self.directory / MANIFEST
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise IndexError_(
+                f"无法读取索引清单 {path}：{e}。请用 `jixiao ingest --index {self.directory}` 重新建立索引。"
+            ) from e
+        if manifest.get("format") != FORMAT_VERSION:
+            raise IndexError_(
+                f"索引 {self.directory} 的格式版本为 {manifest.get('format')}，当前程序需要 {FORMAT_VERSION}。"
+                f"请删除该目录后用 `jixiao ingest` 重新建立索引，或用 --index 指定其他目录。"
+            )
+        model = manifest.get("model")
+        if model != self.settings.model:
+            raise IndexError_(
+                f"索引 {self.directory} 是用模型 {model} 建立的，当前使用的模型是 {self.settings.model}。"
+                f"请加 --model {model} 使用该索引，或用 --index 指定其他目录、以当前模型重新运行 `jixiao ingest` 建立索引。"
+            )
+        return manifest
+
+    def _recover(self) -> None:
+        """Put back the previous generation when a crash happened between the two renames of a swap."""
+        parent, name = self.directory.parent, self.directory.name
+        if not parent.exists() or (self.directory / MANIFEST).exists():
+            return
+        olds = sorted(parent.glob(f".{name}.old-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        if not olds:
+            return
+        with self._writing():
+            if not (self.directory / MANIFEST).exists():
+                for old in olds:
+                    if (old / MANIFEST).exists():
+                        if self.directory.exists():
+                            shutil.rmtree(self.directory)
+                        os.rename(old, self.directory)
+                        break
+
+    # ------------------------------------------------------------------------- locking and loading
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = f"{self.directory}.lock"
+        with self._mutex:
+            try:
+                with FileLock(lock_path, timeout=self.lock_timeout):
+                    yield
+            except Timeout as e:
+                raise IndexError_(
+                    f"索引 {self.directory} 正被另一个进程写入（锁文件 {lock_path}），等待 {self.lock_timeout:g} 秒后仍未释放。"
+                    f"请等待该进程完成后重试；若确认没有其他 jixiao 进程在运行，可删除该锁文件。"
+                ) from e
+
+    def _load(self) -> _State:
+        """Read the current generation; retried when a writer swapped directories while we read."""
+        for _ in range(5):
+            manifest = self._read_manifest()
+            try:
+                state = self._read_state(manifest)
+            except (OSError, sqlite3.Error, ValueError, RuntimeError):
+                state = None
+            again = self._read_manifest()
+            if state is not None and again.get("generation") == manifest.get("generation"):
+                self._manifest = manifest
+                return state
+        raise IndexError_(
+            f"索引 {self.directory} 读取失败（文件不完整或正在被改写）。请稍后重试，或用 `jixiao ingest` 重新建立索引。"
+        )
+
+    def _read_state(self, manifest: dict[str, Any]) -> _State:
+        d = self.directory
+        con = _connect(d / RECORDS)
+        try:
+            generation = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            if generation is None or generation[0] != manifest.get("generation"):
+                raise ValueError("generation mismatch")
+            documents = [
+                from_jsonable(Document, json.loads(data))
+                for (data,) in con.execute("SELECT data FROM documents ORDER BY position")
+            ]
+            passages: list[Passage] = []
+            tokens: list[list[str]] = []
+            for row in con.execute(
+                "SELECT sha256, document, project_index, project, kind, field, item, text, tokens, source"
+                " FROM passages ORDER BY row"
+            ):
+                sha, doc, pi, proj, kind, fld, item, text, toks, source = row
+                passages.append(
+                    Passage(
+                        sha, doc, pi, proj, kind, fld, item, text, from_jsonable(Source, json.loads(source))
+                    )
+                )
+                tokens.append(json.loads(toks))
+        finally:
+            con.close()
+        dimension = manifest.get("dimension") or 0
+        vectors = np.load(d / VECTORS) if (d / VECTORS).exists() else np.zeros((0, dimension), np.float32)
+        if len(vectors) != len(passages):
+            raise ValueError("vectors and passages differ in length")
+        return _State(
+            manifest=manifest,
+            documents=documents,
+            passages=passages,
+            tokens=tokens,
+            compact=[segment.compact(p.text) for p in passages],
+            vectors=vectors,
+            lexical=Lexical.load(d / BM25_DIR),
+            dense=Dense.load(d / DENSE, dimension),
+        )
+
+    def _current(self) -> _State:
+        with self._mutex:
+            if self._state is None or self._state.manifest.get("generation") != self._disk_generation():
+                self._state = self._load()
+            return self._state
+
+    def _disk_generation(self) -> str | None:
+        try:
+            return json.loads((self.directory / MANIFEST).read_text(encoding="utf-8")).get("generation")
+        except (OSError, ValueError):
+            return None
+
+    def embedder(self) -> Embedder:
+        """The embedder of `settings.model`, loaded on first use."""
+        if self._embedder is None:
+            from index.embed import get_embedder
+
+            self._embedder = get_embedder(self.settings.model)
+        dimension = self._manifest.get("dimension")
+        if dimension and self._embedder.dimension != dimension:
+            raise IndexError_(
+                f"模型 {self.settings.model} 的向量维度为 {self._embedder.dimension}，索引 {self.directory} 的为 {dimension}。"
+                f"请用 --index 指定其他目录，以当前模型重新运行 `jixiao ingest` 建立索引。"
+            )
+        return self._embedder
+
+    # ------------------------------------------------------------------------- reading
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self._current().manifest
+
+    def documents(self) -> list[Document]:
+        """The indexed documents, in ingest order (cached in memory after the first load)."""
+        return list(self._current().documents)
+
+    def projects(self) -> list[Project]:
+        """Every project of every document, in document order."""
+        return [p for d in self._current().documents for p in d.projects]
+
+    def passages(self) -> list[Passage]:
+        return list(self._current().passages)
+
+    def __len__(self) -> int:
+        return len(self._current().passages)
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        """The k passages that best match `query`: BM25 and dense rankings fused by reciprocal rank.
+
+        Args:
+            query: a question or keywords.
+            k: how many hits.
+        Returns:
+            Hits, best first, each with its passage, project, document, source and the three scores.
+        """
+        state = self._current()
+        if not state.passages or k <= 0 or not query.strip():
+            return []
+        depth = max(FUSION_DEPTH, 3 * k)
+        lexical_scores = state.lexical.scores(segment.tokenize(query))
+        lexical = top_k(lexical_scores, depth, positive=True)
+        vector = self.embedder().encode_queries([query])[0]
+        dense = state.dense.search(vector, depth)
+        hits = []
+        for row, fused in fuse(lexical, dense, k):
+            passage = state.passages[row]
+            document = self._document(state, passage.sha256)
+            project = document.projects[passage.project_index]
+            # Exact scores for every hit, also where it came from one ranking only.
+            lex, den = float(lexical_scores[row]), float(state.vectors[row] @ vector)
+            hits.append(Hit(passage, project, document, passage.source, lex, den, fused))
+        return hits
+
+    def _document(self, state: _State, sha: str) -> Document:
+        return state.by_sha[sha]
+
+    def mentions(self, topic: str) -> list[ProjectMentions]:
+        """Every project that mentions `topic`, with each passage that does and why; no cut-off.
+
+        literal: the topic as written (NFKC, white space ignored); lexical: all the words of a multi-word
+        topic; semantic: a phrase of the corpus that the topic abbreviates and whose embedding agrees
+        (cosine ≥ settings.mention_threshold), e.g. 碳排放权交易市场 for 碳市场 (see `search.abbreviates`).
+
+        Args:
+            topic: a term or short phrase.
+        Returns:
+            One entry per project, in document and project order.
+        """
+        state = self._current()
+        found = find_mentions(
+            topic, state.compact, self._similarity, self.settings.mention_threshold, segment.is_word
+        )
+        grouped: dict[tuple[str, int], list[Mention]] = {}
+        for row in sorted(found):
+            match, term, sim = found[row]
+            p = state.passages[row]
+            grouped.setdefault((p.sha256, p.project_index), []).append(Mention(p, match, term, sim))
+        out = []
+        for (sha, pi), mentions in grouped.items():
+            document = self._document(state, sha)
+            out.append(ProjectMentions(document.projects[pi], document, tuple(mentions)))
+        return out
+
+    def _similarity(self, topic: str, phrases: list[str]) -> np.ndarray:
+        # Both sides are short phrases, so both get e5's "query: " prefix (its symmetric-task convention).
+        embedder = self.embedder()
+        missing = [t for t in dict.fromkeys([topic, *phrases]) if t not in self._phrase_vectors]
+        if missing:
+            for text, vec in zip(missing, embedder.encode_queries(missing), strict=True):
+                self._phrase_vectors[text] = vec
+        t = self._phrase_vectors[topic]
+        return np.array([float(self._phrase_vectors[p] @ t) for p in phrases], dtype=np.float32)
+
+    # ------------------------------------------------------------------------- marks
+
+    def set_mark(self, key: str, status: str, remark: str = "") -> None:
+        """Record a reviewer's mark on a finding (by its stable key); status "" removes the mark.
+
+        Args:
+            key: the finding's stable key.
+            status: 已核实 or 忽略, or "" to clear.
+            remark: the reviewer's note.
+        """
+        if status and status not in MARK_STATUSES:
+            raise ValueError(
+                f"标记状态只能是 {'、'.join(MARK_STATUSES)}（空字符串表示清除标记），收到：{status!r}"
+            )
+        with self._writing():
+            con = _connect(self.directory / RECORDS)
+            try:
+                with con:  # one transaction
+                    con.executescript(_MARKS_SCHEMA)
+                    if status:
+                        con.execute(
+                            "INSERT OR REPLACE INTO marks (key, status, remark, updated_at) VALUES (?, ?, ?, ?)",
+                            (key, status, remark, _now()),
+                        )
+                    else:
+                        con.execute("DELETE FROM marks WHERE key = ?", (key,))
+            finally:
+                con.close()
+
+    def marks(self) -> dict[str, dict]:
+        """key -> {"status", "remark", "updated_at"} for every marked finding."""
+        return _read_marks(self.directory / RECORDS)
+
+    # ------------------------------------------------------------------------- writing
+
+    def add(self, documents: list[Document], progress: Callable[[int, int], None] | None = None) -> AddResult:
+        """Add parsed documents; the same file again (same sha256) changes nothing, a changed file at
+        the same path replaces the old version. Passages of unchanged documents keep their vectors.
+
+        Args:
+            documents: parsed documents.
+            progress: called with (passages embedded so far, passages to embed).
+        Returns:
+            AddResult with the paths added, replaced and unchanged.
+        """
+        with self._writing():
+            state = self._current()
+            current = list(state.documents)
+            added: list[str] = []
+            replaced: list[str] = []
+            unchanged: list[str] = []
+            for doc in documents:
+                if any(d.sha256 == doc.sha256 for d in current):
+                    unchanged.append(doc.path)
+                    continue
+                key = _path_key(doc.path)
+                same_path = [i for i, d in enumerate(current) if _path_key(d.path) == key]
+                if same_path:
+                    current[same_path[0]] = doc
+                    for i in reversed(same_path[1:]):
+                        del current[i]
+                    replaced.append(doc.path)
+                else:
+                    current.append(doc)
+                    added.append(doc.path)
+            if not added and not replaced:
+                return AddResult(unchanged=unchanged, passages=len(state.passages))
+            embedded, total = self._rebuild(state, current, progress)
+            return AddResult(added, replaced, unchanged, embedded, total)
+
+    def remove(self, path_or_sha: str) -> bool:
+        """Remove a document by path, file name (when unique), sha256 or a sha256 prefix of 8+ characters.
+
+        Returns:
+            True when a document was removed.
+        """
+        with self._writing():
+            state = self._current()
+            target = _find_document(state.documents, path_or_sha)
+            if target is None:
+                return False
+            self._rebuild(state, [d for d in state.documents if d.sha256 != target.sha256], None)
+            return True
+
+    def _rebuild(
+        self, state: _State, documents: list[Document], progress: Callable[[int, int], None] | None
+    ) -> tuple[int, int]:
+        passages = [p for d in documents for p in passages_of(d)]
+        texts = [p.indexed_text for p in passages]
+        old_rows = {p.indexed_text: i for i, p in enumerate(state.passages)}
+        same_dictionary = state.manifest.get("versions", {}).get("dictionary") == segment.dictionary_digest()
+
+        missing = list(dict.fromkeys(t for t in texts if t not in old_rows))
+        dimension = state.vectors.shape[1] if len(state.vectors) else 0
+        new_vectors: dict[str, np.ndarray] = {}
+        if missing:
+            embedder = self.embedder()
+            dimension = embedder.dimension
+            if progress:
+                progress(0, len(missing))
+            for start in range(0, len(missing), EMBED_BATCH):
+                batch = missing[start : start + EMBED_BATCH]
+                for text, vec in zip(batch, embedder.encode_passages(batch), strict=True):
+                    new_vectors[text] = vec
+                if progress:
+                    progress(min(start + EMBED_BATCH, len(missing)), len(missing))
+        vectors = np.zeros((len(passages), dimension), np.float32)
+        tokens: list[list[str]] = []
+        for i, text in enumerate(texts):
+            old = old_rows.get(text)
+            vectors[i] = new_vectors[text] if old is None else state.vectors[old]
+            tokens.append(
+                state.tokens[old] if old is not None and same_dictionary else segment.tokenize(text)
+            )
+        self._write_generation(documents, passages, tokens, vectors, dimension or None)
+        self._state = None
+        self._manifest = self._read_manifest()
+        return len(missing), len(passages)
+
+    def _write_generation(
+        self,
+        documents: list[Document],
+        passages: list[Passage],
+        tokens: list[list[str]],
+        vectors: np.ndarray,
+        dimension: int | None,
+    ) -> None:
+        """Build a complete new directory beside the current one, then rename it into place."""
+        parent, name = self.directory.parent, self.directory.name
+        parent.mkdir(parents=True, exist_ok=True)
+        for stale in parent.glob(f".{name}.new-*"):  # debris of a crashed writer (we hold the lock)
+            shutil.rmtree(stale, ignore_errors=True)
+        new = parent / f".{name}.new-{uuid.uuid4().hex[:12]}"
+        new.mkdir()
+        try:
+            generation = uuid.uuid4().hex
+            _write_records(new / RECORDS, generation, documents, passages, tokens, self.directory / RECORDS)
+            np.save(new / VECTORS, vectors)
+            dense = Dense.build(vectors) if len(vectors) else Dense(None, dimension or 0)
+            dense.save(new / DENSE)
+            Lexical.build(tokens).save(new / BM25_DIR)
+            counts: dict[str, int] = {}
+            for p in passages:
+                counts[p.sha256] = counts.get(p.sha256, 0) + 1
+            manifest = {
+                "format": FORMAT_VERSION,
+                "generation": generation,
+                "model": self.settings.model,
+                "dimension": dimension,
+                "settings": to_jsonable(self.settings),
+                "versions": _versions(),
+                "dense": {"kind": dense.kind, "flat_max": FLAT_MAX},
+                "passages": len(passages),
+                "documents": {
+                    d.sha256: {
+                        "path": d.path,
+                        "name": d.name,
+                        "kind": d.kind,
+                        "projects": len(d.projects),
+                        "passages": counts.get(d.sha256, 0),
+                    }
+                    for d in documents
+                },
+                "updated_at": _now(),
+            }
+            # Written last: a directory without a manifest is never taken for an index.
+            (new / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            self._swap(new)
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+
+    def _swap(self, new: Path) -> None:
+        old = None
+        if self.directory.exists():
+            old = self.directory.parent / f".{self.directory.name}.old-{uuid.uuid4().hex[:12]}"
+            os.rename(self.directory, old)
+        # A crash here leaves only .old-*: `open` renames it back (see `_recover`).
+        os.rename(new, self.directory)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _find_document(documents: list[Document], path_or_sha: str) -> Document | None:
+    needle = path_or_sha.strip()
+    for d in documents:
+        if d.sha256 == needle.lower():
+            return d
+    if len(needle) >= 8 and all(c in "0123456789abcdefABCDEF" for c in needle):
+        prefixed = [d for d in documents if d.sha256.startswith(needle.lower())]
+        if len(prefixed) == 1:
+            return prefixed[0]
+    key = _path_key(needle)
+    for d in documents:
+        if _path_key(d.path) == key:
+            return d
+    named = [d for d in documents if d.name == needle]
+    return named[0] if len(named) == 1 else None
+
+
+def _read_marks(path: Path) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    con = _connect(path)
+    try:
+        exists = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'marks'").fetchone()
+        if not exists:
+            return {}
+        rows = con.execute("SELECT key, status, remark, updated_at FROM marks ORDER BY key").fetchall()
+    finally:
+        con.close()
+    return {k: {"status": s, "remark": r, "updated_at": t} for k, s, r, t in rows}
+
+
+def _write_records(
+    path: Path,
+    generation: str,
+    documents: list[Document],
+    passages: list[Passage],
+    tokens: list[list[str]],
+    previous: Path,
+) -> None:
+    marks = _read_marks(previous)
+    con = _connect(path)
+    try:
+        with con:
+            con.executescript(_SCHEMA + _MARKS_SCHEMA)
+            con.execute("INSERT INTO meta VALUES ('generation', ?)", (generation,))
+            con.executemany(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (i, d.sha256, d.path, d.name, d.kind, json.dumps(to_jsonable(d), ensure_ascii=False))
+                    for i, d in enumerate(documents)
+                ],
+            )
+            con.executemany(
+                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        i,
+                        p.sha256,
+                        p.document,
+                        p.project_index,
+                        p.project,
+                        p.kind,
+                        p.field,
+                        p.item,
+                        p.text,
+                        json.dumps(toks, ensure_ascii=False),
+                        json.dumps(to_jsonable(p.source), ensure_ascii=False),
+                    )
+                    for i, (p, toks) in enumerate(zip(passages, tokens, strict=True))
+                ],
+            )
+            con.executemany(
+                "INSERT INTO marks VALUES (?, ?, ?, ?)",
+                [(k, m["status"], m["remark"], m["updated_at"]) for k, m in marks.items()],
+            )
+    finally:
+        con.close()
