@@ -334,6 +334,12 @@ def test_note_contradicts_value():
     assert check("note-contradicts-value", p) == [("note-contradicts-value", "示例项目", "调查报告")]
     q = proj(scan, achieved="开展保密检查3次；完成漏洞扫描测试12次", name="正文")
     assert check("note-contradicts-value", q) == [("note-contradicts-value", "正文", "漏洞扫描测试次数")]
+    agreed = proj(
+        ind("执法履职评估", "≥2(家)", "18(家)"),
+        achieved="对全市18家区级执法机构开展履职评估，形成19家被评估单位的履职评估成绩简析",
+        name="相符",
+    )  # 18 stated where the indicator is named: the 19 of another clause does not contradict it
+    assert check("note-contradicts-value", agreed) == []
 
 
 def test_goal_outcome_missing():
@@ -515,7 +521,9 @@ def test_goal_without_indicator():
         "通过环境应急值班保障，配备执法装备、执法服装，落实执法大练兵及业务培训、执法稽查等工作；"
         "为打好攻坚战提供坚强保障"
     )
-    p = decl(ind("购置执法专用设备", "≥5(台)"), ind("设备验收合格率", "=100%"), annual=annual, name="执法配套")
+    p = decl(
+        ind("购置执法专用设备", "≥5(台)"), ind("设备验收合格率", "=100%"), annual=annual, name="执法配套"
+    )
     measured = decl(
         ind("服务人员数量", "≥17(人)"), ind("有奖举报奖励发放率", "≥90%"),
         annual="完成不少于17人的热线服务保障；落实有奖举报奖励的发放", name="热线",

@@ -142,6 +142,16 @@ def run_checks(
     projects = tuple(p for doc in docs for p in doc.projects)
     ctx = Context(settings=settings or Settings(), embedder=embedder, projects=projects)
     history = _earlier_self_evaluations(docs) if any(r.scope == "pair" for r in selected) else {}
+    if embedder is not None:
+        ctx.encode(
+            [
+                t
+                for p in projects
+                for r in selected
+                if r.embeds and p.kind in r.kinds
+                for t in r.embeds(p, ctx)
+            ]
+        )
     findings: list[Finding] = []
     for doc in docs:
         for rule in selected:

@@ -34,6 +34,9 @@ class Rule:
     kinds: frozenset[str]
     fn: Callable[..., Iterable[Finding]]
     doc: str
+    # The texts the rule will embed for a project: run_checks embeds a whole run's in one batch
+    # (one batch of hundreds costs about as much as a dozen single calls).
+    embeds: Callable[[Project, Context], list[str]] | None = None
 
 
 @dataclass

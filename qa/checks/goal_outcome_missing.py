@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from corpus.model import Finding, Project
 from qa.checks.base import SELF_EVALUATION, Context, Rule, make_finding, show
-from qa.checks.terms import Reference, describe_closest, pieces, unreported_by_clause
+from qa.checks.terms import Reference, describe_closest, pieces, texts_to_embed, unreported_by_clause
 
 SLUG = "goal-outcome-missing"
 
@@ -50,4 +50,11 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")
+def embeds(project: Project, ctx: Context) -> list[str]:
+    expected = project.goals.expected
+    if expected is None or project.goals.achieved is None:
+        return []
+    return texts_to_embed(expected.clauses, references(project), project, ctx)
+
+
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "", embeds)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from corpus.model import Finding, Project
 from qa.checks.base import DECLARATION, Context, Rule, make_finding
-from qa.checks.terms import Reference, describe_closest, unreported_by_clause
+from qa.checks.terms import Reference, describe_closest, texts_to_embed, unreported_by_clause
 
 SLUG = "goal-without-indicator"
 
@@ -45,4 +45,11 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "")
+def embeds(project: Project, ctx: Context) -> list[str]:
+    goals = project.goals.annual or project.goals.overall
+    if goals is None or not project.indicators:
+        return []
+    return texts_to_embed(goals.clauses, references(project), project, ctx)
+
+
+RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "", embeds)

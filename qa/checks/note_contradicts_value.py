@@ -20,7 +20,7 @@ from qa.checks.base import (
     show,
     unit_of,
 )
-from qa.checks.terms import content_terms
+from qa.checks.terms import content_terms, subject_terms
 
 SLUG = "note-contradicts-value"
 
@@ -60,34 +60,74 @@ def stated_in_note(ind: Indicator, unit: str) -> list[Stated]:
     ]
 
 
-def stated_in_outcome(ind: Indicator, unit: str, project: Project) -> list[Stated]:
-    """Figures of an outcome clause that names this indicator (shares two of its terms) and no other figure."""
+def _counted_unit(ind: Indicator) -> str | None:
+    """The unit an indicator counts in, when it counts (not a percentage)."""
+    unit = unit_of(ind.actual) or unit_of(ind.target)
+    return None if unit is None or unit == "%" else unit
+
+
+def stated_in_outcome(project: Project) -> dict[str, list[Stated]]:
+    """Figures of 实际完成情况, each given to the one indicator its clause names best.
+
+    A clause gives its figure only when it holds one countable figure (not 13200余人次), and only to the
+    indicator with a compatible unit that shares the most words with it (two at least, ties give none):
+    `扫描纸质档案356000页` belongs to 档案数字化扫描页数, not to 档案挂载页数.
+    """
     achieved = project.goals.achieved
-    if achieved is None:
-        return []
-    name_terms = set(content_terms(ind.name))
-    found = []
+    counted = [(ind, unit) for ind in project.indicators if (unit := _counted_unit(ind))]
+    if achieved is None or not counted:
+        return {}
+    subject = subject_terms(project.name)
+    found: dict[str, list[Stated]] = {}
     for clause in _CLAUSE.split(compact(achieved.text)):
-        figures = [m for m in _FIGURE.finditer(clause) if _unit_ok(m["unit"], m["after"], unit)]
-        if len(figures) != 1 or figures[0]["approx"]:
-            continue
-        shared = [t for t in name_terms if t in clause]
-        if len(shared) >= 2:
-            m = figures[0]
-            found.append(Stated(Decimal(m["num"]), m["unit"], "实际完成情况", clause))
+        for m in _FIGURE.finditer(clause):
+            if m["approx"]:
+                continue
+            candidates = []
+            for ind, unit in counted:
+                if not _unit_ok(m["unit"], m["after"], unit):
+                    continue
+                shared = [t for t in content_terms(ind.name) if t in clause and t not in subject]
+                candidates.append((len(shared), ind))
+            candidates.sort(key=lambda c: c[0], reverse=True)
+            if not candidates or candidates[0][0] < 2:
+                continue
+            if len(candidates) > 1 and candidates[1][0] == candidates[0][0]:
+                continue
+            ind = candidates[0][1]
+            found.setdefault(ind.name, []).append(
+                Stated(Decimal(m["num"]), m["unit"], "实际完成情况", clause)
+            )
     return found
 
 
+def confirmed(ind: Indicator, unit: str, project: Project) -> bool:
+    """Whether some outcome clause that shares a word with the indicator states its actual figure.
+
+    Agreement needs less evidence than contradiction: 对全市18家…开展实地评估 confirms 履职评估 18 家
+    even where the clause also speaks of 19 家被评估单位.
+    """
+    achieved = project.goals.achieved
+    if achieved is None or ind.actual is None:
+        return False
+    for clause in _CLAUSE.split(compact(achieved.text)):
+        if not any(t in clause for t in content_terms(ind.name)):
+            continue
+        for m in _FIGURE.finditer(clause):
+            if Decimal(m["num"]) == ind.actual.value and _unit_ok(m["unit"], m["after"], unit):
+                return True
+    return False
+
+
 def check(project: Project, ctx: Context) -> Iterator[Finding]:
+    in_outcome = stated_in_outcome(project)
     for ind in project.indicators:
         actual = ind.actual
-        if actual is None or actual.value is None:
+        unit = _counted_unit(ind)
+        if actual is None or actual.value is None or unit is None:
             continue
-        unit = unit_of(actual) or unit_of(ind.target)
-        if unit is None or unit == "%":
-            continue
-        stated = stated_in_note(ind, unit) + stated_in_outcome(ind, unit, project)
-        if not stated or any(s.value == actual.value for s in stated):
+        stated = stated_in_note(ind, unit) + in_outcome.get(ind.name, [])
+        if not stated or any(s.value == actual.value for s in stated) or confirmed(ind, unit, project):
             continue
         first = stated[0]
         yield make_finding(

@@ -18,7 +18,7 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         if result(ind) != "met":
             continue
         explained = is_explained(ind.note)
-        tail = "偏差说明称：" + ind.note.strip()[:60] if explained else "且未说明扣分原因"
+        tail = "偏差说明称：" + ind.note.strip()[:60].rstrip("。.；;，,") if explained else "且未说明扣分原因"
         yield make_finding(
             SLUG,
             "info" if explained else "warning",

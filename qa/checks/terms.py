@@ -233,47 +233,49 @@ def coverage(unit: GoalUnit, text: str, weights: TermWeights) -> tuple[float, tu
     return (1.0 - lost / total if total else 1.0), missing
 
 
-def best_match(unit: GoalUnit, references: Sequence[Reference], weights: TermWeights, ctx: Context) -> Match:
-    """The reference that covers the unit best by shared terms, with the embedding cosine when available."""
+def term_gap(
+    unit: GoalUnit, references: Sequence[Reference], weights: TermWeights, ctx: Context
+) -> Match | None:
+    """The best term match when no reference speaks of the unit by its words, else None.
+
+    A unit is spoken of when it states a figure a reference states (不少于17人 / ≥17.00(人)), when one
+    reference covers enough of its weighted terms, or when all references together do; and a gap needs a
+    word that names something particular (a unit missing just 生态环境 or 执法 is a paraphrase).
+    """
+    stated = figures(unit.text)
+    if stated and any(stated & figures(r.text) for r in references):
+        return None
+    threshold = ctx.settings.goal_term_coverage
     best = Match(0.0, unit.terms, None)
     for ref in references:
         cov, missing = coverage(unit, ref.compact, weights)
         if cov > best.coverage:  # a reference sharing nothing is not "closest"
             best = Match(cov, missing, ref)
-    vectors = ctx.encode([unit.text] + [r.text for r in references]) if references else None
-    if vectors is None:
-        return best
-    sims = vectors[1:] @ vectors[0]
-    top = int(sims.argmax())
-    if best.reference is None or best.coverage == 0.0:
-        best = Match(best.coverage, best.missing, references[top])
-    return Match(best.coverage, best.missing, best.reference, float(sims[top]))
+    if best.coverage >= threshold:
+        return None
+    whole_cov, whole_missing = coverage(unit, "".join(r.compact for r in references), weights)
+    share = ctx.settings.goal_specific_share
+    if whole_cov >= threshold or not any(weights.is_specific(t, share) for t in whole_missing):
+        return None
+    return Match(best.coverage, whole_missing, best.reference)
 
 
 def unreported(
     unit: GoalUnit, references: Sequence[Reference], weights: TermWeights, ctx: Context
 ) -> Match | None:
-    """The closest match when no reference speaks of the unit, else None.
-
-    A unit is spoken of when one reference covers enough of its weighted terms, when all references
-    together do, or when an embedding is very close (only with an embedder).
-    """
-    threshold = ctx.settings.goal_term_coverage
-    stated = figures(unit.text)
-    if stated and any(stated & figures(r.text) for r in references):
-        return None  # 不少于17人 is what 服务人员数量 ≥17.00(人) measures
-    match = best_match(unit, references, weights, ctx)
-    if match.coverage >= threshold:
+    """`term_gap`, then, with an embedder, the closest reference by meaning: very close counts as spoken of."""
+    gap = term_gap(unit, references, weights, ctx)
+    if gap is None or not references:
+        return gap
+    vectors = ctx.encode([unit.text] + [r.text for r in references])
+    if vectors is None:
+        return gap
+    sims = vectors[1:] @ vectors[0]
+    top = int(sims.argmax())
+    if float(sims[top]) >= ctx.settings.goal_embedding_match:
         return None
-    whole_cov, whole_missing = coverage(unit, "".join(r.compact for r in references), weights)
-    # Only a word that names something particular makes a gap: a unit missing just 生态环境 or 执法 is a
-    # paraphrase of what the references say.
-    share = ctx.settings.goal_specific_share
-    if whole_cov >= threshold or not any(weights.is_specific(t, share) for t in whole_missing):
-        return None
-    if match.similarity is not None and match.similarity >= ctx.settings.goal_embedding_match:
-        return None
-    return Match(match.coverage, whole_missing, match.reference, match.similarity)
+    closest = gap.reference if gap.reference is not None and gap.coverage > 0 else references[top]
+    return Match(gap.coverage, gap.missing, closest, float(sims[top]))
 
 
 def pieces(text: str) -> list[str]:
@@ -296,6 +298,21 @@ def unreported_by_clause(
         if missing and 2 * len(missing) >= len(units):
             out.append((clause, missing))
     return out
+
+
+def texts_to_embed(
+    clauses: Sequence[Clause], references: Sequence[Reference], project: Project, ctx: Context
+) -> list[str]:
+    """The unit and reference texts `unreported` will embed: only units with a gap in words are looked at."""
+    weights = weights_for(ctx, project)
+    subject = subject_terms(project.name)
+    units = [
+        u.text
+        for clause in clauses
+        for u in goal_units(clause, subject)
+        if term_gap(u, references, weights, ctx) is not None
+    ]
+    return units + [r.text for r in references] if units else []
 
 
 def describe_closest(match: Match, where: str) -> str:
