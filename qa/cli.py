@@ -156,10 +156,27 @@ def cmd_search(args: argparse.Namespace) -> int:
     index = _open_index(args)
     hits = index.search(args.query, k=args.k)
     if args.json:
-        _print_json({"query": args.query, "hits": [to_jsonable(h) for h in hits]})
+        _print_json(
+            {
+                "query": args.query,
+                "hits": [
+                    {
+                        "project": h.project.name,
+                        "document": h.document.name,
+                        "kind": h.passage.kind,
+                        "text": h.passage.text,
+                        "source": to_jsonable(h.source),
+                        "lexical_score": h.lexical_score,
+                        "dense_score": h.dense_score,
+                        "fused_score": h.fused_score,
+                    }
+                    for h in hits
+                ],
+            }
+        )
         return 0
     for n, h in enumerate(hits, 1):
-        print(f"{n:>2}. [{h.project}] {h.passage.text[:80]}")
+        print(f"{n:>2}. [{h.project.name}] {h.passage.text[:80]}")
         print(f"    {h.source.cite()}  词法 {h.lexical_score:.3f} 语义 {h.dense_score:.3f} 融合 {h.fused_score:.4f}")
     return 0
 
@@ -173,8 +190,8 @@ def cmd_mentions(args: argparse.Namespace) -> int:
                 "topic": args.topic,
                 "projects": [
                     {
-                        "name": m.project,
-                        "document": m.document,
+                        "name": m.name,
+                        "document": m.document.name,
                         "passages": [
                             {"text": p.text, "source": to_jsonable(p.source), "match": p.match} for p in m.passages
                         ],
@@ -186,7 +203,7 @@ def cmd_mentions(args: argparse.Namespace) -> int:
         return 0
     print(f"提到“{args.topic}”的项目共 {len(found)} 个：")
     for m in found:
-        print(f"  【{m.project}】 {m.document}")
+        print(f"  【{m.name}】 {m.document.name}")
         for p in m.passages:
             print(f"     ({p.match}) {p.source.cite()}  {p.text[:70]}")
     return 0
