@@ -372,7 +372,12 @@ def test_goal_outcome_missing_names_the_closest_outcome():
 
 
 def test_qualitative_actual_for_numeric_target():
-    p = proj(ind("满意度", "≥80%", "达成指标"), ind("时效", "按时完成", "达成指标"), ind("率", "≥80%", "85%"))
+    p = proj(
+        ind("满意度", "≥80%", "达成指标"),
+        ind("时效", "按时完成", "达成指标"),
+        ind("率", "≥80%", "85%"),
+        ind("完成时限", "2024(年底前完成)", "达成指标"),  # a deadline read as a number is not a figure
+    )
     assert check("qualitative-actual-for-numeric-target", p) == [
         ("qualitative-actual-for-numeric-target", "示例项目", "满意度")
     ]
@@ -433,6 +438,8 @@ def test_outcome_copies_goal():
         proj(expected=goal, achieved="已完成2023年度市级督察工作；已完成警示片拍摄工作；已完成整改情况核查工作",
              name="照抄"),
         proj(expected=goal, achieved="开展督察3轮，发现问题41个，已整改38个；拍摄警示片1部并在全市播放", name="实写"),
+        proj(expected=goal, achieved="完成2023年度市级督察工作5次；完成警示片拍摄工作2部；完成整改情况核查工作",
+             name="添了数"),
     ) == [("outcome-copies-goal", "照抄", None)]  # fmt: skip
 
 
@@ -526,7 +533,7 @@ def test_goal_without_indicator():
     )
     measured = decl(
         ind("服务人员数量", "≥17(人)"), ind("有奖举报奖励发放率", "≥90%"),
-        annual="完成不少于17人的热线服务保障；落实有奖举报奖励的发放", name="热线",
+        annual="完成不少于17人的热线服务保障；落实有奖举报奖励的发放，提高从业人员业务能力", name="热线",
     )  # fmt: skip
     assert check("goal-without-indicator", p, measured) == [("goal-without-indicator", "执法配套", None)]
     findings = run_checks(

@@ -152,6 +152,14 @@ def contains_any(text: str, words: Iterable[str]) -> bool:
 # ------------------------------------------------------------------------------------------ measures
 
 
+def is_figure(measure: Measure | None) -> bool:
+    """A measure that is a number of something; `2024年底前完成` read as 2024 (年底前完成) is a date."""
+    if measure is None or measure.value is None:
+        return False
+    unit = compact(measure.unit)
+    return not (unit and any(w in unit for w in vocab.DATE_UNIT_WORDS) and unit not in vocab.PERIOD_UNITS)
+
+
 def unit_of(measure: Measure | None) -> str | None:
     """The measure's unit normalised (％ -> %, placeholders such as null -> None)."""
     if measure is None or measure.unit is None:
@@ -209,7 +217,7 @@ def numeric_met(indicator: Indicator) -> bool | None:
     unless less is better (=0 次 安全事件) or the target is zero.
     """
     target, actual = indicator.target, indicator.actual
-    if actual is None or target.value is None or actual.value is None or target.op is None:
+    if actual is None or not is_figure(target) or not is_figure(actual) or target.op is None:
         return None
     if not units_comparable(target, actual):
         return None

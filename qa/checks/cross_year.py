@@ -12,6 +12,7 @@ from qa.checks.base import (
     Rule,
     compact,
     effective_op,
+    is_figure,
     make_finding,
     show,
     units_comparable,
@@ -36,8 +37,9 @@ def check_below(declaration: Project, earlier: Project, ctx: Context) -> Iterato
     before = _by_name(earlier)
     for ind in declaration.indicators:
         last = before.get(normalise_name(ind.name))
-        if last is None or last.actual is None or last.actual.value is None or ind.target.value is None:
+        if last is None or not is_figure(last.actual) or not is_figure(ind.target):
             continue
+        assert last.actual is not None and last.actual.value is not None and ind.target.value is not None
         if not units_comparable(ind.target, last.actual):
             continue
         op = effective_op(ind)

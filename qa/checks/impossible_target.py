@@ -6,7 +6,17 @@ from collections.abc import Iterator
 
 from corpus.model import Finding, Project
 from qa.checks import vocab
-from qa.checks.base import ANY_KIND, HUNDRED, Context, Rule, contains_any, make_finding, show, unit_of
+from qa.checks.base import (
+    ANY_KIND,
+    HUNDRED,
+    Context,
+    Rule,
+    contains_any,
+    is_figure,
+    make_finding,
+    show,
+    unit_of,
+)
 
 SLUG = "impossible-target"
 
@@ -14,7 +24,7 @@ SLUG = "impossible-target"
 def check(project: Project, ctx: Context) -> Iterator[Finding]:
     for ind in project.indicators:
         target = ind.target
-        if target.value is None:
+        if target.value is None or not is_figure(target):
             continue
         unit = unit_of(target)
         percent = unit == "%" and not contains_any(ind.name, vocab.GROWTH_WORDS)

@@ -69,26 +69,30 @@ def _counted_unit(ind: Indicator) -> str | None:
 def stated_in_outcome(project: Project) -> dict[str, list[Stated]]:
     """Figures of 实际完成情况, each given to the one indicator its clause names best.
 
-    A clause gives its figure only when it holds one countable figure (not 13200余人次), and only to the
-    indicator with a compatible unit that shares the most words with it (two at least, ties give none):
-    `扫描纸质档案356000页` belongs to 档案数字化扫描页数, not to 档案挂载页数.
+    A figure that is some indicator's actual is that indicator's (扫描纸质档案356000页 is the 扫描页数
+    row's 356000, whatever else the clause mentions). Any other figure goes to the indicator with a
+    compatible unit that shares the most topic words with its clause: two at least, ties give none.
+    Approximate figures (13200余人次) give nothing.
     """
     achieved = project.goals.achieved
     counted = [(ind, unit) for ind in project.indicators if (unit := _counted_unit(ind))]
     if achieved is None or not counted:
         return {}
     subject = subject_terms(project.name)
+    accounted = {ind.actual.value for ind, _ in counted if ind.actual is not None}
     found: dict[str, list[Stated]] = {}
     for clause in _CLAUSE.split(compact(achieved.text)):
         for m in _FIGURE.finditer(clause):
-            if m["approx"]:
+            if m["approx"] or Decimal(m["num"]) in accounted:
                 continue
             candidates = []
             for ind, unit in counted:
                 if not _unit_ok(m["unit"], m["after"], unit):
                     continue
-                shared = [t for t in content_terms(ind.name) if t in clause and t not in subject]
-                candidates.append((len(shared), ind))
+                topic = [
+                    t for t in content_terms(ind.name) if t not in subject and t not in vocab.MEASURE_WORDS
+                ]
+                candidates.append((sum(t in clause for t in topic), ind))
             candidates.sort(key=lambda c: c[0], reverse=True)
             if not candidates or candidates[0][0] < 2:
                 continue
@@ -126,8 +130,12 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         unit = _counted_unit(ind)
         if actual is None or actual.value is None or unit is None:
             continue
-        stated = stated_in_note(ind, unit) + in_outcome.get(ind.name, [])
-        if not stated or any(s.value == actual.value for s in stated) or confirmed(ind, unit, project):
+        in_note = stated_in_note(ind, unit)
+        # The note speaks of this row alone; an outcome clause may also speak of a neighbour, so the
+        # outcome's figure counts only when no clause naming the indicator confirms the actual.
+        outcome = [] if confirmed(ind, unit, project) else in_outcome.get(ind.name, [])
+        stated = in_note + outcome
+        if not stated or any(s.value == actual.value for s in stated):
             continue
         first = stated[0]
         yield make_finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from corpus.model import Finding, Project
-from qa.checks.base import SELF_EVALUATION, Context, Rule, make_finding, show
+from qa.checks.base import SELF_EVALUATION, Context, Rule, is_figure, make_finding, show
 
 SLUG = "qualitative-actual-for-numeric-target"
 
@@ -13,7 +13,7 @@ SLUG = "qualitative-actual-for-numeric-target"
 def check(project: Project, ctx: Context) -> Iterator[Finding]:
     for ind in project.indicators:
         actual = ind.actual
-        if ind.target.value is None or actual is None or actual.value is not None or not actual.qualitative:
+        if not is_figure(ind.target) or actual is None or actual.value is not None or not actual.qualitative:
             continue
         yield make_finding(
             SLUG,

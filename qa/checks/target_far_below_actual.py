@@ -12,6 +12,7 @@ from qa.checks.base import (
     Rule,
     effective_op,
     fmt,
+    is_figure,
     make_finding,
     show,
     units_comparable,
@@ -24,8 +25,9 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     factor = ctx.settings.target_far_below_factor
     for ind in project.indicators:
         target, actual = ind.target, ind.actual
-        if actual is None or target.value is None or actual.value is None or target.value <= 0:
+        if not (is_figure(target) and is_figure(actual)) or target.value is None or target.value <= 0:
             continue
+        assert actual is not None and actual.value is not None
         if effective_op(ind) not in ("≥", ">", "=") or not units_comparable(target, actual):
             continue
         ratio = actual.value / target.value

@@ -163,12 +163,20 @@ class GoalUnit:
 def is_task(piece: str) -> bool:
     """A piece that names something to deliver, not a purpose, a manner, a conformity or a slogan."""
     core = _LABEL.sub("", piece)
-    return not (
+    return not is_effect(core) and not (
         starts_any(core, vocab.GOAL_MODIFIER_OPENINGS)
         or core.endswith(vocab.GOAL_MODIFIER_ENDINGS)
         or any(s in core for s in vocab.GOAL_SLOGAN_TERMS)
         or any(s in core for s in vocab.GOAL_PROBLEM_WORDS)
     )
+
+
+def is_effect(piece: str) -> bool:
+    """提高从业人员业务能力 / 改善区域生态环境质量: an effect the tasks should have, measured by 效益 rows."""
+    core = piece
+    for hedge in vocab.GOAL_EFFECT_HEDGES:
+        core = core.removeprefix(hedge)
+    return core.startswith(vocab.GOAL_EFFECT_VERBS) and core.endswith(vocab.GOAL_EFFECT_HEADS)
 
 
 def goal_units(clause: Clause, subject: Iterable[str] = ()) -> list[GoalUnit]:

@@ -7,7 +7,17 @@ from collections.abc import Iterator
 
 from corpus.model import Finding, Indicator, Project
 from qa.checks import vocab
-from qa.checks.base import ANY_KIND, Context, Rule, compact, contains_any, make_finding, show, unit_of
+from qa.checks.base import (
+    ANY_KIND,
+    Context,
+    Rule,
+    compact,
+    contains_any,
+    is_figure,
+    make_finding,
+    show,
+    unit_of,
+)
 
 SLUG = "unit-mismatch"
 _TRAILING_BRACKET = re.compile(r"[(（][^()（）]*[)）]$")
@@ -30,7 +40,7 @@ def is_count_name(name: str) -> bool:
 
 def problems(ind: Indicator) -> list[str]:
     target, actual = ind.target, ind.actual
-    if target.value is None:
+    if not is_figure(target):
         return []
     found: list[str] = []
     tu = unit_of(target)

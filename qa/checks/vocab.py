@@ -78,6 +78,12 @@ BASELINE_WORDS: tuple[str, ...] = (
     "不少于",
 )
 
+# Words in a "unit" that make the number a date (2024年底前完成 is a deadline, not 2024 of something).
+DATE_UNIT_WORDS: tuple[str, ...] = ("年", "月", "日", "前", "底", "季度")
+# ... unless the unit is a duration or a count of periods (3 个月, 10 工作日, 2 季度).
+PERIOD_UNITS: frozenset[str] = frozenset(
+    {"年", "月", "日", "天", "个月", "工作日", "季度", "个季度", "人日", "人月"}
+)
 # Units that mean a share (率, 比例).
 PERCENT_UNITS: frozenset[str] = frozenset({"%", "％", "百分比", "‰"})
 # Indicator names ending like this are rates and want a percentage ...
@@ -114,6 +120,25 @@ UNIT_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"平方米", "㎡", "m2", "平米"}),
     frozenset({"公里", "千米", "km", "米"}),
     frozenset({"天", "日", "工作日"}),
+)
+# Words of an indicator name that say how it is counted, not what: they tie no clause to it.
+MEASURE_WORDS: frozenset[str] = frozenset(
+    {
+        "人次",
+        "次数",
+        "数量",
+        "人数",
+        "个数",
+        "件数",
+        "页数",
+        "户数",
+        "家数",
+        "场次",
+        "完成数",
+        "服务",
+        "工作",
+        "开展",
+    }
 )
 # What may follow 个 when 个 is not the unit: 4 个季度, 1.1 个百分点, 3 个月.
 NOT_A_COUNT_AFTER_GE: tuple[str, ...] = ("月", "季度", "百分点", "工作日", "小时", "年度", "星期")
@@ -279,6 +304,23 @@ GOAL_SLOGAN_TERMS: tuple[str, ...] = (
 )
 # What comes before these words is the scope of a task (固废、土壤领域执法工作), not a deliverable.
 GOAL_SCOPE_MARKERS: tuple[str, ...] = ("领域", "方面")
+# A goal piece that states an effect (提高从业人员业务能力, 改善区域生态环境质量), not a deliverable:
+# an effect verb, after any of the hedges, and an abstract noun at the end.
+GOAL_EFFECT_HEDGES: tuple[str, ...] = (
+    "进一步",
+    "全面",
+    "不断",
+    "持续",
+    "切实",
+    "有效",
+    "稳步",
+    "逐步",
+    "努力",
+)
+GOAL_EFFECT_VERBS: tuple[str, ...] = ("提高", "提升", "增强", "改善", "促进", "优化", "加强")
+GOAL_EFFECT_HEADS: tuple[str, ...] = (
+    "能力", "水平", "素质", "意识", "质量", "效率", "效能", "成效", "形象", "实力", "满意度", "获得感", "影响力",
+)  # fmt: skip
 # A goal piece that describes a problem to solve (…不清、…不实等问题), not a deliverable.
 GOAL_PROBLEM_WORDS: tuple[str, ...] = ("问题", "不清", "不准", "不实", "不规范", "不到位", "难题", "短板")
 # Near-synonyms a goal and an indicator use for the same thing.
