@@ -1,4 +1,4 @@
-"""goal-outcome-missing: 「预期目标要求“大气环境质量和水环境质量状况实时动态跟踪评估”，实际完成情况只字未提」."""
+"""goal-outcome-missing: 「预期目标要求“近海海域巡查”，实际完成情况只字未提」."""
 
 from __future__ import annotations
 

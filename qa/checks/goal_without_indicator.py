@@ -1,4 +1,4 @@
-"""goal-without-indicator: 「年度总体目标列了“执法服装”“执法稽查”，却没有任何绩效指标衡量它们」."""
+"""goal-without-indicator: 「年度总体目标列了“值班保障”“业务培训”，却没有任何绩效指标衡量它们」."""
 
 from __future__ import annotations
 

@@ -69,8 +69,8 @@ def _counted_unit(ind: Indicator) -> str | None:
 def stated_in_outcome(project: Project) -> dict[str, list[Stated]]:
     """Figures of 实际完成情况, each given to the one indicator its clause names best.
 
-    A figure that is some indicator's actual is that indicator's (扫描纸质档案356000页 is the 扫描页数
-    row's 356000, whatever else the clause mentions). Any other figure goes to the indicator with a
+    A figure that is some indicator's actual is that indicator's (扫描档案12000页 is the 扫描页数
+    row's 12000, whatever else the clause mentions). Any other figure goes to the indicator with a
     compatible unit that shares the most topic words with its clause: two at least, ties give none.
     Approximate figures (13200余人次) give nothing.
     """

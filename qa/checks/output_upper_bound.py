@@ -1,4 +1,4 @@
-"""output-upper-bound: 「数量指标“房屋修缮工程量 ≤4578 平方米”给产出设了上限，应为 ≥ 或 =」."""
+"""output-upper-bound: 「数量指标“维修工程量 ≤5000 平方米”给产出设了上限，应为 ≥ 或 =」."""
 
 from __future__ import annotations
 

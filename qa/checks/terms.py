@@ -46,7 +46,7 @@ def _bigrams(text: str) -> set[str]:
 
 
 def _variants(term: str) -> list[str]:
-    """The term and its near-synonym spellings (执法装备 -> 执法设备 …)."""
+    """The term and its near-synonym spellings (检测装备 -> 检测设备 …)."""
     out = [term]
     for group in vocab.SYNONYMS:
         for word in group:
@@ -83,7 +83,7 @@ def _longest_common(a: str, b: str) -> int:
 def mentions(term: str, text: str, bigrams: set[str] | None = None) -> bool:
     """Whether `text` mentions `term`: literally, through a synonym, or by most of it.
 
-    故障率 is mentioned by 故障发生率 (two thirds of it in one piece), 执法装备 by 执法专用设备
+    故障率 is mentioned by 故障发生率 (two thirds of it in one piece), 检测装备 by 检测专用设备
     (synonym 设备, most bigrams); 水环境质量 is not mentioned by 环境质量控制 alone.
     """
     variants = _variants(term)
@@ -104,7 +104,7 @@ def mentions(term: str, text: str, bigrams: set[str] | None = None) -> bool:
 class TermWeights:
     """Inverse document frequency of terms over the clauses and indicator names of the documents checked.
 
-    A word every project uses (生态环境, 管理) weighs little; a word only this goal uses (移动源) weighs most.
+    A word every project uses (生态环境, 管理) weighs little; a word only this goal uses (船舶) weighs most.
     """
 
     def __init__(self, texts: Iterable[str]) -> None:
@@ -212,7 +212,7 @@ def figures(text: str) -> set[tuple[Decimal, str]]:
 
 
 def _enumerated(piece: str) -> list[str]:
-    """`配备执法装备、执法服装` -> both; a part with fewer than two terms stays with its neighbour."""
+    """`配备检测设备、防护服装` -> both; a part with fewer than two terms stays with its neighbour."""
     parts = [p for p in _ENUMERATION.split(piece) if p]
     merged: list[str] = []
     for part in parts:
