@@ -92,7 +92,7 @@ _OP_PATTERN = "|".join(
     for k in sorted(list(vocab.COMPARATOR_SYMBOLS) + list(vocab.COMPARATOR_WORDS), key=len, reverse=True)
 )
 _MEASURE = re.compile(
-    rf"^(?P<op>{_OP_PATTERN})?\s*(?P<num>{_NUMBER})\s*(?:[(（]\s*(?P<u1>[^()（）\d]{{0,12}})\s*[)）]|(?P<u2>[^\d\s()（）,，。;；]{{0,8}}))\s*$"
+    rf"^(?P<op>{_OP_PATTERN})?\s*(?P<num>{_NUMBER})\s*(?:[(（]\s*(?P<u1>[^()（）\d]{{0,12}})\s*[)）]|(?P<u2>[^\d\s()（）,，。;；]{{0,4}}))\s*$"
 )
 _OP_ONLY_UNIT = re.compile(rf"^(?P<op>{_OP_PATTERN})\s*[(（]\s*(?P<u>[^()（）\d]{{1,12}})\s*[)）]\s*$")
 

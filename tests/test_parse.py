@@ -196,6 +196,8 @@ def test_latex_cell_in_sample(sample_docs):
         ("有一定促进作用", None, None, None, "有一定促进作用"),
         ("2023 年 11 月 8 日", None, None, None, "2023年11月8日"),
         ("2024-12-31", None, None, None, "2024-12-31"),
+        ("2024年底前完成", None, None, None, "2024年底前完成"),
+        ("≥1个百分点", "≥", "1", "个百分点", None),
     ],
 )
 def test_parse_measure(raw, op, value, unit, qualitative):
