@@ -1,0 +1,344 @@
+"""The web UI in a real browser: ask, review and mark findings, export, upload, escaping (Playwright + Chromium)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DECLARATION_SAMPLE, ROOT, SAMPLES
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+JIXIAO = Path(sys.executable).parent / "jixiao"
+CARBON_PROJECTS = ("大气环境与应对气候变化", "全市生态环境保护重大项目保障", "生态环境执法与应急")
+SHORT_INDICATOR = "提交的研究成果数量"
+SCRIPT = "<script>alert(1)</script>"
+# The parser strips tags from cell text but decodes entities, so this name reaches the records as a literal tag.
+ENTITY_SCRIPT = "&lt;script&gt;alert(2)&lt;/script&gt;"
+LITERAL_SCRIPT = "<script>alert(2)</script>"
+STARTUP_S = 600  # model load on a cold cache, on a small CI machine
+CHECKS_S = 900  # the rules run in the background after startup; the semantic ones embed every goal clause
+
+# A hand-made 自评表 whose indicator names carry markup: the UI must show it as text, never run it.
+HOSTILE_SELF_EVALUATION = "\n".join(
+    [
+        "财政项目支出绩效自评表",
+        "(2024年度)",
+        "项目名称\t网页安全测试项目",
+        "主管部门\t测试局\t实施单位\t测试中心",
+        "项目资金 (万元)\t\t年初预算数\t全年预算数\t全年执行数\t分数\t执行率(%)\t得分",
+        "\t年度资金总额:\t100.00\t100.00\t95.00\t10.00\t95.00\t9.50",
+        "年度总体目标\t预期目标\t\t\t实际完成情况",
+        "\t完成网页安全测试工作。\t\t\t完成网页安全测试工作。",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        f"产出指标\t数量指标\t{SCRIPT}测试报告数量\t≥10.00(份)\t2.00(份)\t40.00\t40.00\t",
+        f"\t质量指标\t{ENTITY_SCRIPT}验收合格率\t≥90.00(%)\t95.00(%)\t40.00\t40.00\t",
+        "满意度指标\t服务对象满意度指标\t使用方满意度\t≥85(%)\t90.00(%)\t10.00\t10.00\t",
+        "总分\t\t\t\t\t100.00\t99.50",
+        "评分等级\t优",
+        "",
+    ]
+)
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium：运行 `make browser` 安装")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"jixiao serve exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    pytest.fail(f"jixiao serve did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`jixiao ingest` the samples into a fresh index, then `jixiao serve` it on a free port."""
+    work = tmp_path_factory.mktemp("app")
+    index = work / "index"
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "NO_PROXY": "127.0.0.1,localhost"}
+    subprocess.run(
+        [str(JIXIAO), "ingest", str(SAMPLES), "--index", str(index), "--quiet"],
+        check=True,
+        env=env,
+        cwd=work,
+        timeout=STARTUP_S,
+    )
+    port = _free_port()
+    log = work / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(JIXIAO), "serve", "--index", str(index), "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=work,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_http(url, process, log, STARTUP_S)
+        yield url, index
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watch:
+    """What a page did that it must not: dialogs (an executed alert) and requests leaving the machine."""
+
+    def __init__(self) -> None:
+        self.dialogs: list[str] = []
+        self.external: list[str] = []
+
+
+@pytest.fixture()
+def page(server: tuple[str, Path], browser: object) -> Iterator[object]:
+    url, _ = server
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(120_000)
+    watch = Watch()
+
+    def on_dialog(dialog: object) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def on_request(request: object) -> None:
+        if not request.url.startswith((url, "data:", "blob:")):
+            watch.external.append(request.url)
+
+    pg.on("dialog", on_dialog)
+    pg.on("request", on_request)
+    pg.watch = watch
+    pg.goto(url)
+    pg.wait_for_selector("#question textarea")
+    yield pg
+    assert watch.dialogs == [], f"a dialog opened (script ran?): {watch.dialogs}"
+    assert watch.external == [], f"the page reached outside the machine: {watch.external}"
+    context.close()
+
+
+def _tab(page: object, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def _shot(page: object, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    time.sleep(0.5)  # let charts finish their transition
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def _wait_text(page: object, selector: str, text: str, timeout: float = 120_000) -> None:
+    page.wait_for_function(
+        "([sel, text]) => { const el = document.querySelector(sel); return !!el && el.innerText.includes(text); }",
+        arg=[selector, text],
+        timeout=timeout,
+    )
+
+
+def _wait_findings(page: object) -> None:
+    """The 核查 tab, once the background checks are done and the table is filled."""
+    _tab(page, "核查")
+    _wait_text(page, "#findings-summary", "共", timeout=CHECKS_S * 1000)
+
+
+def _download(page: object, selector: str, target: Path) -> Path:
+    link = page.locator(f"{selector} a[download]").first
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    info.value.save_as(str(target))
+    return target
+
+
+def _sheet_text(path: Path) -> str:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    return "\n".join(
+        "\t".join("" if v is None else str(v) for v in row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def _upload(page: object, paths: list[Path]) -> None:
+    page.locator("#upload input[type=file]").set_input_files([str(p) for p in paths])
+    for p in paths:
+        _wait_text(page, "#upload", p.name)
+
+
+def test_ask_lists_every_project_that_mentions_carbon_market(page: object) -> None:
+    page.fill("#question textarea", "哪些项目提到碳市场？")
+    page.click("#ask-button")
+    _wait_text(page, "#answer", "涉及的项目")
+    text = page.inner_text("#answer")
+    assert "共 3 个" in text
+    for name in CARBON_PROJECTS:
+        assert name in text
+    assert page.locator("#answer .jx-cited").count() >= 3  # each citation shows its row, highlighted
+    _shot(page, "ask.png")
+
+
+def test_check_tab_shows_the_short_research_output_finding_and_exports_it(page: object, tmp_path: Path) -> None:
+    _wait_findings(page)
+    _wait_text(page, "#findings-table", SHORT_INDICATOR)
+    text = page.inner_text("#findings-table")
+    assert "年度指标值 ≥20(份)，实际完成值 5(份)" in text or "≥20" in text
+    _shot(page, "check.png")
+
+    page.click("#export-button")
+    sheet = _sheet_text(_download(page, "#export-file", tmp_path / "export.xlsx"))
+    assert SHORT_INDICATOR in sheet
+    assert "target-not-met" in sheet
+
+
+def test_a_mark_is_kept_in_the_index_and_shown_after_reload(page: object, tmp_path: Path) -> None:
+    _wait_findings(page)
+    _wait_text(page, "#findings-table", SHORT_INDICATOR)
+    page.locator("#findings-table [role=gridcell]", has_text=SHORT_INDICATOR).first.click()
+    _wait_text(page, "#finding-detail", SHORT_INDICATOR)
+    page.locator("#mark-status label", has_text="已核实").click()
+    page.fill("#mark-remark textarea", "已与实施单位核对，验收推迟至2024年")
+    page.click("#mark-save")
+    _wait_text(page, "#findings-summary", "已核实 1")
+
+    page.reload()
+    page.wait_for_selector("#question textarea")
+    _wait_findings(page)
+    page.locator("#filter-status label", has_text="已核实").click()
+    _wait_text(page, "#findings-summary", "当前显示 1 条")
+    _wait_text(page, "#findings-table", "验收推迟至2024年")
+    row = page.locator("#findings-table [role=row]", has_text=SHORT_INDICATOR).filter(has_text="已核实")
+    assert row.count() == 1
+
+    page.click("#export-button")
+    sheet = _sheet_text(_download(page, "#export-file", tmp_path / "marked.xlsx"))
+    assert "已核实" in sheet and "验收推迟至2024年" in sheet
+
+
+def test_project_tab_shows_budget_goals_indicators_and_charts(page: object) -> None:
+    _tab(page, "项目")
+    picker = page.locator("#project-picker input")
+    picker.click()
+    picker.fill("自然生态和农业农村环境保护")
+    page.get_by_role("option", name="自然生态和农业农村环境保护", exact=False).first.click()
+    _wait_text(page, "#project-head", "自然生态和农业农村环境保护")
+    assert "项目资金" in page.inner_text("#project-budget")
+    goals = page.inner_text("#project-goals")
+    assert "预期目标" in goals and "实际完成情况" in goals
+    unmet = page.locator("#project-indicators tr.jx-unmet", has_text=SHORT_INDICATOR)
+    assert unmet.count() == 1 and "未达成" in unmet.inner_text()
+    assert page.locator("#project-chart .jx-bar-unmet").count() >= 1
+    page.locator("#execution-plot canvas, #execution-plot svg").first.wait_for()
+    _shot(page, "project.png")
+
+
+def test_upload_precheck_then_import_shows_progress_findings_and_text_not_markup(
+    page: object, server: tuple[str, Path], tmp_path: Path
+) -> None:
+    _, index = server
+    hostile = tmp_path / "网页安全测试自评表.txt"
+    hostile.write_text(HOSTILE_SELF_EVALUATION, encoding="utf-8")
+    _tab(page, "导入 / 预审")
+
+    # Pre-check: a declaration is checked and reported without entering the index.
+    uploads = index.parent / f"{index.name}-uploads"
+    before = len(list(uploads.glob("*"))) if uploads.exists() else 0
+    _upload(page, [DECLARATION_SAMPLE])
+    page.click("#precheck-button")
+    _wait_text(page, "#intake-status", "预审完成")
+    assert "未加入索引" in page.inner_text("#intake-status")
+    sheet = _sheet_text(_download(page, "#precheck-report", tmp_path / "precheck.xlsx"))
+    assert DECLARATION_SAMPLE.name in sheet
+    assert (len(list(uploads.glob("*"))) if uploads.exists() else 0) == before
+
+    # Import: the progress bar runs to the end, then the findings of the new file are listed.
+    page.reload()
+    page.wait_for_selector("#question textarea")
+    _tab(page, "导入 / 预审")
+    page.evaluate(
+        """() => {
+            window.__progress = [];
+            new MutationObserver(() => {
+                document.querySelectorAll('.progress-text, .progress-level-inner, .eta-bar, .meta-text')
+                    .forEach(el => window.__progress.push(el.innerText || el.className));
+            }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
+    _upload(page, [hostile])
+    page.click("#import-button")
+    _wait_text(page, "#intake-status", "导入完成", timeout=600_000)
+    assert page.evaluate("window.__progress.length") > 0, "no progress was shown"
+    assert page.locator("#intake-status .progress-text, #intake-status .eta-bar").count() == 0
+    status = page.inner_text("#intake-status")
+    assert "新增 1 个" in status
+    _wait_text(page, "#intake-findings", "测试报告数量")
+    findings = page.inner_text("#intake-findings")
+    assert SCRIPT in findings  # the cited row, as the file has it, shown as text
+    assert "target-not-met" in findings
+    stored = list(uploads.glob("*/*"))
+    assert [p.name for p in stored] == [hostile.name]
+    assert all(p.resolve().is_relative_to(uploads.resolve()) for p in stored)
+    _shot(page, "import.png")
+
+    # The decoded tag in an indicator name is text in the HTML views too.
+    _tab(page, "项目")
+    picker = page.locator("#project-picker input")
+    picker.click()
+    picker.fill("网页安全测试项目")
+    page.get_by_role("option", name="网页安全测试项目", exact=False).first.click()
+    _wait_text(page, "#project-indicators", LITERAL_SCRIPT)
+    injected = page.evaluate(
+        "Array.from(document.querySelectorAll('script')).filter(s => /alert\\(/.test(s.textContent)).length"
+    )
+    assert injected == 0
+    assert page.watch.dialogs == []
+
+
+def test_readme_shows_every_tab() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "## 界面" in readme
+    for name in ("ask.png", "check.png", "project.png", "import.png"):
+        assert f"docs/screenshots/{name}" in readme
