@@ -309,7 +309,12 @@ def test_low_execution():
     findings = run_checks(
         [Document("自评表.txt", "0", "self_evaluation", (reasoned,))], rules=["low-execution"]
     )
-    assert "采购延期" in findings[0].message
+    assert "采购延期" in findings[0].message and findings[0].severity == "warning"
+    silent = run_checks(
+        [Document("自评表.txt", "0", "self_evaluation", (proj(budget=budget("100", "100", "62", "62.00", "6.2")),))],
+        rules=["low-execution"],
+    )
+    assert [f.severity for f in silent] == ["error"]  # no reason given: the reviewer sends it back
 
 
 def test_budget_cut():

@@ -1,4 +1,4 @@
-"""low-execution: 「预算执行率仅 62.64%，低于 90%，表中未说明原因」."""
+"""low-execution: 「预算执行率仅 62.64%，低于 90%，表中未说明原因」 (error when no reason is given)."""
 
 from __future__ import annotations
 
@@ -44,9 +44,10 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     assert budget is not None
     reason = reason_given(project)
     tail = f"表中相关说明：{reason[:80]}" if reason else "表中未说明原因"
+    # Unspent money with no word on why is what a reviewer sends back; an explained gap is a warning.
     yield make_finding(
         SLUG,
-        "warning",
+        "warning" if reason else "error",
         project,
         f"预算执行率 {fmt(rate, 2)}%（全年执行数 {fmt(budget.spent)} / 全年预算数 {fmt(budget.adjusted)} {budget.unit}）"
         f"低于 {fmt(floor, 0)}%，{tail}。",
