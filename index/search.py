@@ -22,9 +22,10 @@ RRF_K = 60
 # Each ranker contributes at least this many candidates to the fusion, whatever k is.
 FUSION_DEPTH = 50
 # Exact inner-product search up to this many vectors; an HNSW graph past it. Measured with
-# bench/bench_search.py (384-d, 2 cores): a flat search over 20k vectors takes ~1 ms, so exact
-# search stays below the HNSW build cost until well past 10^5 vectors.
-FLAT_MAX = 200_000
+# bench/bench_search.py on the 2-core machine (busy, one FAISS thread): an exact search takes
+# ~3.7 ms over 20k vectors and ~34 ms over 100k, i.e. it overtakes the query embedding (~20-50 ms)
+# near 50k, while an HNSW graph costs ~3 s per 20k vectors at every rebuild and is not exact.
+FLAT_MAX = 50_000
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
 
@@ -34,6 +35,7 @@ HNSW_EF_SEARCH = 128
 EXPANSION_MAX_RATIO = 3
 EXPANSION_MIN_TOPIC = 2
 EXPANSION_MAX_TOPIC = 12
+WORD_TAIL = 3  # characters a phrase may run past the topic's last one to finish a word
 _CJK_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 
 GOAL_KINDS: dict[str, PassageKind] = {
@@ -296,8 +298,17 @@ class Dense:
         """The k nearest passages by cosine, best first."""
         if self._index is None or k <= 0:
             return []
+        import faiss
+
         k = min(k, self._index.ntotal)  # type: ignore[attr-defined]
-        scores, rows = self._index.search(np.ascontiguousarray(vector.reshape(1, -1), np.float32), k)  # type: ignore[attr-defined]
+        # One query is fastest on one thread: OpenMP threads on a busy 2-core machine cost 10× (measured).
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            query = np.ascontiguousarray(vector.reshape(1, -1), np.float32)
+            scores, rows = self._index.search(query, k)  # type: ignore[attr-defined]
+        finally:
+            faiss.omp_set_num_threads(threads)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 
 
@@ -349,12 +360,12 @@ def abbreviates(topic: str, phrase: str, is_word: Callable[[str], bool]) -> bool
 
     Chinese abbreviations keep characters of the full form in order, and each kept run starts one of
     its words (碳|排放权交易 + 市场). So: the phrase starts with the topic's first character and ends
-    with its last, every run of kept characters starts a dictionary word of two or more characters
+    with its last or with the word that the last run starts (环评: 环境影响评价), every run of kept characters starts a dictionary word of two or more characters
     inside the phrase (or is one itself), and no word of the phrase is a stopword (a conjunction or
     particle joins two things: 环境统计和污染 is not a kind of 环境污染). This keeps 低碳城市广场 out of
     碳市场: 碳城 and 市广 are not words.
     """
-    if len(phrase) <= len(topic) or phrase[0] != topic[0] or phrase[-1] != topic[-1] or topic in phrase:
+    if len(phrase) <= len(topic) or phrase[0] != topic[0] or topic in phrase:
         return False
     # A conjunction or particle inside (和, 及, 的, 等 …) makes the phrase two things, not one term.
     if any(w in segment.stopwords() for w in segment.words(phrase)):
@@ -372,6 +383,9 @@ def abbreviates(topic: str, phrase: str, is_word: Callable[[str], bool]) -> bool
         else:
             runs.append((p, 1))
         p += 1
+    last_start, last_length = runs[-1]
+    if last_start + last_length < len(phrase) and (last_length > 1 or not is_word(phrase[last_start:])):
+        return False  # it may only go on to finish the word a last single character starts (评 -> 评价)
     for start, length in runs:
         run = phrase[start : start + length]
         if length >= 2 and is_word(run):
@@ -393,8 +407,13 @@ def expansion_candidates(topic: str, texts: Iterable[str], is_word: Callable[[st
         start = text.find(first)
         while start >= 0:
             m = pattern.match(text, start)
-            if m and len(m.group()) <= max_len and m.group() != topic:
-                found.add(m.group())
+            if m and len(m.group()) <= max_len:
+                # Also the phrase that finishes a word begun by the topic's last characters (评 -> 评价).
+                for extra in range(WORD_TAIL + 1):
+                    end = m.end() + extra
+                    if end > len(text) or (extra and not _CJK_ONLY.match(text[end - 1])):
+                        break
+                    found.add(text[m.start() : end])
             start = text.find(first, start + 1)
     return {p for p in found if abbreviates(topic, p, is_word)}
 

@@ -191,6 +191,11 @@ class Index:
         if not (directory / MANIFEST).exists():
             index._recover()
         if not (directory / MANIFEST).exists():
+            if directory.exists() and any(directory.iterdir()):
+                # Never build over (and so replace) a directory that holds something else.
+                raise IndexError_(
+                    f"目录 {directory} 已存在且不是 jixiao 索引（没有 {MANIFEST}）。请用 --index 指定一个新目录或空目录。"
+                )
             if not create:
                 raise IndexError_(
                     f"索引目录 {directory} 不存在或不完整。请先运行 `jixiao ingest <文件或目录> --index {directory}` 建立索引。"
@@ -234,9 +239,10 @@ class Index:
             if not (self.directory / MANIFEST).exists():
                 for old in olds:
                     if (old / MANIFEST).exists():
-                        if self.directory.exists():
-                            shutil.rmtree(self.directory)
-                        os.rename(old, self.directory)
+                        if self.directory.exists() and not any(self.directory.iterdir()):
+                            self.directory.rmdir()
+                        if not self.directory.exists():
+                            os.rename(old, self.directory)
                         break
 
     # ------------------------------------------------------------------------- locking and loading
@@ -292,9 +298,7 @@ class Index:
             ):
                 sha, doc, pi, proj, kind, fld, item, text, toks, source = row
                 passages.append(
-                    Passage(
-                        sha, doc, pi, proj, kind, fld, item, text, from_jsonable(Source, json.loads(source))
-                    )
+                    Passage(sha, doc, pi, proj, kind, fld, item, text, Source(**json.loads(source)))
                 )
                 tokens.append(json.loads(toks))
         finally:

@@ -8,14 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from corpus.errors import IndexError_
 from corpus.model import Document
 from corpus.parse import parse_file
 from corpus.settings import Settings
-from index import store
-from index.search import passages_of
+from index import segment, store
+from index.search import Dense, abbreviates, passages_of
 from index.store import Index
 from tests.conftest import DECLARATION_SAMPLE, SELF_EVAL_SAMPLE
 
@@ -81,6 +82,21 @@ def test_search_by_meaning_without_shared_words(sample_index) -> None:
 # ----------------------------------------------------------------------------- mentions
 
 
+@pytest.mark.parametrize(
+    ("topic", "phrase", "expected"),
+    [
+        ("碳市场", "碳排放权交易市场", True),
+        ("环评", "环境影响评价", True),
+        ("生态红线", "生态保护红线", True),
+        ("碳市场", "碳城市广场", False),  # 碳城, 市广: the kept characters do not start words
+        ("环境污染", "环境统计和污染", False),  # a conjunction joins two things
+        ("碳市场", "中国碳市场大会", False),  # holds the topic itself: a literal match, not an expansion
+    ],
+)
+def test_abbreviation_rule(topic: str, phrase: str, expected: bool) -> None:
+    assert abbreviates(topic, phrase, segment.is_word) is expected
+
+
 def test_carbon_market_mentions_are_exact(sample_index) -> None:
     found = sample_index.mentions("碳市场")
     assert names(found) == CARBON_MARKET
@@ -136,6 +152,18 @@ def test_multi_word_topic_matches_lexically(sample_index) -> None:
     assert "海洋生态环境保护" in names(found)
     lexical = [p for m in found for p in m.passages if p.match == "lexical"]
     assert all("长江口" in p.text and "杭州湾" in p.text for p in lexical)
+
+
+def test_dense_index_switches_to_hnsw_past_flat_max(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert Dense.build(vectors).kind == "flat"
+    dense = Dense.build(vectors, flat_max=100)
+    assert dense.kind == "hnsw"
+    dense.save(tmp_path / "dense.faiss")
+    loaded = Dense.load(tmp_path / "dense.faiss", 16)
+    assert loaded.kind == "hnsw" and loaded.search(vectors[7], 3)[0][0] == 7
 
 
 # ----------------------------------------------------------------------------- writes
@@ -230,6 +258,13 @@ def test_another_model_is_a_clear_error(small) -> None:
 def test_missing_index_without_create_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IndexError_, match="jixiao ingest"):
         Index.open(tmp_path / "nothing", create=False)
+
+
+def test_a_directory_that_is_not_an_index_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("不是索引", encoding="utf-8")
+    with pytest.raises(IndexError_, match="不是 jixiao 索引"):
+        Index.open(tmp_path)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "不是索引"
 
 
 def test_failed_build_leaves_the_previous_index_usable(small, extra_doc, monkeypatch) -> None:
