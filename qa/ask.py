@@ -83,6 +83,7 @@ INDICATOR_SEMANTIC_MARGIN = 0.03
 SEARCH_K = 5
 MAX_SUGGESTIONS = 5
 SNIPPET_CHARS = 160
+MAX_LISTED = 30  # items written out in an answer's text
 
 PROJECT_WORD = "项目"
 SCORE_UNIT = "分"
@@ -163,6 +164,7 @@ TEXT = {
     "blank_or_lacking": "未填写或无此项",
     "field_value": "{name}的{label}：{value}",
     "indicator_list": "{name}共有绩效指标 {n} 个：",
+    "note_list": "{name}填写了偏差原因分析及改进措施的指标共 {n} 个：",
     "overview": "{name}（{year}年{kind}，绩效指标 {n} 个）",
     "sources": "出处：",
     "page": "第{page}页 ",
@@ -170,6 +172,10 @@ TEXT = {
     "suggestions": "可选：",
     "year_tag": "{name}（{year}年）",
     "problems": "问题",
+    "check": "{name}的{label}为 {value}（{condition}：{verdict}）。",
+    "yes": "是",
+    "no": "否",
+    "and_more": " 等（另有 {n} 项，见 projects/values）",
     "declaration_has_no_actual": "（绩效目标申报表只有年度指标值，没有实际完成值）",
 }
 
@@ -1029,7 +1035,40 @@ def _route(ctx: Context) -> Answer:
     fields = [f for f in p.fields() if f != "indicators"]
     if fields and _field_level().get(fields[0]) in ("project", "text"):
         return _unknown(ctx, TEXT["which_project"].format(label=label(fields[0])), suggestions=_names(scope))
+    if _leading_project(p, ctx.cat):
+        return _answer_lookup(ctx)
     return _answer_search(ctx)
+
+
+def _leading_project(p: Parsed, cat: Catalogue) -> bool:
+    """A question with no other cue may open with part of a project's name (河道保洁作业覆盖率是多少).
+
+    The longest word-aligned prefix whose words all occur in exactly one project's name is taken as that project.
+    """
+    start = 0
+    while start < len(p.text) and not p.free(start, start + 1):
+        start += 1
+    end = start
+    while end < len(p.text) and p.free(end, end + 1) and p.text[end] not in _BOUNDARY:
+        end += 1
+    lead = _strip_phrase(p.text[start:end])
+    begin = p.text.find(lead, start) if lead else -1
+    if begin < 0:
+        return False
+    cues = [_compact(w) for w in _cue_words()]
+    cuts = [0]
+    for word in segment.words(lead):
+        cuts.append(cuts[-1] + len(word))
+    for cut in sorted(cuts[1:], reverse=True):
+        words = lead[:cut]
+        if len(words) < 2 or any(c in words for c in cues):
+            continue
+        ref = _resolve_phrase(words, cat, semantic=False)
+        if ref is not None and ref.how == "partial":
+            p.spans.append(Span(begin, begin + cut, "project", words))
+            p.refs.append(ref)
+            return True
+    return False
 
 
 def _names(entries: Iterable[Entry]) -> list[str]:
@@ -1146,11 +1185,12 @@ def _answer_findings(ctx: Context, req: FindingRequest) -> Answer:
                     figures.append(fig)
     values = [f.to_value() for f in figures]
     if req.count:
-        values.append(Value("", None, "count", Decimal(len(projects)), COUNT_UNIT))
+        n = len(items) if _item_level(ctx.p) == "indicator" else len(projects)
+        values.append(Value("", None, "count", Decimal(n), COUNT_UNIT))
     if not items:
         return _answer(ctx, "findings", TEXT["findings_none"].format(what=what), projects=[], values=values)
     lines = [
-        TEXT["findings_some"].format(what=what, n=len(items), m=len(projects), names="、".join(projects))
+        TEXT["findings_some"].format(what=what, n=len(items), m=len(projects), names=_listed(projects, "、"))
     ]
     lines += [f"{n}. {e.name}：{msg}" for n, (e, _ind, msg, _src) in enumerate(items, 1)]
     citations = [_cite(e, src, ind.name if ind else None) for e, ind, _m, src in items]
@@ -1231,7 +1271,7 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
         names = _unique(e.name for e in rest)
         if count:
             values.append(Value("", None, "count", Decimal(len(names)), COUNT_UNIT))
-        text = TEXT["mentions_negative"].format(topic=topic, n=len(names), names="、".join(names))
+        text = TEXT["mentions_negative"].format(topic=topic, n=len(names), names=_listed(names, "、"))
         citations = [_cite(e, None) for e in rest]
         return _answer(ctx, "mentions", text, projects=names, values=values, citations=citations)
     names = _unique(h[0].name for h in hits)
@@ -1239,7 +1279,7 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
         values.append(Value("", None, "count", Decimal(len(names)), COUNT_UNIT))
     if not names:
         return _answer(ctx, "mentions", TEXT["mentions_none"].format(topic=topic), projects=[], values=values)
-    lines = [TEXT["mentions_some"].format(topic=topic, n=len(names), names="、".join(names))]
+    lines = [TEXT["mentions_some"].format(topic=topic, n=len(names), names=_listed(names, "、"))]
     citations = []
     for entry, passages in hits:
         terms = _unique(term for _s, _x, term in passages)
@@ -1255,6 +1295,14 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
 def _source_with_text(source: Source, text: str) -> Source:
     # A passage's own text (one clause) makes a better snippet than the whole row it came from.
     return Source(source.file, source.line, source.end_line, text, source.page, source.sha256)
+
+
+def _listed(items: Iterable[str], sep: str) -> str:
+    """Items joined for the answer's text; past MAX_LISTED the rest is counted (projects and citations keep all)."""
+    items = list(items)
+    if len(items) <= MAX_LISTED:
+        return sep.join(items)
+    return sep.join(items[:MAX_LISTED]) + TEXT["and_more"].format(n=len(items) - MAX_LISTED)
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -1418,15 +1466,15 @@ def _answer_rank(ctx: Context, level: str, descending: bool, n: int | None) -> A
             scope=prefix, label=fl, word=word, noun=noun, name=name(first), value=shown
         )
     elif n == 1:
-        names = "、".join(f"“{name(f)}”" for f in chosen)
+        names = _listed((f"“{name(f)}”" for f in chosen), "、")
         text = TEXT["rank_tied"].format(
             scope=prefix, label=fl, word=word, noun=noun, n=len(chosen), names=names, value=shown
         )
     else:
         order = TEXT["descending" if descending else "ascending"]
         head = TEXT["rank_top"].format(n=n, noun=noun) if n else TEXT["rank_all"].format(noun=noun)
-        items = "；".join(
-            f"{i}. {name(f)} {_show(f.value, f.unit, f.field)}" for i, f in enumerate(chosen, 1)
+        items = _listed(
+            (f"{i}. {name(f)} {_show(f.value, f.unit, f.field)}" for i, f in enumerate(chosen, 1)), "；"
         )
         text = TEXT["rank_list"].format(
             scope=prefix,
@@ -1582,9 +1630,11 @@ def _answer_filter(ctx: Context, level: str, cond: Condition | None) -> Answer:
         level = "indicator"
     kept, scope, lacking = _matching(ctx, level, cond)
     prefix = _scope_prefix(p)
+    if cond is not None and level == "project" and p.names:
+        return _answer_check(ctx, cond, scope, kept)
     if cond is None:
         names = _names_all(scope)
-        text = TEXT["project_list"].format(scope=prefix, n=len(names), names="、".join(names))
+        text = TEXT["project_list"].format(scope=prefix, n=len(names), names=_listed(names, "、"))
         return _answer(ctx, "filter", text, projects=names, citations=[_cite(e, None) for e in scope])
     name = _with_year(ctx, kept)
     noun = LEVEL_LABELS[level]
@@ -1608,12 +1658,35 @@ def _answer_filter(ctx: Context, level: str, cond: Condition | None) -> Answer:
     if not kept:
         text = TEXT["filter_none"].format(scope=prefix, condition=condition, noun=noun)
     else:
-        items = "；".join(item(f) for f in kept)
+        items = _listed((item(f) for f in kept), "；")
         text = TEXT["filter_some"].format(
             scope=prefix, condition=condition, noun=noun, n=len(kept), items=items
         )
     note = _excluded_note(lacking, cond.field, TEXT["filtered"]) if level == "project" else ""
     return _answer(ctx, "filter", text + note, kept + list(extra.values()))
+
+
+def _answer_check(ctx: Context, cond: Condition, entries: Sequence[Entry], kept: Sequence[Figure]) -> Answer:
+    """Whether the named projects meet the condition (执行率是否达到90%): each one's figure and yes or no."""
+    met = {f.entry.position for f in kept}
+    figures, lines = [], []
+    for e in entries:
+        fig = _project_figure(e, cond.field)
+        if fig is None or fig.value is None:
+            lines.append(TEXT["not_filled"].format(name=e.name, label=label(cond.field)))
+            continue
+        figures.append(fig)
+        verdict = TEXT["yes" if e.position in met else "no"]
+        lines.append(
+            TEXT["check"].format(
+                name=_tag(e, entries),
+                label=label(fig.field),
+                value=_show(fig.value, fig.unit, fig.field),
+                condition=_condition_text(cond),
+                verdict=verdict,
+            )
+        )
+    return _answer(ctx, "lookup", "\n".join(lines), figures, projects=[e.name for e in entries])
 
 
 def _names_all(entries: Iterable[Entry]) -> list[str]:
@@ -1670,7 +1743,7 @@ def _answer_aggregate(ctx: Context, how: str, level: str) -> Answer:
     if len(kinds) > 1:
         fl = "、".join(label(k) for k in sorted(kinds))
     name = _with_year(ctx, figures)
-    parts = "；".join(f"{name(f)} {_show(f.value, f.unit, f.field)}" for f in figures)
+    parts = _listed((f"{name(f)} {_show(f.value, f.unit, f.field)}" for f in figures), "；")
     prefix = _scope_prefix(p)
     units = {f.unit for f in figures}
     converted = ""
@@ -1724,7 +1797,7 @@ def _answer_count(ctx: Context, level: str, cond: Condition | None) -> Answer:
         kept, _scope, _lacking = _matching(ctx, level, cond)
         n = len(kept) if level == "indicator" else len(_unique(f"{f.entry.position}" for f in kept))
         noun = LEVEL_LABELS[level]
-        items = "；".join(f"{_fig_label(f)} {_show(f.value, f.unit, f.field)}" for f in kept)
+        items = _listed((f"{_fig_label(f)} {_show(f.value, f.unit, f.field)}" for f in kept), "；")
         text = TEXT["count_condition"].format(
             scope=prefix, condition=_condition_text(cond), noun=noun, n=n, items=f"：{items}" if items else ""
         )
@@ -1749,7 +1822,7 @@ def _answer_count(ctx: Context, level: str, cond: Condition | None) -> Answer:
             citations=citations,
         )
     names = _names_all(scope)
-    text = TEXT["project_list"].format(scope=prefix, n=len(names), names="、".join(names))
+    text = TEXT["project_list"].format(scope=prefix, n=len(names), names=_listed(names, "、"))
     return _answer(
         ctx,
         "count",
@@ -2084,11 +2157,15 @@ def _answer_indicator(ctx: Context, chosen: Sequence[tuple[Entry, Indicator]]) -
 
 
 def _answer_indicator_list(ctx: Context, entries: Sequence[Entry], fields: Sequence[str] = ()) -> Answer:
+    """A project's indicators, with the fields asked for; asked for notes, only the rows that have one."""
     lines, figures, citations = [], [], []
+    notes = "note" in fields
     for e in entries:
-        lines.append(TEXT["indicator_list"].format(name=e.name, n=len(e.project.indicators)))
-        for n, ind in enumerate(e.project.indicators, 1):
-            shown = []
+        rows = [i for i in e.project.indicators if not notes or i.note.strip()]
+        head = "note_list" if notes else "indicator_list"
+        lines.append(TEXT[head].format(name=e.name, n=len(rows)))
+        for n, ind in enumerate(rows, 1):
+            shown = [f"{label('note')}：{ind.note}"] if notes else []
             for f in fields:
                 fig = _indicator_figure(e, ind, f)
                 if fig is None:
@@ -2135,20 +2212,25 @@ def _answer_overview(ctx: Context, entries: Sequence[Entry]) -> Answer:
 
 
 def _answer_search(ctx: Context, within: Sequence[Entry] | None = None) -> Answer:
-    k = SEARCH_K * 6 if within else SEARCH_K
-    hits = ctx.index.search(ctx.question, k=k)
-    if within:
-        keys = {(e.document.sha256, e.name) for e in within}
-        hits = [h for h in hits if (h.document.sha256, h.project.name) in keys][:SEARCH_K]
-    scope = {(e.document.sha256, e.name) for e in ctx.scoped()}
-    hits = [h for h in hits if (h.document.sha256, h.project.name) in scope][:SEARCH_K]
+    # Ask for more than are shown: some fall out of the scope, the named projects, or as repeats.
+    hits = ctx.index.search(ctx.question, k=SEARCH_K * (8 if within else 3))
+    scope = {(e.document.sha256, e.name) for e in ctx.scoped(within)}
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for h in hits:
+        key = (h.document.sha256, h.project.name, _compact(h.passage.text))
+        if (h.document.sha256, h.project.name) in scope and key not in seen:
+            seen.add(key)  # the same sentence in two goal blocks (项目总目标 = 年度总体目标) is shown once
+            kept.append(h)
+    hits = kept[:SEARCH_K]
     if not hits:
         return _answer(ctx, "search", TEXT["search_none"], projects=[])
-    entries = {(e.document.sha256, e.name): e for e in ctx.cat.entries}
     lines = [TEXT["search_intro"]]
     citations = []
     for n, h in enumerate(hits, 1):
-        entry = entries[(h.document.sha256, h.project.name)]
+        entry = next(
+            e for e in ctx.cat.by_key[_compact(h.project.name)] if e.document.sha256 == h.document.sha256
+        )
         lines.append(f"{n}. 【{h.project.name}】{_snippet(h.passage.text)}")
         citations.append(_cite(entry, _source_with_text(h.source, h.passage.text)))
     return _answer(
