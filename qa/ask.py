@@ -112,6 +112,7 @@ TEXT = {
     "not_filled": "项目“{name}”的{label}未填写。",
     "no_indicator": "项目“{name}”中没有找到与“{words}”对应的绩效指标。",
     "ambiguous_indicator": "项目“{name}”中有多个指标与问题相近，请写明是哪一个：{names}。",
+    "which_project_indicator": "有 {n} 个项目设有指标“{indicator}”，请写明是哪个项目。",
     "which_project": "请写明要问哪个项目的{label}。",
     "no_numeric_field": "没有看出要比较哪一项数值，请写明字段，例如：执行率、自评总分、年度资金申请总额。",
     "mentions_none": "没有项目提到“{topic}”。",
@@ -259,6 +260,14 @@ class Catalogue:
                     if u and u != "%" and not re.search(r"[0-9]", u):
                         units.add(u)
         self.units = sorted(units, key=len, reverse=True)
+        # Indicator names (4+ characters) -> the projects that have one by that name.
+        self.by_indicator: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            for ind in e.project.indicators:
+                key = _compact(ind.name)
+                if len(key) >= 4 and e not in self.by_indicator.get(key, []):
+                    self.by_indicator.setdefault(key, []).append(e)
+        self.longest_indicator = max((len(k) for k in self.by_indicator), default=0)
         self._name_vectors: np.ndarray | None = None
         self._lock = threading.Lock()
 
@@ -270,6 +279,16 @@ class Catalogue:
                 if text[i:j] in self.by_key:
                     found.append((i, j, text[i:j]))
         return sorted(found, key=lambda f: (f[0] - f[1], f[0]))
+
+    def indicators_in(self, text: str) -> list[str]:
+        """Indicator names written in full in `text`, longest first."""
+        found = {
+            text[i:j]
+            for i in range(len(text))
+            for j in range(i + 4, min(len(text), i + self.longest_indicator) + 1)
+            if text[i:j] in self.by_indicator
+        }
+        return sorted(found, key=len, reverse=True)
 
     def project_figures(self, field_name: str) -> list[Figure]:
         """The figure of a project-level field for every project that has it filled (cached per field)."""
@@ -1037,7 +1056,27 @@ def _route(ctx: Context) -> Answer:
         return _unknown(ctx, TEXT["which_project"].format(label=label(fields[0])), suggestions=_names(scope))
     if _leading_project(p, ctx.cat):
         return _answer_lookup(ctx)
+    named = _indicator_owners(ctx)
+    if named is not None:
+        return named
     return _answer_search(ctx)
+
+
+def _indicator_owners(ctx: Context) -> Answer | None:
+    """A question that names an indicator but no project: answered for the projects that have it, if few."""
+    p = ctx.p
+    found = ctx.cat.indicators_in(p.without(["year", "kind", "org"]))
+    if not found:
+        return None
+    owners = ctx.scoped(ctx.cat.by_indicator[found[0]])
+    names = _unique(e.name for e in owners)
+    if not names:
+        return None
+    if len(names) > MAX_SUGGESTIONS:
+        text = TEXT["which_project_indicator"].format(indicator=found[0], n=len(names))
+        return _unknown(ctx, text, suggestions=names)
+    p.refs.append(ProjectRef(found[0], names, "exact"))
+    return _answer_lookup(ctx)
 
 
 def _leading_project(p: Parsed, cat: Catalogue) -> bool:

@@ -128,6 +128,12 @@ def test_lookup_indicator_by_unit_and_by_tense(sample_index):
     assert values(c) == [("应急演练数量", "actual", Decimal(12), "次")]
 
 
+def test_lookup_an_indicator_named_without_its_project(sample_index):
+    a = ask("提交的研究成果数量目标是多少？", sample_index)
+    assert a.projects == ("自然生态和农业农村环境保护",)
+    assert values(a) == [("提交的研究成果数量", "target", Decimal(20), "份")]
+
+
 def test_lookup_project_fields_and_text_fields(sample_index):
     a = ask("海洋项目的自评总分是多少？", sample_index)
     assert a.projects == ("海洋生态环境保护",) and values(a) == [
