@@ -130,6 +130,8 @@ def main() -> int:
             f"samples: ingest {result.passages} passages ({result.embedded} embedded) in {dt:.1f} s"
             f" = {result.passages / dt:.1f} passages/s"
         )
+        p50, p95 = timed(lambda q: embedder.encode_queries([q]), QUERIES, args.repeat)
+        print(f"query embedding alone    p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  (part of every search)")
         p50, p95 = timed(lambda q: index.search(q, k=10), QUERIES, args.repeat)
         print(f"samples: search k=10     p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  ({len(QUERIES)} queries)")
         p50, p95 = timed(index.mentions, TOPICS, args.repeat)

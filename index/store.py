@@ -50,6 +50,7 @@ BM25_DIR = "bm25"
 MARK_STATUSES = ("已核实", "忽略")
 LOCK_TIMEOUT_S = 30.0
 EMBED_BATCH = 64
+PHRASE_CACHE_MAX = 50_000  # embedded topic/phrase vectors kept for mentions
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -424,6 +425,8 @@ class Index:
     def _similarity(self, topic: str, phrases: list[str]) -> np.ndarray:
         # Both sides are short phrases, so both get e5's "query: " prefix (its symmetric-task convention).
         embedder = self.embedder()
+        if len(self._phrase_vectors) > PHRASE_CACHE_MAX:  # a long-running server sees many topics
+            self._phrase_vectors.clear()
         missing = [t for t in dict.fromkeys([topic, *phrases]) if t not in self._phrase_vectors]
         if missing:
             for text, vec in zip(missing, embedder.encode_queries(missing), strict=True):
