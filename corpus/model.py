@@ -170,6 +170,7 @@ class Project:
     total_weight: Decimal | None
     grade: str | None
     source: Source
+    total_source: Source | None = None  # the 总分 row
 
 
 @dataclass(frozen=True)

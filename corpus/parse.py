@@ -743,6 +743,7 @@ def _finish(d: _ProjectDraft, file: str, sha: str) -> tuple[Project, list[ParseW
             page=d.start.page,
             sha256=sha,
         ),
+        total_source=_source(file, sha, [d.total_row]) if d.total_row is not None else None,
     )
     return project, warnings
 

@@ -525,7 +525,7 @@ def _project_figure(entry: Entry, field_name: str) -> Figure | None:
     if field_name == "total_score":
         if p.kind != "self_evaluation":
             return None
-        return Figure(entry, field_name, p.total_score, SCORE_UNIT, p.source)
+        return Figure(entry, field_name, p.total_score, SCORE_UNIT, p.total_source or p.source)
     if field_name in _FUNDING_FIELDS:
         if f is not None:
             value = getattr(f, field_name)

@@ -38,6 +38,7 @@ def test_every_self_evaluation_adds_up(sample_docs):
         assert weights == D("100"), p.name
         assert scores == p.total_score, p.name
         assert p.total_weight == D("100.00") and p.grade == "优"
+        assert p.total_source.text.startswith("总分") and str(p.total_score) in p.total_source.text
 
 
 # One indicator row per project, as printed in the sample (name, target, actual, weight, score, has note).
