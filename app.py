@@ -91,7 +91,10 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                     rule = gr.Dropdown([], multiselect=True, label="规则", elem_id="filter-rule")
                     project = gr.Dropdown([], multiselect=True, label="项目", elem_id="filter-project")
                     document = gr.Dropdown([], multiselect=True, label="文件", elem_id="filter-document")
-                summary = gr.HTML(elem_id="findings-summary")
+                summary = gr.HTML(
+                    "<div class='jx-muted'>正在载入问题清单（启动后首次核查需要一两分钟）……</div>",
+                    elem_id="findings-summary",
+                )
                 table = gr.Dataframe(
                     headers=views.FINDING_COLUMNS,
                     datatype="str",
@@ -105,7 +108,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                 shown = gr.State([])
                 with gr.Row():
                     export_button = gr.Button("导出 Excel（当前筛选）", elem_id="export-button")
-                    export_file = gr.File(label="Excel 报告", interactive=False, elem_id="export-file")
+                    export_file = gr.File(label="Excel 报告", interactive=False, visible=False, elem_id="export-file")
                 gr.Markdown("### 标记问题")
                 picked = gr.Dropdown([], label="选择问题", elem_id="finding-picker")
                 detail = gr.HTML(views.finding_detail_html(None), elem_id="finding-detail")
@@ -159,7 +162,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                     headers=["文件", "行", "警告", "原文"], datatype="str", interactive=False, wrap=True,
                     max_height=300, label="解析警告", elem_id="intake-warnings",
                 )
-                report = gr.File(label="预审报告（Excel）", interactive=False, elem_id="precheck-report")
+                report = gr.File(label="预审报告（Excel）", interactive=False, visible=False, elem_id="precheck-report")
 
         # -------------------------------------------------------------------- handlers
 
@@ -234,7 +237,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                 raise gr.Error("当前筛选下没有问题可导出。请放宽筛选条件后再导出。")
             path = Path(tempfile.mkdtemp(prefix="jixiao-export-")) / "核查报告.xlsx"
             write_xlsx([v.finding for v in shown_views], path, marks=workspace.marks())
-            return str(path)
+            return gr.update(value=str(path), visible=True)
 
         @_friendly
         def on_projects(current: str | None):
@@ -271,7 +274,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                 views.intake_html(intake, imported),
                 views.plain_findings_frame(intake.findings),
                 views.warnings_frame(intake.documents),
-                str(intake.report) if intake.report else None,
+                gr.update(value=str(intake.report) if intake.report else None, visible=intake.report is not None),
             )
 
         @_friendly

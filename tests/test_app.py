@@ -58,9 +58,6 @@ HOSTILE_SELF_EVALUATION = "\n".join(
     ]
 )
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium：运行 `make browser` 安装")
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -118,6 +115,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("需要 Debian 的 Chromium：运行 `make browser` 安装")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -182,7 +181,7 @@ def _wait_text(page: object, selector: str, text: str, timeout: float = 120_000)
 def _wait_findings(page: object) -> None:
     """The 核查 tab, once the background checks are done and the table is filled."""
     _tab(page, "核查")
-    _wait_text(page, "#findings-summary", "共", timeout=CHECKS_S * 1000)
+    _wait_text(page, "#findings-summary", "条问题", timeout=CHECKS_S * 1000)
 
 
 def _download(page: object, selector: str, target: Path) -> Path:
@@ -224,8 +223,19 @@ def test_ask_lists_every_project_that_mentions_carbon_market(page: object) -> No
 def test_check_tab_shows_the_short_research_output_finding_and_exports_it(page: object, tmp_path: Path) -> None:
     _wait_findings(page)
     _wait_text(page, "#findings-table", SHORT_INDICATOR)
+    total = page.inner_text("#findings-summary")
+    rule = page.locator("#filter-rule input")
+    rule.click()
+    rule.fill("target-not-met")
+    page.get_by_role("option", name="target-not-met", exact=True).click()
+    page.wait_for_function(
+        "t => document.querySelector('#findings-summary').innerText !== t", arg=total, timeout=60_000
+    )
+    _wait_text(page, "#findings-table", SHORT_INDICATOR)
     text = page.inner_text("#findings-table")
-    assert "年度指标值 ≥20(份)，实际完成值 5(份)" in text or "≥20" in text
+    assert "≥20(份)" in text and "5(份)" in text
+    assert "score-out-of-band" not in text
+    page.keyboard.press("Escape")
     _shot(page, "check.png")
 
     page.click("#export-button")
@@ -335,6 +345,75 @@ def test_upload_precheck_then_import_shows_progress_findings_and_text_not_markup
     )
     assert injected == 0
     assert page.watch.dialogs == []
+
+
+# ------------------------------------------------------------------------------------------ no browser
+
+
+def test_upload_names_stay_inside_the_upload_folder(tmp_path: Path) -> None:
+    from qa.views import safe_name, store_upload
+
+    src = tmp_path / "in.txt"
+    src.write_text("项目名称\t测试", encoding="utf-8")
+    uploads = tmp_path / "uploads"
+    for name in ("../../etc/自评表<1>.TXT", "..\\..\\x.txt", "/abs/path/y.txt", "....自评表.txt", "a\x00b.txt"):
+        stored = store_upload(src, uploads, max_mb=1, original_name=name)
+        assert stored.parent.parent == uploads and len(stored.parent.name) == 32
+        assert stored.resolve().is_relative_to(uploads.resolve())
+    assert safe_name("../../etc/自评表<1>.TXT") == "自评表_1_.txt"
+    assert safe_name("..") == "upload"
+
+
+def test_uploads_of_unknown_format_or_too_large_are_refused(tmp_path: Path) -> None:
+    from corpus.errors import UnreadableFileError
+    from qa.views import store_upload
+
+    src = tmp_path / "in.txt"
+    src.write_bytes(b"x" * 2048)
+    with pytest.raises(UnreadableFileError, match="不支持的文件格式"):
+        store_upload(src, tmp_path / "up", max_mb=1, original_name="evil.exe")
+    with pytest.raises(UnreadableFileError, match="超过上限 0 MB"):
+        store_upload(src, tmp_path / "up", max_mb=0, original_name="big.txt")
+    assert not (tmp_path / "up").exists() or not any((tmp_path / "up").iterdir())
+
+
+def test_document_text_is_escaped_in_every_html_view(tmp_path: Path) -> None:
+    from corpus.model import Answer, Citation, Value
+    from corpus.parse import parse_file
+    from corpus.settings import Settings
+    from qa import views
+    from qa.checks import run_checks
+
+    path = tmp_path / "hostile.txt"
+    path.write_text(HOSTILE_SELF_EVALUATION, encoding="utf-8")
+    doc = parse_file(path)
+    project = doc.projects[0]
+    assert any(LITERAL_SCRIPT in i.name for i in project.indicators)
+    findings = run_checks([doc])
+    finding_views = [views.FindingView(n, str(n), f) for n, f in enumerate(findings, 1)]
+    line = project.indicators[0].source.line
+    answer = Answer(
+        question=LITERAL_SCRIPT,
+        kind="lookup",
+        text=f"答案 {LITERAL_SCRIPT}",
+        projects=(project.name,),
+        values=(Value(project.name, project.indicators[1].name, "target", None, "<img src=x onerror=alert(3)>"),),
+        citations=(Citation(doc.name, project.name, project.indicators[0].name, line, SCRIPT),),
+    )
+    pages = [
+        views.answer_html(answer, [doc]),
+        views.project_header_html(project),
+        views.budget_html(project, Settings()),
+        views.goals_html(project),
+        views.indicators_html(project, findings),
+        views.indicator_chart_html(project),
+        views.intake_html(views.Intake(documents=[doc], findings=findings), imported=True),
+        *(views.finding_detail_html(v) for v in finding_views),
+    ]
+    for html in pages:
+        assert "<script" not in html.lower() and "<img" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in views.indicators_html(project)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in "".join(views.finding_detail_html(v) for v in finding_views)
 
 
 def test_readme_shows_every_tab() -> None:
