@@ -7,11 +7,13 @@ import os
 import shutil
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +51,8 @@ BM25_DIR = "bm25"
 # The statuses a reviewer can give a finding; "" clears the mark.
 MARK_STATUSES = ("已核实", "忽略")
 LOCK_TIMEOUT_S = 30.0
+# How long a reader waits for a writer's directory swap to finish before giving up.
+READ_WAIT_S = 10.0
 EMBED_BATCH = 64
 PHRASE_CACHE_MAX = 50_000  # embedded topic/phrase vectors kept for mentions
 
@@ -265,20 +269,25 @@ class Index:
                 ) from e
 
     def _load(self) -> _State:
-        """Read the current generation; retried when a writer swapped directories while we read."""
-        for _ in range(5):
-            manifest = self._read_manifest()
-            try:
-                state = self._read_state(manifest)
-            except (OSError, sqlite3.Error, ValueError, RuntimeError):
-                state = None
-            again = self._read_manifest()
-            if state is not None and again.get("generation") == manifest.get("generation"):
-                self._manifest = manifest
-                return state
-        raise IndexError_(
-            f"索引 {self.directory} 读取失败（文件不完整或正在被改写）。请稍后重试，或用 `jixiao ingest` 重新建立索引。"
-        )
+        """Read the current generation; waited for and retried while a writer swaps directories."""
+        deadline = time.monotonic() + READ_WAIT_S
+        while True:
+            if (self.directory / MANIFEST).exists():
+                manifest = self._read_manifest()  # a wrong model or format fails at once
+                try:
+                    state = self._read_state(manifest)
+                except (OSError, sqlite3.Error, ValueError, RuntimeError):
+                    state = None
+                if state is not None and self._disk_generation() == manifest.get("generation"):
+                    self._manifest = manifest
+                    return state
+            if time.monotonic() > deadline:
+                raise IndexError_(
+                    f"索引 {self.directory} 读取失败（文件缺失、不完整或正在被改写）。"
+                    f"请稍后重试，或用 `jixiao ingest --index {self.directory}` 重新建立索引。"
+                )
+            # Between the two renames of a swap the directory is briefly absent.
+            time.sleep(0.05)
 
     def _read_state(self, manifest: dict[str, Any]) -> _State:
         d = self.directory
@@ -321,7 +330,9 @@ class Index:
 
     def _current(self) -> _State:
         with self._mutex:
-            if self._state is None or self._state.manifest.get("generation") != self._disk_generation():
+            disk = self._disk_generation()
+            # No manifest on disk means a swap is under way: the generation in memory is still a valid answer.
+            if self._state is None or (disk is not None and disk != self._state.manifest.get("generation")):
                 self._state = self._load()
             return self._state
 
@@ -469,16 +480,25 @@ class Index:
 
     # ------------------------------------------------------------------------- writing
 
-    def add(self, documents: list[Document], progress: Callable[[int, int], None] | None = None) -> AddResult:
-        """Add parsed documents; the same file again (same sha256) changes nothing, a changed file at
-        the same path replaces the old version. Passages of unchanged documents keep their vectors.
+    def add(
+        self,
+        documents: list[Document],
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        identity: Callable[[Document], str] | None = None,
+    ) -> AddResult:
+        """Add parsed documents; the same file again (same sha256) changes nothing, a changed version of
+        a file replaces the old one. Passages of unchanged documents keep their vectors.
 
         Args:
             documents: parsed documents.
             progress: called with (passages embedded so far, passages to embed).
+            identity: what makes two documents versions of one file; default its absolute path. An app
+                that stores each upload in a folder of its own can pass e.g. `lambda d: d.name`.
         Returns:
             AddResult with the paths added, replaced and unchanged.
         """
+        key_of = identity or (lambda d: _path_key(d.path))
         with self._writing():
             state = self._current()
             current = list(state.documents)
@@ -489,8 +509,8 @@ class Index:
                 if any(d.sha256 == doc.sha256 for d in current):
                     unchanged.append(doc.path)
                     continue
-                key = _path_key(doc.path)
-                same_path = [i for i, d in enumerate(current) if _path_key(d.path) == key]
+                key = key_of(doc)
+                same_path = [i for i, d in enumerate(current) if key_of(d) == key]
                 if same_path:
                     current[same_path[0]] = doc
                     for i in reversed(same_path[1:]):
@@ -634,6 +654,20 @@ def _find_document(documents: list[Document], path_or_sha: str) -> Document | No
     return named[0] if len(named) == 1 else None
 
 
+def _exact_jsonable(obj: Any) -> Any:
+    """`to_jsonable`, but Decimals as strings: a figure read back is the figure printed, digit for digit
+    (a JSON number would pass through a float). `from_jsonable` reads either form."""
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _exact_jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): _exact_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_exact_jsonable(v) for v in obj]
+    return obj
+
+
 def _read_marks(path: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
@@ -665,7 +699,7 @@ def _write_records(
             con.executemany(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (i, d.sha256, d.path, d.name, d.kind, json.dumps(to_jsonable(d), ensure_ascii=False))
+                    (i, d.sha256, d.path, d.name, d.kind, json.dumps(_exact_jsonable(d), ensure_ascii=False))
                     for i, d in enumerate(documents)
                 ],
             )

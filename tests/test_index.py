@@ -61,6 +61,13 @@ def test_manifest_records_model_settings_and_documents(sample_index, sample_docs
     assert [p.name for p in sample_index.projects()] == [p.name for d in sample_docs for p in d.projects]
 
 
+def test_documents_read_back_exactly(sample_index, sample_docs) -> None:
+    stored = sample_index.documents()
+    assert stored == list(sample_docs)
+    # Digit for digit too: 2,650,000.00 stays 2650000.00, not 2650000 (a JSON number would lose it).
+    assert store._exact_jsonable(stored) == store._exact_jsonable(list(sample_docs))
+
+
 # ----------------------------------------------------------------------------- search
 
 
@@ -228,6 +235,18 @@ def test_changed_file_replaces_and_reuses_other_embeddings(small) -> None:
     assert names(index.mentions("满意程度")) == {"环保热线运行"}
     reopened = Index.open(index.directory, embedder=index.embedder())
     assert names(reopened.mentions("满意程度")) == {"环保热线运行"}
+
+
+def test_identity_decides_which_documents_are_versions_of_one_file(small, tmp_path: Path) -> None:
+    index, doc_path = small
+    elsewhere = tmp_path / "upload-2" / doc_path.name  # the same file uploaded again into another folder
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(
+        doc_path.read_text(encoding="utf-8").replace("≥17.00(人)", "≥19.00(人)"), encoding="utf-8"
+    )
+    result = index.add([parse_file(elsewhere)], identity=lambda d: d.name)
+    assert (result.added, result.replaced) == ([], [str(elsewhere)])
+    assert [d.path for d in index.documents()] == [str(elsewhere)]
 
 
 def test_adding_a_document_embeds_only_its_passages(small, extra_doc) -> None:
