@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import subprocess
 import sys
@@ -501,6 +502,7 @@ def test_atheris_run_finds_nothing(tmp_path) -> None:
         errors="replace",
         timeout=170,
         cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # the harness's scratch files go with the test
     )
     log = result.stdout + result.stderr
     crashes = sorted(p.name for p in artifacts.iterdir())

@@ -317,9 +317,11 @@ _MARKER = textwrap.dedent(
         # Every third write changes an earlier mark: the last acknowledged status must be the one kept.
         key = f"{prefix}-{i // 3}" if i % 3 == 2 else f"{prefix}-{i}"
         status = statuses[i % 2]
-        print("BEGIN", key, status, flush=True)
+        sys.stdout.write(f"BEGIN {key} {status}\\n")  # one write: a kill cannot split the line
+        sys.stdout.flush()
         index.set_mark(key, status, f"第{i}次")
-        print("DONE", key, status, flush=True)
+        sys.stdout.write(f"DONE {key} {status}\\n")
+        sys.stdout.flush()
         i += 1
         time.sleep(pause)
     """
@@ -370,6 +372,8 @@ class Marker:
         last_done: dict[str, str] = {}
         in_flight: dict[str, str] = {}
         for line in self.lines:
+            if len(line.split()) != 3:  # cut short by the kill: acknowledged nothing
+                continue
             word, key, status = line.split()
             if word == "DONE":
                 last_done[key] = status
@@ -385,7 +389,7 @@ class Marker:
 # ------------------------------------------------------------------------------ interrupted ingest
 
 
-def mid_embedding(grace: float = 0.3) -> Callable[[Watch], bool]:
+def mid_embedding(grace: float = 2.0) -> Callable[[Watch], bool]:
     """Kill point: the model is embedding - after a batch is done, or a moment after it began."""
     began: list[float] = []
 
