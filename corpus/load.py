@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import UnreadableFileError
-from corpus.model import Row
+from corpus.model import ParseWarning, Row
 
 TEXT_SUFFIXES = {".txt", ".md", ".tsv", ".csv", ".text", ""}
 _RULE_CELL = re.compile(r"^\s*:?[-—=]{2,}:?\s*$")
@@ -24,6 +24,7 @@ class Loaded:
     sha256: str
     rows: tuple[Row, ...]
     encoding: str | None = None
+    warnings: tuple[ParseWarning, ...] = ()  # what the reader could not read (a page without text, …)
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -351,7 +351,7 @@ def parse_loaded(loaded: Loaded) -> Document:
         NotAPerformanceTableError: no 项目名称 row, i.e. not a 自评表/申报表 at all.
     """
     name = Path(loaded.path).name
-    warnings: list[ParseWarning] = []
+    warnings: list[ParseWarning] = list(loaded.warnings)
     drafts: list[_ProjectDraft] = []
     year: int | None = None
     title_kind: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import warnings
 import zipfile
@@ -15,7 +16,7 @@ from typing import Any
 
 from corpus.errors import UnreadableFileError
 from corpus.load import READERS, Loaded, sha256_bytes
-from corpus.model import Row
+from corpus.model import ParseWarning, Row
 
 # A zip (XLSX/DOCX) may unpack to at most this much, and no member may unpack this many times its
 # packed size: a deflate bomb reaches ~1000x, real sheet XML stays well under 100x.
@@ -671,6 +672,10 @@ def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
 
     items: list[_PdfTable | _PdfLine] = []
     chars = cid_chars = 0
+    blank_pages: list[int] = []
+    damage = _PdfDamage()
+    pdfminer_log = logging.getLogger("pdfminer")
+    pdfminer_log.addHandler(damage)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
@@ -679,6 +684,18 @@ def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
                 items.extend(page_items)
                 chars += page_chars
                 cid_chars += page_cid
+                if page_chars == 0:
+                    blank_pages.append(number)
+                elif page_cid > page_chars / 2:
+                    # A font whose glyphs no longer map to text (damaged, or never had a mapping):
+                    # the page would come back as (cid:…) noise with its rows missing.
+                    raise _refuse(path, "corrupt", kind="PDF", detail=f"第{number}页的字体无法解码")
+                if damage.message:
+                    # pdfminer only logs a damaged content stream and reads on with what it could
+                    # decompress: the page would come back with rows silently missing.
+                    raise _refuse(path, "corrupt", kind="PDF", detail=f"第{number}页内容流损坏")
+    except UnreadableFileError:
+        raise
     except Exception as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc.__cause__
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or isinstance(
@@ -686,11 +703,34 @@ def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
         ):
             raise _refuse(path, "encrypted_pdf") from None
         raise _refuse(path, "corrupt", kind="PDF", detail=type(cause or exc).__name__) from exc
+    finally:
+        pdfminer_log.removeHandler(damage)
     if chars == 0:
         raise _refuse(path, "scanned")
     if cid_chars > chars / 2:
         raise _refuse(path, "no_unicode")
-    return Loaded(path=str(path), sha256=sha256_bytes(data), rows=tuple(_pdf_rows(items, fill_merged)))
+    # A page with no text among pages with text is a scanned insert or a damaged page: what it held
+    # is not in the records, and the reviewer is told so.
+    page_warnings = tuple(
+        ParseWarning(0, f"第{n}页没有可提取的文字（扫描页或页面损坏），该页内容未导入，请核对原件", page=n)
+        for n in blank_pages
+    )
+    return Loaded(
+        path=str(path), sha256=sha256_bytes(data), rows=tuple(_pdf_rows(items, fill_merged)), warnings=page_warnings
+    )
+
+
+class _PdfDamage(logging.Handler):
+    """Remembers pdfminer's warnings about data lost while decompressing a damaged stream."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.message = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if "Data-loss" in text or "corrupt" in text.lower():
+            self.message = text
 
 
 def _pdf_page(page: Any, number: int, fill_merged: bool) -> tuple[list[_PdfTable | _PdfLine], int, int]:

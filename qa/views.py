@@ -281,7 +281,9 @@ class Workspace:
             progress(0.3 + 0.5 * done / max(total, 1), f"嵌入 {done}/{total} 段")
 
         with self._lock:
-            result = self.index.add(intake.documents, progress=embedded)
+            # Each upload lands in a folder of its own, so the file's name is what makes a corrected
+            # re-upload replace its earlier version instead of sitting beside it.
+            result = self.index.add(intake.documents, progress=embedded, identity=lambda d: f"upload:{d.name}")
             intake.added, intake.replaced, intake.unchanged = result.added, result.replaced, result.unchanged
             progress(0.85, "核查")
             self._findings = None
