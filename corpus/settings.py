@@ -40,7 +40,7 @@ class Settings:
         ("差", Decimal("0")),
     )
     # Semantic matching thresholds (cosine on normalised e5 embeddings), calibrated on the samples.
-    mention_threshold: float = 0.86
+    mention_threshold: float = 0.90
     goal_match_threshold: float = 0.86
     # Checks (qa/checks): outcome text this similar to the goal text is a copy (character ratio, 0..1).
     copy_similarity: float = 0.85
