@@ -499,6 +499,9 @@ class Index:
             AddResult with the paths added, replaced and unchanged.
         """
         key_of = identity or (lambda d: _path_key(d.path))
+        # Embedding is the slow part: do it before taking the writer lock, so reviewers' marks (which
+        # need the lock for a moment) are not held up by a long import.
+        pre = self._embed_new(documents, progress)
         with self._writing():
             state = self._current()
             current = list(state.documents)
@@ -521,8 +524,31 @@ class Index:
                     added.append(doc.path)
             if not added and not replaced:
                 return AddResult(unchanged=unchanged, passages=len(state.passages))
-            embedded, total = self._rebuild(state, current, progress)
+            embedded, total = self._rebuild(state, current, progress, pre)
             return AddResult(added, replaced, unchanged, embedded, total)
+
+    def _embed_new(
+        self, documents: list[Document], progress: Callable[[int, int], None] | None
+    ) -> dict[str, np.ndarray]:
+        """Vectors of the passages of `documents` that the index does not hold yet (no lock taken)."""
+        state = self._current()
+        known = {p.indexed_text for p in state.passages}
+        shas = {d.sha256 for d in state.documents}
+        texts = [p.indexed_text for d in documents if d.sha256 not in shas for p in passages_of(d)]
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        vectors: dict[str, np.ndarray] = {}
+        if not missing:
+            return vectors
+        embedder = self.embedder()
+        if progress:
+            progress(0, len(missing))
+        for start in range(0, len(missing), EMBED_BATCH):
+            batch = missing[start : start + EMBED_BATCH]
+            for text, vec in zip(batch, embedder.encode_passages(batch), strict=True):
+                vectors[text] = vec
+            if progress:
+                progress(min(start + EMBED_BATCH, len(missing)), len(missing))
+        return vectors
 
     def remove(self, path_or_sha: str) -> bool:
         """Remove a document by path, file name (when unique), sha256 or a sha256 prefix of 8+ characters.
@@ -539,16 +565,23 @@ class Index:
             return True
 
     def _rebuild(
-        self, state: _State, documents: list[Document], progress: Callable[[int, int], None] | None
+        self,
+        state: _State,
+        documents: list[Document],
+        progress: Callable[[int, int], None] | None,
+        pre: dict[str, np.ndarray] | None = None,
     ) -> tuple[int, int]:
         passages = [p for d in documents for p in passages_of(d)]
         texts = [p.indexed_text for p in passages]
         old_rows = {p.indexed_text: i for i, p in enumerate(state.passages)}
         same_dictionary = state.manifest.get("versions", {}).get("dictionary") == segment.dictionary_digest()
 
-        missing = list(dict.fromkeys(t for t in texts if t not in old_rows))
+        new_vectors: dict[str, np.ndarray] = dict(pre or {})
+        embedded_before = len(new_vectors)
+        missing = list(dict.fromkeys(t for t in texts if t not in old_rows and t not in new_vectors))
         dimension = state.vectors.shape[1] if len(state.vectors) else 0
-        new_vectors: dict[str, np.ndarray] = {}
+        if new_vectors:
+            dimension = len(next(iter(new_vectors.values())))
         if missing:
             embedder = self.embedder()
             dimension = embedder.dimension
@@ -571,7 +604,7 @@ class Index:
         self._write_generation(documents, passages, tokens, vectors, dimension or None)
         self._state = None
         self._manifest = self._read_manifest()
-        return len(missing), len(passages)
+        return embedded_before + len(missing), len(passages)
 
     def _write_generation(
         self,

@@ -352,3 +352,35 @@ def test_marks_are_kept_across_rebuilds(small, extra_doc) -> None:
     assert set(index.marks()) == {"target-not-met/海洋生态环境保护/掌握污染源分步情况"}
     with pytest.raises(ValueError, match="已核实"):
         index.set_mark("x", "done")
+
+
+class _MarkingEmbedder:
+    """The real embedder; while it embeds, another reviewer marks a finding in the same index."""
+
+    def __init__(self, real, directory: Path) -> None:
+        self.real, self.directory = real, directory
+        self.name, self.dimension = real.name, real.dimension
+        self.marked_in: float | None = None
+
+    def encode_queries(self, texts):
+        return self.real.encode_queries(texts)
+
+    def encode_passages(self, texts, show_progress: bool = False):
+        if self.marked_in is None:
+            import time
+
+            started = time.perf_counter()
+            Index.open(self.directory, embedder=self.real, lock_timeout=2).set_mark("k1", "已核实", "导入期间")
+            self.marked_in = time.perf_counter() - started
+        return self.real.encode_passages(texts)
+
+
+def test_a_mark_is_not_held_up_by_an_import(small, extra_doc, embedder) -> None:
+    """Embedding happens before the writer lock: a reviewer's mark during a long import goes through."""
+    index, _ = small
+    marking = _MarkingEmbedder(embedder, index.directory)
+    importer = Index.open(index.directory, embedder=marking)
+    importer.add([extra_doc])
+    assert marking.marked_in is not None and marking.marked_in < 2
+    assert importer.marks()["k1"]["remark"] == "导入期间"  # and the new generation kept it
+    assert extra_doc.sha256 in {d.sha256 for d in importer.documents()}
