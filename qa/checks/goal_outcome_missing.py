@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from corpus.model import Finding, Project
-from qa.checks.base import SELF_EVALUATION, Context, Rule, make_finding, show
-from qa.checks.terms import Reference, describe_closest, pieces, texts_to_embed, unreported_by_clause
+from qa.checks.base import SELF_EVALUATION, Context, Rule, show
+from qa.checks.terms import Reference, gap_findings, pieces, texts_to_embed
 
 SLUG = "goal-outcome-missing"
 
@@ -27,27 +27,19 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     expected = project.goals.expected
     if expected is None or project.goals.achieved is None:
         return
-    refs = references(project)
-    for clause, missing in unreported_by_clause(expected.clauses, refs, project, ctx):
-        tasks = "、".join(f"“{unit.text}”" for unit, _ in missing)
-        terms = list(dict.fromkeys(t for _, m in missing for t in m.missing))
-        closest = min((m for _, m in missing), key=lambda m: m.coverage)
-        yield make_finding(
-            SLUG,
-            "warning",
-            project,
-            f"预期目标中的{tasks}在实际完成情况中没有对应的完成表述（未提及：{'、'.join(terms)}）；"
-            f"{describe_closest(closest, '实际完成情况')}。",
-            evidence={
-                "goal_clause": clause.text,
-                "unreported": [unit.text for unit, _ in missing],
-                "missing_terms": terms,
-                "closest": closest.reference.text if closest.reference else "",
-                "term_coverage": round(closest.coverage, 3),
-                "similarity": round(closest.similarity, 3) if closest.similarity is not None else None,
-            },
-            source=clause.source,
-        )
+    yield from gap_findings(
+        SLUG,
+        project,
+        expected.clauses,
+        references(project),
+        ctx,
+        block="预期目标",
+        gap="在实际完成情况中没有对应的完成表述",
+        absent="未提及",
+        against="实际完成情况",
+        gap_key="unreported",
+        closest_key="closest",
+    )
 
 
 def embeds(project: Project, ctx: Context) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from corpus.model import Finding, Project
-from qa.checks.base import DECLARATION, Context, Rule, make_finding
-from qa.checks.terms import Reference, describe_closest, texts_to_embed, unreported_by_clause
+from qa.checks.base import DECLARATION, Context, Rule
+from qa.checks.terms import Reference, gap_findings, texts_to_embed
 
 SLUG = "goal-without-indicator"
 
@@ -23,26 +23,19 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     goals = project.goals.annual or project.goals.overall
     if goals is None or not project.indicators:
         return
-    for clause, missing in unreported_by_clause(goals.clauses, references(project), project, ctx):
-        tasks = "、".join(f"“{unit.text}”" for unit, _ in missing)
-        terms = list(dict.fromkeys(t for _, m in missing for t in m.missing))
-        closest = min((m for _, m in missing), key=lambda m: m.coverage)
-        yield make_finding(
-            SLUG,
-            "warning",
-            project,
-            f"年度总体目标中的{tasks}没有绩效指标衡量（指标未涉及：{'、'.join(terms)}）；"
-            f"{describe_closest(closest, '绩效指标')}。",
-            evidence={
-                "goal_clause": clause.text,
-                "unmeasured": [unit.text for unit, _ in missing],
-                "missing_terms": terms,
-                "closest_indicator": closest.reference.text if closest.reference else "",
-                "term_coverage": round(closest.coverage, 3),
-                "similarity": round(closest.similarity, 3) if closest.similarity is not None else None,
-            },
-            source=clause.source,
-        )
+    yield from gap_findings(
+        SLUG,
+        project,
+        goals.clauses,
+        references(project),
+        ctx,
+        block="年度总体目标",
+        gap="没有绩效指标衡量",
+        absent="指标未涉及",
+        against="绩效指标",
+        gap_key="unmeasured",
+        closest_key="closest_indicator",
+    )
 
 
 def embeds(project: Project, ctx: Context) -> list[str]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from corpus.model import Clause, Project
+from corpus.model import Clause, Finding, Project
 from qa.checks import vocab
-from qa.checks.base import Context, compact, starts_any
+from qa.checks.base import Context, compact, make_finding, starts_any
 
 _PIECE_END = re.compile(r"[，,；;。！!？?]")
 _ENUMERATION = re.compile(r"[、]")
@@ -331,3 +331,47 @@ def describe_closest(match: Match, where: str) -> str:
     if match.similarity is not None:
         score += f"，语义相似度 {match.similarity:.2f}"
     return f"最接近的是{match.reference.label}（{score}）"
+
+
+def gap_findings(
+    slug: str,
+    project: Project,
+    clauses: Sequence[Clause],
+    refs: list[Reference],
+    ctx: Context,
+    *,
+    block: str,
+    gap: str,
+    absent: str,
+    against: str,
+    gap_key: str,
+    closest_key: str,
+) -> Iterator[Finding]:
+    """One finding per goal clause with tasks that no reference covers, naming the closest reference.
+
+    Args:
+        block: the goal block the clause is in (预期目标 / 年度总体目标).
+        gap: what is missing, as the sentence says it (在实际完成情况中没有对应的完成表述).
+        absent: the label of the missing terms (未提及).
+        against: what the clause was compared with (实际完成情况 / 绩效指标).
+        gap_key, closest_key: the evidence keys of the uncovered tasks and of the closest reference.
+    """
+    for clause, missing in unreported_by_clause(clauses, refs, project, ctx):
+        tasks = "、".join(f"“{unit.text}”" for unit, _ in missing)
+        terms = list(dict.fromkeys(t for _, m in missing for t in m.missing))
+        closest = min((m for _, m in missing), key=lambda m: m.coverage)
+        yield make_finding(
+            slug,
+            "warning",
+            project,
+            f"{block}中的{tasks}{gap}（{absent}：{'、'.join(terms)}）；{describe_closest(closest, against)}。",
+            evidence={
+                "goal_clause": clause.text,
+                gap_key: [unit.text for unit, _ in missing],
+                "missing_terms": terms,
+                closest_key: closest.reference.text if closest.reference else "",
+                "term_coverage": round(closest.coverage, 3),
+                "similarity": round(closest.similarity, 3) if closest.similarity is not None else None,
+            },
+            source=clause.source,
+        )
