@@ -45,10 +45,40 @@ SELF_EVALUATION_SHARE = 0.7  # of documents
 # templates of the 项目支出绩效 forms; a domain is a bureau with the work items of its projects.
 
 REGIONS = (
-    "上海市", "浦东新区", "黄浦区", "静安区", "徐汇区", "长宁区", "普陀区", "虹口区", "杨浦区", "闵行区",
-    "宝山区", "嘉定区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区", "杭州市", "宁波市", "温州市",
-    "嘉兴市", "湖州市", "绍兴市", "金华市", "衢州市", "舟山市", "台州市", "丽水市", "苏州市", "无锡市",
-    "常州市", "南通市", "合肥市", "芜湖市",
+    "上海市",
+    "浦东新区",
+    "黄浦区",
+    "静安区",
+    "徐汇区",
+    "长宁区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+    "杭州市",
+    "宁波市",
+    "温州市",
+    "嘉兴市",
+    "湖州市",
+    "绍兴市",
+    "金华市",
+    "衢州市",
+    "舟山市",
+    "台州市",
+    "丽水市",
+    "苏州市",
+    "无锡市",
+    "常州市",
+    "南通市",
+    "合肥市",
+    "芜湖市",
 )
 
 DOMAINS: tuple[dict[str, Any], ...] = (
@@ -56,19 +86,52 @@ DOMAINS: tuple[dict[str, Any], ...] = (
         "bureau": "生态环境局",
         "units": ("执法总队", "监测中心", "宣传教育中心", "固体废物管理中心", "辐射环境监督站", "信息中心"),
         "items": (
-            "大气污染防治", "水生态环境综合管理", "土壤污染防治", "固体废物管理", "生态环境监测", "排污许可证管理",
-            "环境影响评价", "生态保护红线监管", "生物多样性保护", "核与辐射安全管理", "碳排放权交易管理",
-            "噪声污染防治", "生态环境执法", "环保宣传教育", "应对气候变化", "海洋生态环境保护", "饮用水水源地保护",
-            "环境应急管理", "污染源动态更新", "农村生活污水治理", "环保热线运行", "无废城市建设",
+            "大气污染防治",
+            "水生态环境综合管理",
+            "土壤污染防治",
+            "固体废物管理",
+            "生态环境监测",
+            "排污许可证管理",
+            "环境影响评价",
+            "生态保护红线监管",
+            "生物多样性保护",
+            "核与辐射安全管理",
+            "碳排放权交易管理",
+            "噪声污染防治",
+            "生态环境执法",
+            "环保宣传教育",
+            "应对气候变化",
+            "海洋生态环境保护",
+            "饮用水水源地保护",
+            "环境应急管理",
+            "污染源动态更新",
+            "农村生活污水治理",
+            "环保热线运行",
+            "无废城市建设",
         ),
-        "vision": ("持续改善生态环境质量", "深入打好污染防治攻坚战", "推动减污降碳协同增效", "提升生态环境治理能力"),
+        "vision": (
+            "持续改善生态环境质量",
+            "深入打好污染防治攻坚战",
+            "推动减污降碳协同增效",
+            "提升生态环境治理能力",
+        ),
     },
     {
         "bureau": "教育局",
         "units": ("教育技术装备中心", "教师进修学院", "学生资助管理中心", "教育考试院", "教育信息中心"),
         "items": (
-            "中小学校舍维修", "学前教育发展", "义务教育均衡发展", "教师培训", "学生资助", "校园安全管理",
-            "职业教育实训基地建设", "教育信息化建设", "课后服务", "学生体质健康监测", "特殊教育", "图书装备配备",
+            "中小学校舍维修",
+            "学前教育发展",
+            "义务教育均衡发展",
+            "教师培训",
+            "学生资助",
+            "校园安全管理",
+            "职业教育实训基地建设",
+            "教育信息化建设",
+            "课后服务",
+            "学生体质健康监测",
+            "特殊教育",
+            "图书装备配备",
         ),
         "vision": ("促进教育公平", "提高教育教学质量", "办好人民满意的教育", "改善办学条件"),
     },
@@ -76,8 +139,17 @@ DOMAINS: tuple[dict[str, Any], ...] = (
         "bureau": "卫生健康委员会",
         "units": ("疾病预防控制中心", "卫生健康监督所", "急救中心", "妇幼保健院", "卫生健康信息中心"),
         "items": (
-            "基本公共卫生服务", "家庭医生签约服务", "疾病预防控制", "妇幼保健", "基层医疗机构能力建设", "卫生应急",
-            "健康教育促进", "老年健康服务", "精神卫生服务", "院前急救", "慢性病综合防控",
+            "基本公共卫生服务",
+            "家庭医生签约服务",
+            "疾病预防控制",
+            "妇幼保健",
+            "基层医疗机构能力建设",
+            "卫生应急",
+            "健康教育促进",
+            "老年健康服务",
+            "精神卫生服务",
+            "院前急救",
+            "慢性病综合防控",
         ),
         "vision": ("提升居民健康水平", "完善公共卫生服务体系", "保障人民群众生命安全和身体健康"),
     },
@@ -85,8 +157,16 @@ DOMAINS: tuple[dict[str, Any], ...] = (
         "bureau": "交通委员会",
         "units": ("公路管理处", "交通执法总队", "运输管理处", "交通信息中心", "航务管理处"),
         "items": (
-            "公路养护", "公交线路优化", "交通安全设施改造", "桥梁检测", "停车设施建设", "交通行政执法", "航道维护",
-            "慢行交通系统建设", "智能交通系统运维", "农村公路提档升级",
+            "公路养护",
+            "公交线路优化",
+            "交通安全设施改造",
+            "桥梁检测",
+            "停车设施建设",
+            "交通行政执法",
+            "航道维护",
+            "慢行交通系统建设",
+            "智能交通系统运维",
+            "农村公路提档升级",
         ),
         "vision": ("保障道路安全畅通", "提升公共交通服务水平", "建设人民满意交通"),
     },
@@ -94,8 +174,16 @@ DOMAINS: tuple[dict[str, Any], ...] = (
         "bureau": "农业农村委员会",
         "units": ("农业技术推广中心", "动物疫病预防控制中心", "农产品质量安全中心", "农业执法大队"),
         "items": (
-            "高标准农田建设", "农产品质量安全监管", "动物疫病防控", "农村人居环境整治", "农业技术推广", "种业发展",
-            "农机购置补贴", "耕地地力保护", "乡村振兴示范村建设", "农田水利设施维护",
+            "高标准农田建设",
+            "农产品质量安全监管",
+            "动物疫病防控",
+            "农村人居环境整治",
+            "农业技术推广",
+            "种业发展",
+            "农机购置补贴",
+            "耕地地力保护",
+            "乡村振兴示范村建设",
+            "农田水利设施维护",
         ),
         "vision": ("全面推进乡村振兴", "保障重要农产品稳定安全供给", "促进农民持续增收"),
     },
@@ -103,8 +191,15 @@ DOMAINS: tuple[dict[str, Any], ...] = (
         "bureau": "水务局",
         "units": ("河道管理所", "供水管理所", "水文站", "防汛物资储备中心", "排水管理处"),
         "items": (
-            "河道整治", "防汛设施维护", "供水管网改造", "排水管网养护", "水资源监测", "河长制工作", "海塘维修",
-            "水土保持", "城市防汛排涝能力建设",
+            "河道整治",
+            "防汛设施维护",
+            "供水管网改造",
+            "排水管网养护",
+            "水资源监测",
+            "河长制工作",
+            "海塘维修",
+            "水土保持",
+            "城市防汛排涝能力建设",
         ),
         "vision": ("保障城市防汛安全", "提升供水安全保障能力", "改善河湖水环境"),
     },
@@ -112,8 +207,14 @@ DOMAINS: tuple[dict[str, Any], ...] = (
         "bureau": "文化和旅游局",
         "units": ("图书馆", "文化馆", "博物馆", "文物保护研究中心", "文化市场行政执法总队"),
         "items": (
-            "公共文化服务", "非物质文化遗产保护", "文物保护修缮", "图书馆运行保障", "群众文化活动", "旅游市场监管",
-            "博物馆免费开放", "公共文化设施运维",
+            "公共文化服务",
+            "非物质文化遗产保护",
+            "文物保护修缮",
+            "图书馆运行保障",
+            "群众文化活动",
+            "旅游市场监管",
+            "博物馆免费开放",
+            "公共文化设施运维",
         ),
         "vision": ("丰富群众精神文化生活", "推动文化和旅游融合发展", "保护传承优秀传统文化"),
     },
@@ -121,8 +222,14 @@ DOMAINS: tuple[dict[str, Any], ...] = (
         "bureau": "民政局",
         "units": ("社会福利中心", "救助管理站", "婚姻登记中心", "殡葬管理所", "社区服务中心"),
         "items": (
-            "养老服务补贴", "社区养老服务设施建设", "困难群众救助", "社会组织培育", "殡葬服务管理", "婚姻登记服务",
-            "儿童福利保障", "长者照护之家运营",
+            "养老服务补贴",
+            "社区养老服务设施建设",
+            "困难群众救助",
+            "社会组织培育",
+            "殡葬服务管理",
+            "婚姻登记服务",
+            "儿童福利保障",
+            "长者照护之家运营",
         ),
         "vision": ("兜牢民生底线", "提升基本民生保障水平", "完善养老服务体系"),
     },
@@ -135,101 +242,269 @@ DOMAINS: tuple[dict[str, Any], ...] = (
     {
         "bureau": "应急管理局",
         "units": ("应急救援指挥中心", "安全生产执法大队", "应急物资储备中心"),
-        "items": ("安全生产监管", "应急救援队伍建设", "防灾减灾宣传", "危险化学品监管", "应急物资储备", "森林防火"),
+        "items": (
+            "安全生产监管",
+            "应急救援队伍建设",
+            "防灾减灾宣传",
+            "危险化学品监管",
+            "应急物资储备",
+            "森林防火",
+        ),
         "vision": ("防范化解重大安全风险", "提升防灾减灾救灾能力", "保障人民群众生命财产安全"),
     },
     {
         "bureau": "市场监督管理局",
         "units": ("质量技术监督检验所", "计量测试所", "食品药品检验所", "消费者权益保护中心"),
-        "items": ("食品安全抽检", "特种设备安全监察", "计量检定", "知识产权保护", "消费者权益保护", "广告监测", "电梯安全监管"),
+        "items": (
+            "食品安全抽检",
+            "特种设备安全监察",
+            "计量检定",
+            "知识产权保护",
+            "消费者权益保护",
+            "广告监测",
+            "电梯安全监管",
+        ),
         "vision": ("守住食品安全底线", "维护公平竞争市场秩序", "保障消费安全"),
     },
     {
         "bureau": "人力资源和社会保障局",
         "units": ("就业促进中心", "职业技能鉴定中心", "劳动保障监察大队", "人才服务中心"),
-        "items": ("职业技能培训", "就业援助", "劳动保障监察", "创业担保贷款贴息", "人才引进服务", "社会保险经办"),
+        "items": (
+            "职业技能培训",
+            "就业援助",
+            "劳动保障监察",
+            "创业担保贷款贴息",
+            "人才引进服务",
+            "社会保险经办",
+        ),
         "vision": ("实现更加充分更高质量就业", "构建和谐劳动关系", "健全社会保障体系"),
     },
 )
 
 NAME_SUFFIXES = (
-    "经费", "专项经费", "项目", "工作经费", "专项", "运行维护", "能力建设", "保障经费", "补助资金", "建设项目",
-    "工作", "相关配套工作",
+    "经费",
+    "专项经费",
+    "项目",
+    "工作经费",
+    "专项",
+    "运行维护",
+    "能力建设",
+    "保障经费",
+    "补助资金",
+    "建设项目",
+    "工作",
+    "相关配套工作",
 )
 NAME_QUALIFIERS = ("（二期）", "（续建）", "（一期）", "（三年行动计划）", "（市级配套）")
 
 # An aspect of a project's work: the goal clause, the outcome clause and the indicator that measures it.
 # kind: count (a number with a count unit), percent, qualitative (words), date, cost_le (lower is better).
 ASPECTS: tuple[dict[str, Any], ...] = (
-    {"goal": "开展{item}调查评估，形成评估报告", "done": "完成{item}调查评估，形成评估报告{n}份", "done0": "完成{item}调查评估并形成评估报告",
-     "level2": "数量指标", "names": ("{item}评估报告数量", "评估报告完成数", "调查评估报告数量"), "kind": "count",
-     "unit": "份", "range": (1, 12)},
-    {"goal": "组织{item}业务培训，提高从业人员业务能力", "done": "组织{item}业务培训{n}次，从业人员业务能力得到提高", "done0": "组织开展{item}业务培训，从业人员业务能力得到提高",
-     "level2": "数量指标", "names": ("{item}培训次数", "业务培训次数", "培训场次"), "kind": "count", "unit": "次",
-     "range": (2, 20)},
-    {"goal": "加强{item}监督检查", "done": "开展{item}监督检查{n}次", "done0": "按计划开展{item}监督检查",
-     "level2": "数量指标", "names": ("{item}监督检查次数", "现场检查次数", "专项检查次数"), "kind": "count", "unit": "次",
-     "range": (4, 60)},
-    {"goal": "扩大{item}覆盖范围", "done": "{item}覆盖范围扩大至{n}家单位", "done0": "{item}覆盖范围进一步扩大",
-     "level2": "数量指标", "names": ("{item}覆盖单位数", "覆盖单位数量", "服务单位数"), "kind": "count", "unit": "家",
-     "range": (10, 500)},
-    {"goal": "为群众提供{item}服务", "done": "为群众提供{item}服务{n}人次", "done0": "按计划为群众提供{item}服务",
-     "level2": "数量指标", "names": ("{item}服务人次", "服务对象人次", "受益人次"), "kind": "count", "unit": "人次",
-     "range": (200, 50000)},
-    {"goal": "购置{item}所需专用设备", "done": "完成{item}专用设备购置{n}台", "done0": "完成{item}所需专用设备购置",
-     "level2": "数量指标", "names": ("{item}专用设备购置数量", "购置设备数量", "设备购置台数"), "kind": "count",
-     "unit": "台", "range": (2, 40)},
-    {"goal": "完成{item}年度重点任务", "done": "完成{item}年度重点任务{n}项", "done0": "{item}年度重点任务全部完成",
-     "level2": "数量指标", "names": ("{item}重点任务完成数", "年度任务完成数量", "完成任务项数"), "kind": "count",
-     "unit": "项", "range": (3, 30)},
-    {"goal": "编制{item}工作方案和技术规范", "done": "编制完成{item}工作方案和技术规范{n}个", "done0": "编制完成{item}工作方案和技术规范",
-     "level2": "数量指标", "names": ("{item}方案规范编制数", "编制规范数量"), "kind": "count", "unit": "个",
-     "range": (1, 8)},
-    {"goal": "确保{item}成果通过验收", "done": "{item}成果全部通过验收",
-     "level2": "质量指标", "names": ("{item}成果验收合格率", "项目验收合格率", "成果验收通过率"), "kind": "percent",
-     "range": (90, 100)},
-    {"goal": "保证{item}数据真实准确", "done": "{item}数据经核查真实准确",
-     "level2": "质量指标", "names": ("{item}数据准确率", "数据准确率", "报送数据准确率"), "kind": "percent",
-     "range": (90, 100)},
-    {"goal": "保障{item}相关设施设备正常运行", "done": "{item}相关设施设备运行正常",
-     "level2": "质量指标", "names": ("{item}设施设备正常运行率", "设施设备完好率", "设备正常运行率"), "kind": "percent",
-     "range": (90, 99)},
-    {"goal": "落实{item}各项制度要求", "done": "{item}各项制度要求得到落实",
-     "level2": "质量指标", "names": ("{item}工作落实情况", "工作落实情况", "制度执行情况"), "kind": "qualitative",
-     "targets": ("落实国家和本市相关任务要求", "符合相关规范要求", "按规定程序执行"),
-     "actuals": ("达成指标", "已落实", "达成指标")},
-    {"goal": "按期完成{item}各项任务", "done": "{item}各项任务按期完成",
-     "level2": "时效指标", "names": ("{item}任务完成及时率", "项目完成及时率", "工作完成及时率"), "kind": "percent",
-     "range": (90, 100)},
-    {"goal": "在年度内完成{item}", "done": "{item}于年底前全部完成",
-     "level2": "时效指标", "names": ("{item}完成时间", "项目完成时间", "工作完成时限"), "kind": "date"},
-    {"goal": "严格控制{item}成本", "done": "{item}成本严格控制在预算范围内",
-     "level2": "成本指标", "names": ("{item}成本控制", "项目成本控制", "预算成本控制"), "kind": "qualitative",
-     "targets": ("控制在预算范围内", "不超过批复预算", "按合同约定执行"), "actuals": ("达成指标",)},
-    {"goal": "降低{item}单位运行成本", "done": "{item}单位运行成本降低",
-     "level2": "成本指标", "names": ("{item}单位服务成本", "单位服务成本", "人均服务成本"), "kind": "cost_le",
-     "unit": "元", "range": (50, 2000)},
-    {"goal": "提高社会公众对{item}的知晓率", "done": "社会公众对{item}的知晓率明显提高",
-     "level2": "社会效益指标", "names": ("{item}公众知晓率", "群众知晓率", "政策知晓率"), "kind": "percent",
-     "range": (75, 95)},
-    {"goal": "推动{item}工作提质增效", "done": "{item}工作实现提质增效",
-     "level2": "社会效益指标", "names": ("{item}工作成效", "社会效益发挥情况"), "kind": "qualitative",
-     "targets": ("形成年度工作总结报告", "按计划发挥社会效益", "完成年度考核目标"), "actuals": ("达成指标",)},
-    {"goal": "降低{item}相关风险事件发生率", "done": "{item}相关风险事件发生率得到控制",
-     "level2": "社会效益指标", "names": ("{item}风险事件发生率", "安全事故发生率", "投诉发生率"), "kind": "percent_le",
-     "range": (1, 5)},
-    {"goal": "改善区域生态环境质量", "done": "区域生态环境质量得到改善",
-     "level2": "生态效益指标", "names": ("{item}区域环境质量达标率", "环境质量达标率", "水质达标率"), "kind": "percent",
-     "range": (70, 95)},
-    {"goal": "带动相关产业发展", "done": "带动相关产业发展",
-     "level2": "经济效益指标", "names": ("{item}带动产业产值", "带动产值增长"), "kind": "count", "unit": "万元",
-     "range": (100, 5000)},
-    {"goal": "建立{item}长效管理机制", "done": "{item}长效管理机制基本建立",
-     "level2": "可持续影响指标", "names": ("{item}长效管理机制", "长效管理机制建设", "管理制度完善情况"),
-     "kind": "qualitative", "targets": ("建立并正常运行", "形成长效管理制度", "制度持续运行"), "actuals": ("达成指标",)},
-    {"goal": "提高服务对象满意度", "done": "服务对象满意度得到提高",
-     "level2": "服务对象满意度指标", "names": ("{item}服务对象满意度", "服务对象满意度", "群众满意度", "成果使用方满意度"),
-     "kind": "percent", "range": (80, 95)},
+    {
+        "goal": "开展{item}调查评估，形成评估报告",
+        "done": "完成{item}调查评估，形成评估报告{n}份",
+        "done0": "完成{item}调查评估并形成评估报告",
+        "level2": "数量指标",
+        "names": ("{item}评估报告数量", "评估报告完成数", "调查评估报告数量"),
+        "kind": "count",
+        "unit": "份",
+        "range": (1, 12),
+    },
+    {
+        "goal": "组织{item}业务培训，提高从业人员业务能力",
+        "done": "组织{item}业务培训{n}次，从业人员业务能力得到提高",
+        "done0": "组织开展{item}业务培训，从业人员业务能力得到提高",
+        "level2": "数量指标",
+        "names": ("{item}培训次数", "业务培训次数", "培训场次"),
+        "kind": "count",
+        "unit": "次",
+        "range": (2, 20),
+    },
+    {
+        "goal": "加强{item}监督检查",
+        "done": "开展{item}监督检查{n}次",
+        "done0": "按计划开展{item}监督检查",
+        "level2": "数量指标",
+        "names": ("{item}监督检查次数", "现场检查次数", "专项检查次数"),
+        "kind": "count",
+        "unit": "次",
+        "range": (4, 60),
+    },
+    {
+        "goal": "扩大{item}覆盖范围",
+        "done": "{item}覆盖范围扩大至{n}家单位",
+        "done0": "{item}覆盖范围进一步扩大",
+        "level2": "数量指标",
+        "names": ("{item}覆盖单位数", "覆盖单位数量", "服务单位数"),
+        "kind": "count",
+        "unit": "家",
+        "range": (10, 500),
+    },
+    {
+        "goal": "为群众提供{item}服务",
+        "done": "为群众提供{item}服务{n}人次",
+        "done0": "按计划为群众提供{item}服务",
+        "level2": "数量指标",
+        "names": ("{item}服务人次", "服务对象人次", "受益人次"),
+        "kind": "count",
+        "unit": "人次",
+        "range": (200, 50000),
+    },
+    {
+        "goal": "购置{item}所需专用设备",
+        "done": "完成{item}专用设备购置{n}台",
+        "done0": "完成{item}所需专用设备购置",
+        "level2": "数量指标",
+        "names": ("{item}专用设备购置数量", "购置设备数量", "设备购置台数"),
+        "kind": "count",
+        "unit": "台",
+        "range": (2, 40),
+    },
+    {
+        "goal": "完成{item}年度重点任务",
+        "done": "完成{item}年度重点任务{n}项",
+        "done0": "{item}年度重点任务全部完成",
+        "level2": "数量指标",
+        "names": ("{item}重点任务完成数", "年度任务完成数量", "完成任务项数"),
+        "kind": "count",
+        "unit": "项",
+        "range": (3, 30),
+    },
+    {
+        "goal": "编制{item}工作方案和技术规范",
+        "done": "编制完成{item}工作方案和技术规范{n}个",
+        "done0": "编制完成{item}工作方案和技术规范",
+        "level2": "数量指标",
+        "names": ("{item}方案规范编制数", "编制规范数量"),
+        "kind": "count",
+        "unit": "个",
+        "range": (1, 8),
+    },
+    {
+        "goal": "确保{item}成果通过验收",
+        "done": "{item}成果全部通过验收",
+        "level2": "质量指标",
+        "names": ("{item}成果验收合格率", "项目验收合格率", "成果验收通过率"),
+        "kind": "percent",
+        "range": (90, 100),
+    },
+    {
+        "goal": "保证{item}数据真实准确",
+        "done": "{item}数据经核查真实准确",
+        "level2": "质量指标",
+        "names": ("{item}数据准确率", "数据准确率", "报送数据准确率"),
+        "kind": "percent",
+        "range": (90, 100),
+    },
+    {
+        "goal": "保障{item}相关设施设备正常运行",
+        "done": "{item}相关设施设备运行正常",
+        "level2": "质量指标",
+        "names": ("{item}设施设备正常运行率", "设施设备完好率", "设备正常运行率"),
+        "kind": "percent",
+        "range": (90, 99),
+    },
+    {
+        "goal": "落实{item}各项制度要求",
+        "done": "{item}各项制度要求得到落实",
+        "level2": "质量指标",
+        "names": ("{item}工作落实情况", "工作落实情况", "制度执行情况"),
+        "kind": "qualitative",
+        "targets": ("落实国家和本市相关任务要求", "符合相关规范要求", "按规定程序执行"),
+        "actuals": ("达成指标", "已落实", "达成指标"),
+    },
+    {
+        "goal": "按期完成{item}各项任务",
+        "done": "{item}各项任务按期完成",
+        "level2": "时效指标",
+        "names": ("{item}任务完成及时率", "项目完成及时率", "工作完成及时率"),
+        "kind": "percent",
+        "range": (90, 100),
+    },
+    {
+        "goal": "在年度内完成{item}",
+        "done": "{item}于年底前全部完成",
+        "level2": "时效指标",
+        "names": ("{item}完成时间", "项目完成时间", "工作完成时限"),
+        "kind": "date",
+    },
+    {
+        "goal": "严格控制{item}成本",
+        "done": "{item}成本严格控制在预算范围内",
+        "level2": "成本指标",
+        "names": ("{item}成本控制", "项目成本控制", "预算成本控制"),
+        "kind": "qualitative",
+        "targets": ("控制在预算范围内", "不超过批复预算", "按合同约定执行"),
+        "actuals": ("达成指标",),
+    },
+    {
+        "goal": "降低{item}单位运行成本",
+        "done": "{item}单位运行成本降低",
+        "level2": "成本指标",
+        "names": ("{item}单位服务成本", "单位服务成本", "人均服务成本"),
+        "kind": "cost_le",
+        "unit": "元",
+        "range": (50, 2000),
+    },
+    {
+        "goal": "提高社会公众对{item}的知晓率",
+        "done": "社会公众对{item}的知晓率明显提高",
+        "level2": "社会效益指标",
+        "names": ("{item}公众知晓率", "群众知晓率", "政策知晓率"),
+        "kind": "percent",
+        "range": (75, 95),
+    },
+    {
+        "goal": "推动{item}工作提质增效",
+        "done": "{item}工作实现提质增效",
+        "level2": "社会效益指标",
+        "names": ("{item}工作成效", "社会效益发挥情况"),
+        "kind": "qualitative",
+        "targets": ("形成年度工作总结报告", "按计划发挥社会效益", "完成年度考核目标"),
+        "actuals": ("达成指标",),
+    },
+    {
+        "goal": "降低{item}相关风险事件发生率",
+        "done": "{item}相关风险事件发生率得到控制",
+        "level2": "社会效益指标",
+        "names": ("{item}风险事件发生率", "安全事故发生率", "投诉发生率"),
+        "kind": "percent_le",
+        "range": (1, 5),
+    },
+    {
+        "goal": "改善区域生态环境质量",
+        "done": "区域生态环境质量得到改善",
+        "level2": "生态效益指标",
+        "names": ("{item}区域环境质量达标率", "环境质量达标率", "水质达标率"),
+        "kind": "percent",
+        "range": (70, 95),
+    },
+    {
+        "goal": "带动相关产业发展",
+        "done": "带动相关产业发展",
+        "level2": "经济效益指标",
+        "names": ("{item}带动产业产值", "带动产值增长"),
+        "kind": "count",
+        "unit": "万元",
+        "range": (100, 5000),
+    },
+    {
+        "goal": "建立{item}长效管理机制",
+        "done": "{item}长效管理机制基本建立",
+        "level2": "可持续影响指标",
+        "names": ("{item}长效管理机制", "长效管理机制建设", "管理制度完善情况"),
+        "kind": "qualitative",
+        "targets": ("建立并正常运行", "形成长效管理制度", "制度持续运行"),
+        "actuals": ("达成指标",),
+    },
+    {
+        "goal": "提高服务对象满意度",
+        "done": "服务对象满意度得到提高",
+        "level2": "服务对象满意度指标",
+        "names": ("{item}服务对象满意度", "服务对象满意度", "群众满意度", "成果使用方满意度"),
+        "kind": "percent",
+        "range": (80, 95),
+    },
 )
 
 LEVEL1_OF = {
@@ -246,12 +521,22 @@ LEVEL1_OF = {
 LEVEL_ORDER = tuple(LEVEL1_OF)
 
 SHORTFALL_CAUSES = (
-    "受政府采购流程延长影响", "因上级部门政策调整", "受汛期天气影响", "因合同签订时间延后", "受项目审批进度影响",
-    "因部分单位配合不到位", "受人员调整影响", "因实施方案论证时间较长",
+    "受政府采购流程延长影响",
+    "因上级部门政策调整",
+    "受汛期天气影响",
+    "因合同签订时间延后",
+    "受项目审批进度影响",
+    "因部分单位配合不到位",
+    "受人员调整影响",
+    "因实施方案论证时间较长",
 )
 SHORTFALL_FIXES = (
-    "已纳入下年度工作计划加快推进", "后续将加强项目进度管理", "将优化采购计划，争取上半年启动",
-    "已督促实施单位限期整改", "下一步将加强统筹协调", "将进一步完善绩效目标设置",
+    "已纳入下年度工作计划加快推进",
+    "后续将加强项目进度管理",
+    "将优化采购计划，争取上半年启动",
+    "已督促实施单位限期整改",
+    "下一步将加强统筹协调",
+    "将进一步完善绩效目标设置",
 )
 VAGUE_TARGETS = ("有一定促进作用", "有所提升", "进一步提高", "逐步改善", "明显提升", "有效促进", "持续加强")
 DATE_TARGETS_SELF = ("{year}年12月31日前完成", "当年内完成", "{year}年底前完成")
@@ -383,7 +668,9 @@ class Generator:
             return f"{fmt(value)}{unit}"
         return f"{fmt(value)}({unit})"
 
-    def _indicator(self, aspect: dict[str, Any], item: str, year: int, layout: Layout, declaration: bool) -> GenIndicator:
+    def _indicator(
+        self, aspect: dict[str, Any], item: str, year: int, layout: Layout, declaration: bool
+    ) -> GenIndicator:
         rng = self.rng
         names = aspect["names"]
         template = rng.choice(names)
@@ -427,7 +714,9 @@ class Generator:
                 elif op == ">":
                     actual = rng.randint(target // 100 + 1, max(target // 100 + 1, target * 2 // 100)) * 100
                 else:
-                    actual = target if rng.random() < 0.6 else rng.randint(target // 100, target * 2 // 100) * 100
+                    actual = (
+                        target if rng.random() < 0.6 else rng.randint(target // 100, target * 2 // 100) * 100
+                    )
         target_text = self._measure_texts(layout, op, target, unit, decimals)
         actual_text = self._actual_text(layout, actual, unit)
         return GenIndicator(level1, level2, name, kind, unit, op, target_text, actual_text, target, actual)
@@ -482,7 +771,10 @@ class Generator:
         # Every project has the template's categories (quantity, quality, timeliness, cost, an effect,
         # satisfaction); the rest varies.
         effects = [a for a in ASPECTS if LEVEL1_OF[a["level2"]] == "效益指标"]
-        chosen = [rng.choice(by_level[lv]) for lv in ("数量指标", "质量指标", "时效指标", "成本指标", "服务对象满意度指标")]
+        chosen = [
+            rng.choice(by_level[lv])
+            for lv in ("数量指标", "质量指标", "时效指标", "成本指标", "服务对象满意度指标")
+        ]
         chosen.append(rng.choice(effects))
         pool = [a for a in ASPECTS]
         while len(chosen) < n:
@@ -490,7 +782,9 @@ class Generator:
         chosen.sort(key=lambda a: LEVEL_ORDER.index(a["level2"]))
         return chosen
 
-    def _goal_clauses(self, aspects: list[dict[str, Any]], items: list[str], indicators: list[GenIndicator], vision: str) -> tuple[list[str], list[str]]:
+    def _goal_clauses(
+        self, aspects: list[dict[str, Any]], items: list[str], indicators: list[GenIndicator], vision: str
+    ) -> tuple[list[str], list[str]]:
         goals: list[str] = []
         done: list[str] = []
         seen: set[str] = set()
@@ -508,7 +802,18 @@ class Generator:
         done.append(f"{vision}取得积极成效")
         return goals[:6], done[:6]
 
-    def project(self, document: str, kind: str, year: int, department: str, implementer: str, domain: dict[str, Any], region: str, layout: Layout, taken: set[str]) -> GenProject:
+    def project(
+        self,
+        document: str,
+        kind: str,
+        year: int,
+        department: str,
+        implementer: str,
+        domain: dict[str, Any],
+        region: str,
+        layout: Layout,
+        taken: set[str],
+    ) -> GenProject:
         rng = self.rng
         declaration = kind == "declaration"
         main_item = rng.choice(domain["items"])
@@ -522,7 +827,11 @@ class Generator:
         for aspect, item in zip(aspects, items, strict=True):
             ind = self._indicator(aspect, item, year, layout, declaration)
             if ind.name in names_seen:  # one indicator name per project: truth is keyed on it
-                ind.name = f"{item}{ind.name}" if not ind.name.startswith(item) else f"{ind.name}（{len(names_seen)}）"
+                ind.name = (
+                    f"{item}{ind.name}"
+                    if not ind.name.startswith(item)
+                    else f"{ind.name}（{len(names_seen)}）"
+                )
                 if ind.name in names_seen:
                     ind.name = f"{ind.name}（{len(names_seen)}）"
             names_seen.add(ind.name)
@@ -535,7 +844,10 @@ class Generator:
         # Goals last: the outcome clauses quote the (possibly planted) actual figures.
         expected, achieved = self._goal_clauses(aspects, items, indicators, rng.choice(domain["vision"]))
         if declaration:
-            p.goals = {"overall": expected, "annual": expected if rng.random() < 0.6 else expected[: max(2, len(expected) - 1)]}
+            p.goals = {
+                "overall": expected,
+                "annual": expected if rng.random() < 0.6 else expected[: max(2, len(expected) - 1)],
+            }
         else:
             p.goals = {"expected": expected, "achieved": achieved}
         return p
@@ -548,7 +860,13 @@ class Generator:
             ind.score = w
             # Exceeded counts sometimes carry a consistent note (实际完成 N 份，超计划完成).
             exceeded = (ind.actual_value or 0) > (ind.target_value or 0)
-            if ind.kind == "count" and ind.op in ("≥", ">") and ind.unit in NOTE_UNITS and exceeded and rng.random() < 0.3:
+            if (
+                ind.kind == "count"
+                and ind.op in ("≥", ">")
+                and ind.unit in NOTE_UNITS
+                and exceeded
+                and rng.random() < 0.3
+            ):
                 ind.note = f"实际完成{fmt_count(ind.actual_value)}{ind.unit}，超计划完成"
         # Indicator-level plants.
         exceed_planted = False
@@ -574,12 +892,20 @@ class Generator:
                 ind.planted = rule
                 p.planted.append((ind.name, rule, f"得分 {fmt(ind.score)} 高于分值 {fmt(ind.weight)}"))
                 if ind.actual_text == "达成指标":  # above the full-marks band of a met result, too
-                    p.planted.append((ind.name, "score-out-of-band", f"达成指标得分 {fmt(ind.score)} 高于满分 {fmt(ind.weight)}"))
+                    p.planted.append(
+                        (
+                            ind.name,
+                            "score-out-of-band",
+                            f"达成指标得分 {fmt(ind.score)} 高于满分 {fmt(ind.weight)}",
+                        )
+                    )
             else:
                 self._plant_contradicting_note(p, ind, layout)
         excess = sum(max(0, i.score - i.weight) for i in p.indicators)
         # Budget: clean rates stay at or above 90% and adjustments below the 20% cut a reviewer flags.
-        planned = rng.choice((rng.randint(500, 20000), rng.randint(2000, 400000), rng.randint(20000, 3000000)))
+        planned = rng.choice(
+            (rng.randint(500, 20000), rng.randint(2000, 400000), rng.randint(20000, 3000000))
+        )
         adjusted = planned if rng.random() < 0.6 else planned * rng.randint(85, 100) // 100
         max_rate = 10000 - excess * 10  # keep 总分 ≤ 100 when a score exceeds its weight
         lo_rate = 9050 if max_rate > 9050 else 9000
@@ -607,7 +933,13 @@ class Generator:
             if rate + delta < 9000 or rate + delta > 10000:
                 delta = -delta  # stay within 90%-100%: a low rate is a finding of its own
             printed_rate = rate + delta
-            p.planted.append((None, project_rule, f"执行率 {fmt(printed_rate)} 与 {fmt(spent)}/{fmt(adjusted)} = {fmt(rate)} 不符"))
+            p.planted.append(
+                (
+                    None,
+                    project_rule,
+                    f"执行率 {fmt(printed_rate)} 与 {fmt(spent)}/{fmt(adjusted)} = {fmt(rate)} 不符",
+                )
+            )
         weight = 1000
         bscore = budget_score(weight, printed_rate)
         p.budget = {
@@ -625,8 +957,14 @@ class Generator:
         printed_total = total
         if project_rule == "total-mismatch":
             delta = rng.choice((50, 100, 200, 300, 500))
-            printed_total = total - delta if total - delta >= 0 and (total + delta > 10000 or rng.random() < 0.5) else total + delta
-            p.planted.append((None, project_rule, f"总分 {fmt(printed_total)} 与分项得分合计 {fmt(total)} 不符"))
+            printed_total = (
+                total - delta
+                if total - delta >= 0 and (total + delta > 10000 or rng.random() < 0.5)
+                else total + delta
+            )
+            p.planted.append(
+                (None, project_rule, f"总分 {fmt(printed_total)} 与分项得分合计 {fmt(total)} 不符")
+            )
         p.total_weight = weight + sum(i.weight for i in p.indicators)
         p.total_score = printed_total
         p.grade = grade_of(printed_total)
@@ -642,14 +980,22 @@ class Generator:
         ind.actual_value = actual
         ind.actual_text = self._actual_text(layout, actual, ind.unit or "")
         # Proportional scoring (Settings.scoring_formula): weight × actual / target, truncated.
-        ind.score = int((Decimal(ind.weight) * Decimal(actual) / Decimal(target)).to_integral_value(rounding=ROUND_DOWN))
+        ind.score = int(
+            (Decimal(ind.weight) * Decimal(actual) / Decimal(target)).to_integral_value(rounding=ROUND_DOWN)
+        )
         with_note = rng.random() < 0.6
-        ind.note = f"{rng.choice(SHORTFALL_CAUSES)}，{ind.name}未达到年度目标，{rng.choice(SHORTFALL_FIXES)}" if with_note else ""
+        ind.note = (
+            f"{rng.choice(SHORTFALL_CAUSES)}，{ind.name}未达到年度目标，{rng.choice(SHORTFALL_FIXES)}"
+            if with_note
+            else ""
+        )
         ind.planted = "target-not-met"
         why = "有偏差说明" if with_note else "无偏差说明"
         p.planted.append((ind.name, "target-not-met", f"{ind.target_text} 实际 {ind.actual_text}，{why}"))
         if not with_note:
-            p.planted.append((ind.name, "deviation-unexplained", f"未达成目标（{ind.actual_text}），偏差原因为空"))
+            p.planted.append(
+                (ind.name, "deviation-unexplained", f"未达成目标（{ind.actual_text}），偏差原因为空")
+            )
 
     def _plant_contradicting_note(self, p: GenProject, ind: GenIndicator, layout: Layout) -> None:
         rng = self.rng
@@ -657,7 +1003,13 @@ class Generator:
         claimed = actual + rng.randint(1, max(1, actual // 100 // 2 + 1)) * 100
         ind.note = f"实际完成{fmt_count(claimed)}{ind.unit}，超计划完成"
         ind.planted = "note-contradicts-value"
-        p.planted.append((ind.name, "note-contradicts-value", f"实际完成值 {ind.actual_text}，说明写 {fmt_count(claimed)}{ind.unit}"))
+        p.planted.append(
+            (
+                ind.name,
+                "note-contradicts-value",
+                f"实际完成值 {ind.actual_text}，说明写 {fmt_count(claimed)}{ind.unit}",
+            )
+        )
 
     def _declaration_figures(self, p: GenProject, layout: Layout) -> None:
         rng = self.rng
@@ -679,7 +1031,13 @@ class Generator:
         if rng.random() < self.rate:
             delta = rng.choice((10000, 50000, 100000, 1000000)) * 100
             printed_annual = annual + delta if rng.random() < 0.5 else max(0, annual - delta)
-            p.planted.append((None, "funding-mismatch", f"年度资金申请总额 {fmt(printed_annual)} 与分项合计 {fmt(annual)} 不符"))
+            p.planted.append(
+                (
+                    None,
+                    "funding-mismatch",
+                    f"年度资金申请总额 {fmt(printed_annual)} 与分项合计 {fmt(annual)} 不符",
+                )
+            )
         if layout.markup:
             p.planted.append((None, "markup-residue", "目标文本残留 <p> 标记"))
         fiscal = appropriation + carryover
@@ -749,13 +1107,25 @@ def _goal_text(clauses: list[str], style: int, layout: Layout) -> str:
 
 def render_self_evaluation(p: GenProject, layout: Layout, rng: random.Random) -> list[str]:
     b = p.budget or {}
-    lines = ["财政项目支出绩效自评表", "", f"({p.year} 年度)" if rng.random() < 0.7 else f"({p.year}年度)", ""]
+    lines = [
+        "财政项目支出绩效自评表",
+        "",
+        f"({p.year} 年度)" if rng.random() < 0.7 else f"({p.year}年度)",
+        "",
+    ]
     gap = "\t" if layout.name_gap else ""
     lines.append(f"项目名称\t{gap}{p.name}\t\t\t\t\t")
     lines.append(f"主管部门\t{gap}{p.department}\t\t实施单位\t{gap}{p.implementer}\t")
     weight_col = "分数" if layout.weight_header == "分值" else layout.weight_header
-    lines.append(f"项目资金 ({layout.money_unit})\t\t年初预算数\t全年预算数\t全年执行数\t{weight_col}\t执行率(%)\t得分")
-    labels = {"total": "年度资金总额:", "appropriation": "其中: 当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+    lines.append(
+        f"项目资金 ({layout.money_unit})\t\t年初预算数\t全年预算数\t全年执行数\t{weight_col}\t执行率(%)\t得分"
+    )
+    labels = {
+        "total": "年度资金总额:",
+        "appropriation": "其中: 当年财政拨款",
+        "carryover": "上年结转资金",
+        "other": "其他资金",
+    }
     for key, (planned, adjusted, spent) in b["lines"].items():
         if key == "total":
             rate, weight, score = b["rate"], fmt(b["weight"]), fmt(b["score"])
@@ -769,8 +1139,14 @@ def render_self_evaluation(p: GenProject, layout: Layout, rng: random.Random) ->
             f"\t{labels[key]}\t{_money(layout, planned)}\t{_money(layout, adjusted)}\t{_money(layout, spent)}\t{weight}\t{fmt(rate)}\t{score}"
         )
     style = rng.randint(0, 2)
-    lines.append("年度 总体 目标\t预期目标\t\t\t实际完成情况\t\t\t" if layout.spaced_labels else "年度总体目标\t预期目标\t\t\t实际完成情况\t\t\t")
-    lines.append(f"\t{_goal_text(p.goals['expected'], style, layout)}\t\t\t{_goal_text(p.goals['achieved'], style, layout)}\t\t\t")
+    lines.append(
+        "年度 总体 目标\t预期目标\t\t\t实际完成情况\t\t\t"
+        if layout.spaced_labels
+        else "年度总体目标\t预期目标\t\t\t实际完成情况\t\t\t"
+    )
+    lines.append(
+        f"\t{_goal_text(p.goals['expected'], style, layout)}\t\t\t{_goal_text(p.goals['achieved'], style, layout)}\t\t\t"
+    )
     head = [_label("一级指标", layout), _label("二级指标", layout), "三级指标"]
     if layout.unit_column:
         head.append("度量单位")
@@ -801,20 +1177,35 @@ def render_self_evaluation(p: GenProject, layout: Layout, rng: random.Random) ->
 
 def render_declaration(p: GenProject, layout: Layout, rng: random.Random) -> list[str]:
     f = p.funding or {}
-    lines = ["财政项目支出绩效目标申报表", "", f"({p.year}年度)" if rng.random() < 0.7 else f"({p.year} 年度)", ""]
+    lines = [
+        "财政项目支出绩效目标申报表",
+        "",
+        f"({p.year}年度)" if rng.random() < 0.7 else f"({p.year} 年度)",
+        "",
+    ]
     lines.append(f"项目名称\t{p.name}\t项目性质\t{f['nature']}\t项目类别\t{f['category']}")
     lines.append(f"主管部门\t{p.department}\t实施单位\t{p.implementer}\t\t")
     lines.append(f"计划开始日期\t{f['start_date']}\t计划完成日期\t{f['end_date']}\t\t")
     left_total = _yuan(layout, f["total"]) if layout.fill_project_total else ""
     left_fiscal = _yuan(layout, f["fiscal"]) if layout.fill_project_total else ""
     left_other = _yuan(layout, f["other"]) if layout.fill_project_total else ""
-    lines.append(f"项目资金 ({layout.money_unit})\t项目资金总额\t{left_total}\t年度资金申请总额\t{_yuan(layout, f['annual_request'])}\t")
-    lines.append(f"\t其中：财政资金\t{left_fiscal}\t其中：当年财政拨款\t{_yuan(layout, f['appropriation'])}\t")
+    lines.append(
+        f"项目资金 ({layout.money_unit})\t项目资金总额\t{left_total}\t年度资金申请总额\t{_yuan(layout, f['annual_request'])}\t"
+    )
+    lines.append(
+        f"\t其中：财政资金\t{left_fiscal}\t其中：当年财政拨款\t{_yuan(layout, f['appropriation'])}\t"
+    )
     lines.append(f"\t\t\t上年结转资金\t{_yuan(layout, f['carryover'])}\t")
     lines.append(f"\t其他资金\t{left_other}\t其他资金\t{_yuan(layout, f['annual_other'])}\t")
     style = rng.randint(0, 2)
-    lines.append("项目 绩效 目标\t项目总目标\t\t年度总体目标\t\t" if layout.spaced_labels else "项目绩效目标\t项目总目标\t\t年度总体目标\t\t")
-    lines.append(f"\t{_goal_text(p.goals['overall'], style, layout)}\t\t{_goal_text(p.goals['annual'], style, layout)}\t\t")
+    lines.append(
+        "项目 绩效 目标\t项目总目标\t\t年度总体目标\t\t"
+        if layout.spaced_labels
+        else "项目绩效目标\t项目总目标\t\t年度总体目标\t\t"
+    )
+    lines.append(
+        f"\t{_goal_text(p.goals['overall'], style, layout)}\t\t{_goal_text(p.goals['annual'], style, layout)}\t\t"
+    )
     head = ["", "一级指标", "二级指标", "三级指标"]
     if layout.unit_column:
         head.append("度量单位")
@@ -872,7 +1263,9 @@ def _layout(rng: random.Random, kind: str) -> Layout:
     return Layout(
         weight_header="权重" if rng.random() < 0.25 else "分值",
         unit_column=unit_column,
-        money_unit=("元" if rng.random() < 0.2 else "万元") if kind == "self_evaluation" else ("万元" if rng.random() < 0.15 else "元"),
+        money_unit=("元" if rng.random() < 0.2 else "万元")
+        if kind == "self_evaluation"
+        else ("万元" if rng.random() < 0.15 else "元"),
         commas=rng.random() < 0.8,
         name_gap=rng.random() < 0.6,
         spaced_labels=rng.random() < 0.5,
@@ -937,7 +1330,18 @@ def _expected_record(p: GenProject) -> dict[str, Any]:
         div = 10000 if f["unit"] == "万元" else 1
         rec["funding"] = {
             "unit": f["unit"],
-            **{k: dec(f[k] // div) for k in ("annual_request", "appropriation", "carryover", "annual_other", "total", "fiscal", "other")},
+            **{
+                k: dec(f[k] // div)
+                for k in (
+                    "annual_request",
+                    "appropriation",
+                    "carryover",
+                    "annual_other",
+                    "total",
+                    "fiscal",
+                    "other",
+                )
+            },
         }
     return rec
 
@@ -965,7 +1369,10 @@ def generate(out: str | Path, projects: int, seed: int = 7, rate: float = 0.05) 
     gen = Generator(seed, rate)
     rng = gen.rng
     made = documents = planted = indicators = 0
-    with open(root / TRUTH_FILE, "w", encoding="utf-8") as truth, open(root / PROJECTS_FILE, "w", encoding="utf-8") as expected:
+    with (
+        open(root / TRUTH_FILE, "w", encoding="utf-8") as truth,
+        open(root / PROJECTS_FILE, "w", encoding="utf-8") as expected,
+    ):
         while made < projects:
             documents += 1
             kind = "self_evaluation" if rng.random() < SELF_EVALUATION_SHARE else "declaration"
@@ -982,13 +1389,21 @@ def generate(out: str | Path, projects: int, seed: int = 7, rate: float = 0.05) 
                 lines += [f"{department}{unit}{year}年度项目绩效目标汇总表", ""]
             taken: set[str] = set()
             for _ in range(count):
-                implementer = department if rng.random() < 0.5 else f"{department}{rng.choice(domain['units'])}"
+                implementer = (
+                    department if rng.random() < 0.5 else f"{department}{rng.choice(domain['units'])}"
+                )
                 p = gen.project(name, kind, year, department, implementer, domain, region, layout, taken)
                 render = render_self_evaluation if kind == "self_evaluation" else render_declaration
                 lines += render(p, layout, rng)
                 lines.append("")
                 for indicator, rule, why in p.planted:
-                    rec = {"document": name, "project": p.name, "indicator": indicator, "rule": rule, "why": why}
+                    rec = {
+                        "document": name,
+                        "project": p.name,
+                        "indicator": indicator,
+                        "rule": rule,
+                        "why": why,
+                    }
                     truth.write(json.dumps(rec, ensure_ascii=False) + "\n")
                     planted += 1
                 expected.write(json.dumps(_expected_record(p), ensure_ascii=False) + "\n")
@@ -1008,7 +1423,9 @@ def generate(out: str | Path, projects: int, seed: int = 7, rate: float = 0.05) 
         "project_level_rules": list(PROJECT_LEVEL_RULES),
     }
     # Written last: a corpus directory with a manifest is complete.
-    (root / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (root / MANIFEST_FILE).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return corpus
 
 
@@ -1019,7 +1436,12 @@ def cached(out: str | Path, projects: int, seed: int = 7, rate: float = 0.05) ->
         m = json.loads((root / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         m = {}
-    if (m.get("generator_version"), m.get("projects"), m.get("seed"), m.get("rate")) == (GENERATOR_VERSION, projects, seed, rate):
+    if (m.get("generator_version"), m.get("projects"), m.get("seed"), m.get("rate")) == (
+        GENERATOR_VERSION,
+        projects,
+        seed,
+        rate,
+    ):
         return Corpus(root, m["projects"], m["documents"], m["planted"], m["indicators"])
     return generate(root, projects, seed, rate)
 
@@ -1030,11 +1452,15 @@ def load_truth(path: str | Path) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Generate a benchmark corpus of 自评表/申报表 with planted errors.")
+    parser = argparse.ArgumentParser(
+        description="Generate a benchmark corpus of 自评表/申报表 with planted errors."
+    )
     parser.add_argument("--projects", type=int, default=1000, help="how many projects (default 1000)")
     parser.add_argument("--out", required=True, help="the corpus directory")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--rate", type=float, default=0.05, help="share of rows given a planted error (default 0.05)")
+    parser.add_argument(
+        "--rate", type=float, default=0.05, help="share of rows given a planted error (default 0.05)"
+    )
     args = parser.parse_args(argv)
     c = generate(args.out, args.projects, args.seed, args.rate)
     sys.stdout.write(

@@ -62,10 +62,16 @@ def _pooling(model_dir: Path) -> tuple[int, int]:
     modules = _read_json(model_dir / "modules.json")
     kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
     if kinds[:2] != ["Transformer", "Pooling"] or (len(kinds) > 2 and kinds[2:] != ["Normalize"]):
-        raise ModelError(f"{model_dir} 的模块结构 {kinds} 不是 Transformer→Pooling→Normalize，ONNX 加速不适用；请使用 torch 后端。")
+        raise ModelError(
+            f"{model_dir} 的模块结构 {kinds} 不是 Transformer→Pooling→Normalize，ONNX 加速不适用；请使用 torch 后端。"
+        )
     pooling_dir = model_dir / next(m["path"] for m in modules if m["type"].endswith("Pooling"))
     pooling = _read_json(pooling_dir / "config.json")
-    others = [k for k, v in pooling.items() if k.startswith("pooling_mode_") and v and k != "pooling_mode_mean_tokens"]
+    others = [
+        k
+        for k, v in pooling.items()
+        if k.startswith("pooling_mode_") and v and k != "pooling_mode_mean_tokens"
+    ]
     if not pooling.get("pooling_mode_mean_tokens") or others or not pooling.get("include_prompt", True):
         raise ModelError(f"{model_dir} 不是对全部词元取平均的池化方式，ONNX 加速不适用；请使用 torch 后端。")
     sbert = model_dir / "sentence_bert_config.json"
@@ -168,7 +174,9 @@ def export_onnx(model_dir: str | Path, directory: str | Path | None = None) -> P
                         f"导出的 ONNX 模型与 torch 模型结果不一致（最小余弦 {cosine:.6f} < {PARITY_MIN_COSINE}）；请使用 torch 后端。"
                     )
                 meta = {**stamp, "parity_min_cosine": cosine, "opset": OPSET}
-                (tmp / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")  # last: marks completion
+                (tmp / META_FILE).write_text(
+                    json.dumps(meta, indent=1) + "\n", encoding="utf-8"
+                )  # last: marks completion
                 umask = os.umask(0)
                 os.umask(umask)
                 for path in [tmp, *tmp.iterdir()]:
@@ -180,7 +188,9 @@ def export_onnx(model_dir: str | Path, directory: str | Path | None = None) -> P
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
     except Timeout as e:
-        raise ModelError(f"等待其他进程导出 ONNX 模型超时（锁文件 {e.lock_file}）。若没有其他 jixiao 进程在运行，请删除该锁文件后重试。") from e
+        raise ModelError(
+            f"等待其他进程导出 ONNX 模型超时（锁文件 {e.lock_file}）。若没有其他 jixiao 进程在运行，请删除该锁文件后重试。"
+        ) from e
     except OSError as e:
         raise ModelError(f"无法在 {target.parent} 导出 ONNX 模型：{e}。请检查磁盘空间和写权限。") from e
     return target
@@ -242,9 +252,13 @@ class OnnxEncoder:
         # jobs, spinning threads steal the cores the work needs (measured: a query 134 ms spinning, 78 ms not).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
-            self._session = ort.InferenceSession(str(export / ONNX_FILE), options, providers=["CPUExecutionProvider"])
+            self._session = ort.InferenceSession(
+                str(export / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+            )
         except Exception as e:  # any runtime failure becomes one actionable message
-            raise ModelError(f"无法加载 ONNX 模型 {export / ONNX_FILE}：{e}。请删除目录 {export} 后重试，或使用 torch 后端。") from e
+            raise ModelError(
+                f"无法加载 ONNX 模型 {export / ONNX_FILE}：{e}。请删除目录 {export} 后重试，或使用 torch 后端。"
+            ) from e
         self._lock = threading.Lock()  # the tokenizer is not safe to share between threads mid-call
 
     def encode(self, texts: list[str], prompt: str | None = None) -> np.ndarray:
@@ -259,7 +273,9 @@ class OnnxEncoder:
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         slots: dict[str, int] = {}
-        inverse = np.fromiter((slots.setdefault(t, len(slots)) for t in texts), dtype=np.intp, count=len(texts))
+        inverse = np.fromiter(
+            (slots.setdefault(t, len(slots)) for t in texts), dtype=np.intp, count=len(texts)
+        )
         unique = [(prompt or "") + t for t in slots]
         with self._lock:
             encodings = self.tokenizer.encode_batch(unique)

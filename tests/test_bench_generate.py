@@ -189,7 +189,9 @@ def test_checks_find_every_planted_error(documents, truth) -> None:
     assert rules, "no planted rule is known to qa.checks"
     findings = checks.run_checks(documents, embedder=None, rules=rules)
     found = {_key(f.rule, f.document, f.project, f.indicator) for f in findings}
-    planted = {_key(t["rule"], t["document"], t["project"], t["indicator"]) for t in truth if t["rule"] in rules}
+    planted = {
+        _key(t["rule"], t["document"], t["project"], t["indicator"]) for t in truth if t["rule"] in rules
+    }
     # note-contradicts-value is read from free text and its outcome cross-check; the rest must all be found.
     missed = sorted(k for k in planted - found if k[0] != "note-contradicts-value")
     assert missed == []
@@ -198,8 +200,13 @@ def test_checks_find_every_planted_error(documents, truth) -> None:
 def test_arithmetic_rules_silent_on_clean_projects(documents, expected, clean_documents) -> None:
     checks = pytest.importorskip("qa.checks")
     rules = [r for r in ARITHMETIC_RULES if r in checks.RULES]
-    clean = {(p.document, p.name) for p in _projects(documents) if not expected[(p.document, p.name)]["planted"]}
+    clean = {
+        (p.document, p.name) for p in _projects(documents) if not expected[(p.document, p.name)]["planted"]
+    }
     findings = checks.run_checks(documents, embedder=None, rules=rules)
     noisy = [(f.rule, f.project, f.indicator) for f in findings if (f.document, f.project) in clean]
-    noisy += [(f.rule, f.project, f.indicator) for f in checks.run_checks(clean_documents, embedder=None, rules=rules)]
+    noisy += [
+        (f.rule, f.project, f.indicator)
+        for f in checks.run_checks(clean_documents, embedder=None, rules=rules)
+    ]
     assert noisy == []

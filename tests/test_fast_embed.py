@@ -108,7 +108,9 @@ def test_unsupported_pooling_is_refused(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (d / "1_Pooling" / "config.json").write_text(
-        json.dumps({"word_embedding_dimension": 8, "pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False}),
+        json.dumps(
+            {"word_embedding_dimension": 8, "pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False}
+        ),
         encoding="utf-8",
     )
     with pytest.raises(ModelError, match="torch 后端"):
