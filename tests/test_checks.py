@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -101,6 +102,7 @@ def proj(
     total_weight: str | None = None,
     grade: str | None = None,
     document: str | None = None,
+    department: str | None = None,
 ) -> Project:
     goals = Goals(
         expected=block("预期目标", expected) if expected else None,
@@ -109,7 +111,7 @@ def proj(
     )
     document = document or ("自评表.txt" if kind == "self_evaluation" else "申报表.txt")
     return Project(
-        name, kind, document, year, None, None, budget, funding, goals, tuple(indicators),
+        name, kind, document, year, department, None, budget, funding, goals, tuple(indicators),
         d(total), d(total_weight), grade, src(name),
     )  # fmt: skip
 
@@ -600,6 +602,13 @@ def test_target_below_last_actual_and_indicator_changed():
     same = decl(ind("报告数量", "≥10(份)"), ind("满意度", "≥95%"), ind("培训次数", "≥3(次)"), name="海洋保护")
     assert check("indicator-changed", last, same) == []
     assert check("target-below-last-actual", last, same) == []
+    # The same 项目名称 under another 主管部门 is another project: nothing to compare.
+    theirs = replace(last, department="乙局")
+    ours = replace(this, department="甲局")
+    assert check("target-below-last-actual", theirs, ours) == []
+    assert check("target-below-last-actual", replace(theirs, department="甲局"), ours) == [
+        ("target-below-last-actual", "海洋保护", "报告数量")
+    ]
 
 
 # ------------------------------------------------------------------------------------------ the samples

@@ -109,6 +109,12 @@ def _earlier_self_evaluations(documents: list[Document]) -> dict[str, list[Proje
     return found
 
 
+def _same_owner(earlier: Project, project: Project) -> bool:
+    """Same-named projects of two departments are different projects (项目名称 repeats across bureaus)."""
+    a, b = earlier.department, project.department
+    return not a or not b or cross_year.normalise_name(a) == cross_year.normalise_name(b)
+
+
 def _line(finding: Finding) -> int:
     return finding.source.line if finding.source is not None else 0
 
@@ -169,7 +175,7 @@ def run_checks(
                         (
                             p
                             for p in history.get(cross_year.normalise_name(project.name), [])
-                            if p.year is not None and p.year < project.year
+                            if p.year is not None and p.year < project.year and _same_owner(p, project)
                         ),
                         None,
                     )
