@@ -116,7 +116,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip("需要 Debian 的 Chromium：运行 `make browser` 安装")
+        pytest.fail("需要 Debian 的 Chromium：运行 `make browser` 安装")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
