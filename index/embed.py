@@ -62,6 +62,9 @@ def _force_offline() -> None:
 
 
 _force_offline()
+# Spinning OpenMP workers hold a core after each batch; on a 2-core machine shared with the web server
+# (or anything else) that made torch ~3× slower (bench/RESULTS.md). Must be set before torch loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _cache_root() -> Path:
