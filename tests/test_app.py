@@ -205,7 +205,7 @@ def _sheet_text(path: Path) -> str:
 def _upload(page: object, paths: list[Path]) -> None:
     page.locator("#upload input[type=file]").set_input_files([str(p) for p in paths])
     for p in paths:
-        _wait_text(page, "#upload", p.name)
+        _wait_text(page, "#upload", p.stem)  # the list shows the stem and the suffix in separate elements
 
 
 def test_ask_lists_every_project_that_mentions_carbon_market(page: object) -> None:
