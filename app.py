@@ -23,13 +23,14 @@ from qa import views  # noqa: E402
 
 log = logging.getLogger("jixiao.app")
 
+# Questions that make sense for any corpus (no project or indicator of the bundled samples).
 EXAMPLE_QUESTIONS = [
-    "哪些项目提到碳市场？",
     "执行率最低的项目是哪个？",
-    "提交的研究成果数量的年度指标值和实际完成值是多少？",
     "哪些项目有未达成的指标？",
+    "哪些项目扣分没写原因？",
     "总分低于95分的项目有哪些？",
-    "大气环境与应对气候变化项目的全年执行数是多少？",
+    "年度资金申请总额合计是多少？",
+    "哪些项目提到满意度？",
 ]
 SEVERITY_CHOICES = [(views.SEVERITY_LABELS[s], s) for s in views.SEVERITY_ORDER]
 CLEAR_MARK = "清除标记"
@@ -74,7 +75,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
             with gr.Tab("问答", id="ask"):
                 with gr.Row():
                     question = gr.Textbox(
-                        label="问题", placeholder="例如：哪些项目提到碳市场？", scale=5, elem_id="question"
+                        label="问题", placeholder="例如：执行率最低的项目是哪个？", scale=5, elem_id="question"
                     )
                     ask_button = gr.Button("提问", variant="primary", scale=1, elem_id="ask-button")
                 gr.Examples(EXAMPLE_QUESTIONS, inputs=question, label="示例问题")
@@ -169,7 +170,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
         @_friendly
         def on_ask(q: str) -> str:
             if not q or not q.strip():
-                raise gr.Error("请输入问题，例如：哪些项目提到碳市场？")
+                raise gr.Error("请输入问题，例如：执行率最低的项目是哪个？")
             return views.answer_html(ask(q.strip(), workspace.index), workspace.documents())
 
         def _filtered(sev, rules, projects, docs, stat):
