@@ -52,6 +52,12 @@ class Settings:
     # A gap needs a specific word: one used by at most this share of all clause pieces checked.
     goal_specific_share: float = 0.005
     max_file_mb: int = 50
+    # Verdicts (qa/verdict.py): a project's health score is 100 minus these points per finding, floored at 0.
+    verdict_weights: tuple[tuple[str, Decimal], ...] = (
+        ("error", Decimal("10")),
+        ("warning", Decimal("3")),
+        ("info", Decimal("0")),
+    )
     search_k: int = 10
     extra: dict[str, Any] = field(default_factory=dict)
 
