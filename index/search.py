@@ -75,8 +75,16 @@ class Passage:
 
     @property
     def indexed_text(self) -> str:
-        """What BM25 and the embedder see: the project name gives every passage its context."""
+        """What BM25 sees: the project name gives every passage its context (a name in a query finds its rows)."""
         return self.text if self.kind == "name" else f"{self.project}：{self.text}"
+
+    @property
+    def embedded_text(self) -> str:
+        """What the embedder sees: the passage alone, so one indicator text in many projects is embedded once.
+
+        The project's name still reaches the fused search through BM25 (`indexed_text`) and the record.
+        """
+        return self.text
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 # Bump when the files or the passage rendering change: older directories must be rebuilt.
 FORMAT_VERSION = 1
+# What a passage vector is the embedding of (`Passage.embedded_text`); bump when that changes.
+PASSAGE_VECTORS = "text-2"
 MANIFEST = "manifest.json"
 RECORDS = "records.sqlite"
 VECTORS = "vectors.npy"
@@ -131,7 +133,13 @@ def _versions() -> dict[str, str]:
         "faiss": version("faiss-cpu"),
         "numpy": np.__version__,
         "dictionary": segment.dictionary_digest(),
+        "passage_vectors": PASSAGE_VECTORS,
     }
+
+
+def _same_vectors(manifest: dict[str, Any]) -> bool:
+    """Whether `manifest`'s generation embedded passages as this version does (else they are re-embedded)."""
+    return manifest.get("versions", {}).get("passage_vectors") == PASSAGE_VECTORS
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -532,9 +540,9 @@ class Index:
     ) -> dict[str, np.ndarray]:
         """Vectors of the passages of `documents` that the index does not hold yet (no lock taken)."""
         state = self._current()
-        known = {p.indexed_text for p in state.passages}
+        known = {p.embedded_text for p in state.passages} if _same_vectors(state.manifest) else set()
         shas = {d.sha256 for d in state.documents}
-        texts = [p.indexed_text for d in documents if d.sha256 not in shas for p in passages_of(d)]
+        texts = [p.embedded_text for d in documents if d.sha256 not in shas for p in passages_of(d)]
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         vectors: dict[str, np.ndarray] = {}
         if not missing:
@@ -573,12 +581,17 @@ class Index:
     ) -> tuple[int, int]:
         passages = [p for d in documents for p in passages_of(d)]
         texts = [p.indexed_text for p in passages]
+        embedded = [p.embedded_text for p in passages]
         old_rows = {p.indexed_text: i for i, p in enumerate(state.passages)}
+        # Vectors are reused only when the old generation embedded the same kind of text.
+        old_vector_rows = (
+            {p.embedded_text: i for i, p in enumerate(state.passages)} if _same_vectors(state.manifest) else {}
+        )
         same_dictionary = state.manifest.get("versions", {}).get("dictionary") == segment.dictionary_digest()
 
         new_vectors: dict[str, np.ndarray] = dict(pre or {})
         embedded_before = len(new_vectors)
-        missing = list(dict.fromkeys(t for t in texts if t not in old_rows and t not in new_vectors))
+        missing = list(dict.fromkeys(t for t in embedded if t not in old_vector_rows and t not in new_vectors))
         dimension = state.vectors.shape[1] if len(state.vectors) else 0
         if new_vectors:
             dimension = len(next(iter(new_vectors.values())))
@@ -597,7 +610,8 @@ class Index:
         tokens: list[list[str]] = []
         for i, text in enumerate(texts):
             old = old_rows.get(text)
-            vectors[i] = new_vectors[text] if old is None else state.vectors[old]
+            old_vector = old_vector_rows.get(embedded[i])
+            vectors[i] = new_vectors[embedded[i]] if old_vector is None else state.vectors[old_vector]
             tokens.append(
                 state.tokens[old] if old is not None and same_dictionary else segment.tokenize(text)
             )
