@@ -19,18 +19,26 @@ __all__ = [
     "STATUS_ERRORS",
     "STATUS_OK",
     "STATUS_REVIEW",
+    "STATUSES",
     "DocumentVerdict",
     "ProjectVerdict",
     "document_verdicts",
     "project_verdicts",
     "status_of",
+    "status_rank",
 ]
 
 STATUS_OK = "可提交"
 STATUS_REVIEW = "建议复核"
 STATUS_ERRORS = "存在问题"
-_RANK = {STATUS_OK: 0, STATUS_REVIEW: 1, STATUS_ERRORS: 2}
+STATUSES = (STATUS_OK, STATUS_REVIEW, STATUS_ERRORS)  # best to worst
+_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 _HUNDRED = Decimal("100")
+
+
+def status_rank(status: str) -> int:
+    """0 for 可提交, 1 for 建议复核, 2 for 存在问题: sort by it (descending) to read the worst first."""
+    return _RANK[status]
 
 
 def status_of(counts: dict[str, int]) -> str:
