@@ -45,14 +45,26 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _variants(term: str) -> list[str]:
+# The same reference texts and goal terms recur across a run's projects: their bigrams and spellings
+# are worked out once.
+_text_bigrams = lru_cache(maxsize=16384)(_bigrams)
+
+
+@lru_cache(maxsize=65536)
+def _variants(term: str) -> tuple[str, ...]:
     """The term and its near-synonym spellings (检测装备 -> 检测设备 …)."""
     out = [term]
     for group in vocab.SYNONYMS:
         for word in group:
             if word in term:
                 out += [term.replace(word, other) for other in group if other != word]
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _spellings(term: str) -> tuple[tuple[str, frozenset[str], int], ...]:
+    """Each variant with its bigrams and the common length that counts as most of it (two thirds)."""
+    return tuple((v, frozenset(_bigrams(v)), max(2, -(-2 * len(v) // 3))) for v in _variants(term))
 
 
 @dataclass(frozen=True)
@@ -64,20 +76,16 @@ class Reference:
 
     @property
     def compact(self) -> str:
-        return compact(self.text)
+        return _compact(self.text)
 
 
-def _longest_common(a: str, b: str) -> int:
-    """Length of the longest common substring (terms are short, so the plain DP is cheap)."""
-    best = 0
-    previous = [0] * (len(b) + 1)
-    for ca in a:
-        current = [0]
-        for j, cb in enumerate(b, start=1):
-            current.append(previous[j - 1] + 1 if ca == cb else 0)
-        best = max(best, max(current))
-        previous = current
-    return best
+# Goal and reference texts recur across projects (and within a project, once per goal unit).
+_compact = lru_cache(maxsize=65536)(compact)
+
+
+def _shares_run(a: str, b: str, length: int) -> bool:
+    """Whether `a` and `b` share a substring of `length` characters (their longest common one is that long)."""
+    return any(a[i : i + length] in b for i in range(len(a) - length + 1))
 
 
 def mentions(term: str, text: str, bigrams: set[str] | None = None) -> bool:
@@ -86,17 +94,16 @@ def mentions(term: str, text: str, bigrams: set[str] | None = None) -> bool:
     故障率 is mentioned by 故障发生率 (two thirds of it in one piece), 检测装备 by 检测专用设备
     (synonym 设备, most bigrams); 水环境质量 is not mentioned by 环境质量控制 alone.
     """
-    variants = _variants(term)
-    if any(v in text for v in variants):
+    spellings = _spellings(term)
+    if any(v in text for v, _, _ in spellings):
         return True
     if len(term) < 3:
         return False
-    have = bigrams if bigrams is not None else _bigrams(text)
-    for variant in variants:
-        grams = _bigrams(variant)
+    have = bigrams if bigrams is not None else _text_bigrams(text)
+    for variant, grams, most in spellings:
         if sum(g in have for g in grams) / len(grams) >= 0.6:
             return True
-        if _longest_common(variant, text) >= max(2, -(-2 * len(variant) // 3)):
+        if _shares_run(variant, text, most):
             return True
     return False
 
@@ -109,18 +116,36 @@ class TermWeights:
 
     def __init__(self, texts: Iterable[str]) -> None:
         # Distinct pieces: a 年度总体目标 that repeats the 项目总目标 word for word counts once.
-        self.pieces = list(dict.fromkeys(compact(t) for t in texts if t.strip()))
+        self.pieces = list(dict.fromkeys(_compact(t) for t in texts if t.strip()))
+        # One string to search instead of a Python loop over the pieces; compact pieces hold no newline.
+        self._joined = "\n".join(self.pieces)
         self._df: dict[str, int] = {}
+        self._weights: dict[str, float] = {}
 
     def frequency(self, term: str) -> int:
         """In how many pieces the term occurs."""
         df = self._df.get(term)
         if df is None:
-            df = self._df[term] = sum(term in piece for piece in self.pieces)
+            df = self._df[term] = self._count_pieces(term)
         return df
 
+    def _count_pieces(self, term: str) -> int:
+        if not term or "\n" in term:
+            return sum(term in piece for piece in self.pieces)
+        joined, count, at = self._joined, 0, 0
+        while (at := joined.find(term, at)) >= 0:
+            count += 1
+            # Count a piece once however often it says the term: go on from the next piece.
+            at = joined.find("\n", at + len(term))
+            if at < 0:
+                break
+        return count
+
     def weight(self, term: str) -> float:
-        return math.log((len(self.pieces) + 1) / (self.frequency(term) + 1)) + 1.0
+        w = self._weights.get(term)
+        if w is None:
+            w = self._weights[term] = math.log((len(self.pieces) + 1) / (self.frequency(term) + 1)) + 1.0
+        return w
 
     def is_specific(self, term: str, share: float) -> bool:
         """A term few pieces use (at most `share` of them, and at most three in a short text)."""
@@ -206,9 +231,10 @@ def _scope_of(piece: str) -> str:
     return piece[:cut] if cut > 0 else ""
 
 
-def figures(text: str) -> set[tuple[Decimal, str]]:
+@lru_cache(maxsize=65536)
+def figures(text: str) -> frozenset[tuple[Decimal, str]]:
     """The counted figures of a text: `不少于17人` -> {(17, 人)}; `≥17.00(人)` -> {(17, 人)}."""
-    return {(Decimal(m["num"]).normalize(), m["unit"]) for m in _FIGURE.finditer(compact(text))}
+    return frozenset((Decimal(m["num"]).normalize(), m["unit"]) for m in _FIGURE.finditer(_compact(text)))
 
 
 def _enumerated(piece: str) -> list[str]:
@@ -233,8 +259,10 @@ class Match:
     similarity: float | None = None  # embedding cosine, when an embedder was given
 
 
-def coverage(unit: GoalUnit, text: str, weights: TermWeights) -> tuple[float, tuple[str, ...]]:
-    grams = _bigrams(text)
+def coverage(
+    unit: GoalUnit, text: str, weights: TermWeights, grams: set[str] | None = None
+) -> tuple[float, tuple[str, ...]]:
+    """The idf-weighted share of the unit's terms `text` mentions, and the terms it does not (`grams`: its bigrams)."""
     missing = tuple(t for t in unit.terms if not mentions(t, text, grams))
     total = sum(weights.weight(t) for t in unit.terms)
     lost = sum(weights.weight(t) for t in missing)
@@ -261,11 +289,19 @@ def term_gap(
             best = Match(cov, missing, ref)
     if best.coverage >= threshold:
         return None
-    whole_cov, whole_missing = coverage(unit, "".join(r.compact for r in references), weights)
+    whole, grams = _all_of(tuple(references))
+    whole_cov, whole_missing = coverage(unit, whole, weights, grams)
     share = ctx.settings.goal_specific_share
     if whole_cov >= threshold or not any(weights.is_specific(t, share) for t in whole_missing):
         return None
     return Match(best.coverage, whole_missing, best.reference)
+
+
+@lru_cache(maxsize=8)
+def _all_of(references: tuple[Reference, ...]) -> tuple[str, set[str]]:
+    """The references run together, and its bigrams: every unit of a project is held against the same."""
+    whole = "".join(r.compact for r in references)
+    return whole, _bigrams(whole)
 
 
 def unreported(
