@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from corpus.model import Finding, Source
-from qa.report import EXCEL_COLUMNS, finding_key, findings_json, safe_cell, text_report, write_xlsx
+from corpus.model import Budget, Document, Finding, Funding, Goals, Project, Source
+from corpus.settings import Settings
+from qa.report import (
+    EXCEL_COLUMNS,
+    VERDICT_COLUMNS,
+    finding_key,
+    findings_json,
+    safe_cell,
+    text_report,
+    write_report_xlsx,
+    write_xlsx,
+)
 
 
 def finding(
@@ -104,3 +115,206 @@ def test_safe_cell_leaves_ordinary_values_alone():
     assert safe_cell("≥20.00(份)") == "≥20.00(份)"
     assert safe_cell(143) == 143
     assert safe_cell("-") == "'-"
+
+
+# ------------------------------------------------------------------------------ verdicts
+
+
+def project(name: str, document: str = "自评表.txt", **kw) -> Project:
+    return Project(
+        name=name,
+        kind=kw.pop("kind", "self_evaluation"),
+        document=document,
+        year=2023,
+        department="某局",
+        implementer=None,
+        budget=kw.pop("budget", None),
+        funding=kw.pop("funding", None),
+        goals=Goals(),
+        indicators=(),
+        total_score=kw.pop("total_score", None),
+        total_weight=None,
+        grade=kw.pop("grade", None),
+        source=Source(document, kw.pop("line", 1), end_line=kw.pop("end_line", None)),
+    )
+
+
+def budget(planned: str, adjusted: str, spent: str, rate: str, unit: str = "万元") -> Budget:
+    return Budget(
+        unit=unit,
+        planned=Decimal(planned),
+        adjusted=Decimal(adjusted),
+        spent=Decimal(spent),
+        weight=Decimal("10"),
+        rate=Decimal(rate),
+        score=None,
+        lines=(),
+        source=Source("自评表.txt", 5),
+    )
+
+
+def batch() -> tuple[list[Document], list[Finding]]:
+    self_eval = Document(
+        path="自评表.txt",
+        sha256="1" * 64,
+        kind="self_evaluation",
+        projects=(
+            project("项目甲", budget=budget("100.00", "80.00", "72.00", "90.00"), total_score=Decimal("95.50"),
+                    grade="优", line=3, end_line=40),
+            project("项目乙", budget=budget("50.00", "50.00", "50.00", "100.00"), total_score=Decimal("99.00"),
+                    grade="优"),
+            project("=项目丙", budget=budget("10.00", "10.00", "4.00", "40.00"), total_score=Decimal("80.00")),
+        ),
+    )  # fmt: skip
+    declaration = Document(
+        path="申报表.txt",
+        sha256="2" * 64,
+        kind="declaration",
+        projects=(
+            project("项目丁", "申报表.txt", kind="declaration",
+                    funding=Funding(unit="元", total=Decimal("3000000"), annual_request=Decimal("1200000.50"))),
+        ),
+    )  # fmt: skip
+    findings = [
+        finding(),
+        finding(rule="budget-cut", indicator=None),
+        finding(project="=项目丙", severity="error", rule="low-execution", indicator=None),
+        finding(project="=项目丙", severity="info", rule="unit-mismatch"),
+        finding(project="项目丁", document="申报表.txt", severity="info", rule="markup-residue"),
+    ]
+    return [self_eval, declaration], findings
+
+
+def test_text_report_ends_with_a_verdict_per_document_and_project():
+    docs, findings = batch()
+    lines = text_report(findings, documents=docs).splitlines()
+    start = lines.index("结论（健康分 = 100 − 错误×10 − 警告×3，最低 0；文件健康分为其项目的平均值）")
+    assert lines[start + 1 :] == [
+        "",
+        "【自评表.txt】绩效自评表：存在问题，健康分 94.7；项目 3 个（存在问题 1，建议复核 1，可提交 1）",
+        "  存在问题  90.0  =项目丙（错误 1，提示 1）",
+        "  建议复核  94.0  项目甲（警告 2）",
+        "  可提交　 100.0  项目乙",
+        "",
+        "【申报表.txt】绩效目标申报表：可提交，健康分 100.0；项目 1 个（存在问题 0，建议复核 0，可提交 1）",
+        "  可提交　 100.0  项目丁（提示 1）",
+    ]
+    assert lines[0] == "核查结果：共 5 条（错误 1 条，警告 2 条，提示 2 条）"
+
+
+def test_text_report_without_findings_still_gives_the_verdicts():
+    docs, _ = batch()
+    lines = text_report([], documents=docs).splitlines()
+    assert lines[0] == "未发现问题。"
+    assert "  可提交　 100.0  =项目丙" in lines and len([x for x in lines if x.startswith("【")]) == 2
+
+
+def test_json_verdicts_per_project_and_document_health_as_text():
+    docs, findings = batch()
+    data = json.loads(json.dumps(findings_json(findings, documents=docs), ensure_ascii=False))
+    assert len(data["findings"]) == 5
+    projects = {v["project"]: v for v in data["verdicts"]["projects"]}
+    assert list(projects) == ["项目甲", "项目乙", "=项目丙", "项目丁"]
+    assert projects["项目甲"] == {
+        "document": "自评表.txt",
+        "project": "项目甲",
+        "kind": "self_evaluation",
+        "status": "建议复核",
+        "health": "94.0",
+        "findings": 2,
+        "counts": {"error": 0, "warning": 2, "info": 0},
+        "rules": {"target-not-met": 1, "budget-cut": 1},
+    }
+    first, second = data["verdicts"]["documents"]
+    assert (first["status"], first["health"], first["statuses"]) == (
+        "存在问题",
+        "94.7",
+        {"可提交": 1, "建议复核": 1, "存在问题": 1},
+    )
+    assert (second["document"], second["status"], second["health"], second["projects"]) == (
+        "申报表.txt",
+        "可提交",
+        "100.0",
+        1,
+    )
+    weights = Settings().with_(verdict_weights=(("error", Decimal("40")), ("warning", Decimal("5"))))
+    heavier = findings_json(findings, documents=docs, settings=weights)["verdicts"]["projects"]
+    assert [v["health"] for v in heavier] == ["90.0", "100.0", "60.0", "100.0"]
+    assert "verdicts" not in findings_json(findings)  # callers without documents get what they got before
+
+
+def test_excel_verdict_sheet_one_row_per_project(tmp_path):
+    docs, findings = batch()
+    path = write_xlsx(findings, tmp_path / "核查.xlsx", documents=docs)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["问题清单", "项目结论"]
+    assert wb["问题清单"].max_row == len(findings) + 1
+    rows = list(wb["项目结论"].iter_rows(values_only=True))
+    assert rows[0] == VERDICT_COLUMNS and rows[0][:8] == (
+        "项目",
+        "文件",
+        "类型",
+        "状态",
+        "健康分",
+        "错误",
+        "警告",
+        "提示",
+    )
+    assert len(rows) == 5
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert (first["项目"], first["文件"], first["类型"], first["状态"], first["健康分"]) == (
+        "项目甲",
+        "自评表.txt",
+        "绩效自评表",
+        "建议复核",
+        94,
+    )
+    assert (first["错误"], first["警告"], first["提示"]) == (0, 2, 0)
+    assert first["问题规则"] == "budget-cut 1、target-not-met 1"
+    assert (first["金额单位"], first["全年预算数"], first["全年执行数"], first["执行率(%)"]) == (
+        "万元",
+        80,
+        72,
+        90,
+    )
+    assert (first["自评总分"], first["评分等级"], first["出处"]) == (95.5, "优", "自评表.txt 第3-40行")
+    third = wb["项目结论"].cell(row=4, column=1)
+    assert third.value == "'=项目丙" and third.data_type == "s"  # a project name is never a formula
+    last = dict(zip(rows[0], rows[4], strict=True))
+    assert (last["类型"], last["金额单位"], last["项目资金总额"], last["年度资金申请总额"]) == (
+        "绩效目标申报表",
+        "元",
+        3000000,
+        1200000.5,
+    )
+    assert last["全年预算数"] is None and last["自评总分"] is None
+    assert load_workbook(write_xlsx(findings, tmp_path / "旧.xlsx")).sheetnames == ["问题清单"]
+
+
+def test_batch_summary_figures_in_yuan_with_wan(tmp_path):
+    docs, findings = batch()
+    marks = {finding_key(findings[2]): {"status": "已核实", "remark": ""}}
+    path = write_report_xlsx(docs, findings, tmp_path / "批次.xlsx", marks=marks)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["汇总", "问题清单", "项目结论"]
+    rows = list(wb["汇总"].iter_rows(values_only=True))
+    assert rows[0] == ("指标", "数值", "单位", "说明")
+    summary = {label: (value, unit, note) for label, value, unit, note in rows[1:]}
+    assert summary["文件数"][:2] == (2, "个") and summary["项目数"] == (
+        4,
+        "个",
+        "绩效自评表 3 个，绩效目标申报表 1 个",
+    )
+    assert summary["自评表 年初预算数合计"] == (1600000, "元", "合 160.00 万元；3 个项目；原表单位 万元")
+    assert summary["自评表 全年执行数合计"][0] == 1260000
+    assert summary["申报表 年度资金申请总额合计"] == (1200000.5, "元", "1 个项目；原表单位 元")
+    assert summary["自评表 总体预算执行率"][:2] == (90, "%")  # 126 / 140 万元
+    assert summary["自评表 平均自评总分"][:2] == (91.5, "分")  # (95.50 + 99.00 + 80.00) / 3
+    assert summary["可提交率"][:2] == (50, "%")  # 项目乙 and 项目丁
+    assert [summary[f"项目 {s}"][0] for s in ("存在问题", "建议复核", "可提交")] == [1, 1, 2]
+    assert [summary[f"问题 {s}"][0] for s in ("错误", "警告", "提示")] == [1, 2, 2]
+    assert summary["规则 target-not-met"][0] == 1 and summary["规则 markup-residue"][0] == 1
+    assert (summary["标记 已核实"][0], summary["标记 忽略"][0], summary["标记 未标记"][0]) == (1, 0, 4)
+    marked = [r for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[9]]
+    assert [(r[1], r[3], r[9]) for r in marked] == [("'=项目丙", "low-execution", "已核实")]
+    assert wb["项目结论"].max_row == 5
