@@ -1,4 +1,4 @@
-"""`jixiao parse | ingest | search | mentions | check | ask | serve`: a thin shell over the library."""
+"""`jixiao parse | ingest | search | mentions | check | report | ask | serve`: a thin shell over the library."""
 
 from __future__ import annotations
 
@@ -219,6 +219,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     errors: list[str] = []
+    docs: list[Document]
     if args.paths:
         docs, errors = parse_documents(args.paths, settings)
         for e in errors:
@@ -236,19 +237,56 @@ def cmd_check(args: argparse.Namespace) -> int:
         from index.embed import get_embedder
 
         index = _open_index(args)
-        findings = run_checks(index.documents(), settings=settings, embedder=get_embedder(settings.model))
+        docs = index.documents()
+        findings = run_checks(docs, settings=settings, embedder=get_embedder(settings.model))
         marks = index.marks()
     if args.xlsx:
-        write_xlsx(findings, args.xlsx, marks=marks)
+        write_xlsx(findings, args.xlsx, marks=marks, documents=docs, settings=settings)
     if args.json:
-        _print_json(findings_json(findings, marks=marks))
+        _print_json(findings_json(findings, marks=marks, documents=docs, settings=settings))
     elif not args.xlsx or args.paths:
-        sys.stdout.write(text_report(findings))
+        sys.stdout.write(text_report(findings, documents=docs, settings=settings))
     if errors:
         return 2
     order = {"info": 0, "warning": 1, "error": 2}
     if args.fail_on and any(order[f.severity] >= order[args.fail_on] for f in findings):
         return 1
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from index.embed import get_embedder
+    from qa.checks import run_checks
+    from qa.report import (
+        batch_summary,
+        findings_json,
+        summary_json,
+        summary_text,
+        verdict_lines,
+        write_report_xlsx,
+    )
+    from qa.verdict import document_verdicts, project_verdicts
+
+    settings = _settings(args)
+    index = _open_index(args)
+    docs = index.documents()
+    if not docs:
+        _err(f"索引 {index.directory} 中没有文档。请先运行 `jixiao ingest <文件或目录> --index {index.directory}` 导入。")
+        return 2
+    # The same findings as `check --index` and the app: every rule, with the index's model.
+    findings = run_checks(docs, settings=settings, embedder=get_embedder(settings.model))
+    marks = index.marks()
+    verdicts = project_verdicts(docs, findings, settings)
+    summary = batch_summary(docs, findings, verdicts, marks)
+    if args.xlsx:
+        write_report_xlsx(docs, findings, args.xlsx, marks=marks, settings=settings)
+    if args.json:
+        _print_json({"summary": summary_json(summary), **findings_json(findings, marks, docs, settings)})
+        return 0
+    lines = ["汇总", summary_text(summary), "", *verdict_lines(verdicts, document_verdicts(docs, verdicts), settings)]
+    if args.xlsx:
+        lines += ["", f"已写入 {args.xlsx}：汇总、问题清单 {len(findings)} 条、项目结论 {len(verdicts)} 个项目"]
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 
@@ -351,6 +389,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["error", "warning"], help="存在该级别及以上的问题时退出码为 1")
     common_index(p)
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "report",
+        help="整批汇总报告：汇总、问题清单、项目结论",
+        description="对索引中的全部文档运行核查，输出汇总（文件、项目、资金、平均自评总分、可提交率、问题统计）"
+        "和每个项目的结论（状态、健康分）；--xlsx 写出含“汇总”“问题清单”“项目结论”三张表的 Excel。",
+    )
+    p.add_argument("--xlsx", metavar="OUT", help="导出 Excel：汇总、问题清单（每条问题一行）、项目结论（每个项目一行）")
+    p.add_argument("--json", action="store_true", help='输出 JSON {"summary": ..., "findings": [...], "verdicts": ...}')
+    common_index(p)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("ask", help="用中文提问，得到带出处的答案", description="用中文提问，得到带出处的精确答案。")
     p.add_argument("question", nargs="?", help="问题，如 执行率最低的项目是哪个？")
