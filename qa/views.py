@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 import shutil
+import tempfile
 import threading
 import unicodedata
 import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +24,19 @@ from corpus.errors import JixiaoError, UnreadableFileError
 from corpus.load import READERS, TEXT_SUFFIXES
 from corpus.model import Answer, Citation, Document, Finding, Indicator, ParseWarning, Project, Source
 from corpus.parse import clean_text
+from corpus.readers import DEFAULT_MAX_UNZIPPED_MB, DEFAULT_MAX_ZIP_RATIO
 from corpus.settings import Settings
 from qa.ask import label as field_label
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
+from qa.verdict import (
+    STATUS_ERRORS,
+    STATUS_OK,
+    STATUS_REVIEW,
+    DocumentVerdict,
+    ProjectVerdict,
+    document_verdicts,
+    project_verdicts,
+)
 
 if TYPE_CHECKING:
     from index.store import Index
@@ -102,6 +116,15 @@ INDICATOR_COLUMNS = ["一级指标", "二级指标", "三级指标", "年度指�
 VERDICT_LABELS = {"met": "达成", "partly": "部分达成", "unmet": "未达成"}
 UPLOAD_SUFFIX = "-uploads"
 MAX_NAME_CHARS = 100
+ARCHIVE_SUFFIX = ".zip"
+KEY_SEPARATOR = "\x1f"  # in no file or project name (names are cleaned of control characters)
+UNIT_MISSING = "（未填写）"
+# A batch (one upload, zips expanded) holds at most this many files; the zip-bomb limits are those of
+# corpus/readers.py for XLSX/DOCX containers, and small members may compress as well as they like there too.
+MAX_BATCH_FILES = 500
+RATIO_FLOOR_BYTES = 8 * 1024 * 1024
+# Archivers' own files, never a reviewer's document.
+ARCHIVE_JUNK = re.compile(r"(^|/)(__MACOSX/|\._|\.DS_Store$|Thumbs\.db$)")
 
 
 def esc(value: object) -> str:
@@ -170,6 +193,196 @@ def store_upload(src: str | Path, directory: Path, max_mb: int, original_name: s
     return target
 
 
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes, as `Document.sha256` (corpus/load.py hashes the bytes it reads)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class FileLine:
+    """What happened to one file of a batch: its name, a short status and the detail a reviewer reads."""
+
+    name: str
+    status: str
+    detail: str = ""
+
+
+# FileLine.status values; the first two mean the file went on to be parsed.
+FILE_NEW = "新增"
+FILE_REPLACED = "替换"
+FILE_KNOWN = "已在索引中"
+FILE_REPEATED = "本批重复"
+FILE_SKIPPED = "已跳过"
+FILE_FAILED = "失败"
+FILE_CHECKED = "已预审"
+FILE_STATUS_CLASSES = {
+    FILE_NEW: "jx-ok", FILE_REPLACED: "jx-ok", FILE_CHECKED: "jx-ok", FILE_KNOWN: "jx-known",
+    FILE_REPEATED: "jx-known", FILE_SKIPPED: "jx-muted", FILE_FAILED: "jx-error",
+}
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its author wrote it: zips made on Chinese Windows store GBK names without
+    the UTF-8 flag, which Python reads as cp437."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def expand_zip(path: str | Path, shown: str, directory: Path, max_mb: int) -> tuple[list[tuple[Path, str]], list[FileLine]]:
+    """The readable members of an uploaded zip, written under `directory` with harmless names.
+
+    Only members with a readable suffix are taken, each no larger than `max_mb`; the archive as a whole
+    may hold at most MAX_BATCH_FILES members and unpack to DEFAULT_MAX_UNZIPPED_MB; a member that
+    unpacks more than DEFAULT_MAX_ZIP_RATIO times its packed size is refused. Folders inside the zip are
+    flattened (a member's own base name is kept), so no member can be written outside `directory`.
+
+    Returns:
+        ([(path, name shown to the reviewer)], [FileLine for every member skipped or refused]).
+    Raises:
+        UnreadableFileError: not a zip, damaged, or over the limits as a whole.
+    """
+    label = safe_name(shown)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise UnreadableFileError(f"{label}: 不是有效的 zip 压缩包或已损坏，请重新压缩后再上传") from None
+    out: list[tuple[Path, str]] = []
+    lines: list[FileLine] = []
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and not ARCHIVE_JUNK.search(m.filename)]
+        if len(members) > MAX_BATCH_FILES:
+            raise UnreadableFileError(
+                f"{label}: 压缩包内有 {len(members)} 个文件，超过一次最多 {MAX_BATCH_FILES} 个，请分批上传"
+            )
+        total = sum(m.file_size for m in members)
+        if total > DEFAULT_MAX_UNZIPPED_MB * 1024 * 1024:
+            raise UnreadableFileError(
+                f"{label}: 解压后 {total / 1048576:.0f} MB，超过上限 {DEFAULT_MAX_UNZIPPED_MB} MB，请分批上传"
+            )
+        limit = max_mb * 1024 * 1024
+        for m in members:
+            inner = _member_name(m)
+            name = safe_name(inner)
+            shown_name = f"{label}/{inner}"
+            suffix = Path(name).suffix.lower()
+            if suffix not in allowed_suffixes():
+                why = "压缩包内的压缩包不展开" if suffix == ARCHIVE_SUFFIX else f"不支持的格式 {suffix or '（无后缀）'}"
+                lines.append(FileLine(shown_name, FILE_SKIPPED, why))
+                continue
+            if m.flag_bits & 0x1:
+                lines.append(FileLine(shown_name, FILE_FAILED, "压缩包内的文件设置了密码，请解密后再上传"))
+                continue
+            if m.file_size > limit:
+                lines.append(
+                    FileLine(shown_name, FILE_FAILED, f"文件大小 {m.file_size / 1048576:.1f} MB 超过上限 {max_mb} MB")
+                )
+                continue
+            if m.file_size > RATIO_FLOOR_BYTES and m.file_size > DEFAULT_MAX_ZIP_RATIO * max(m.compress_size, 1):
+                lines.append(FileLine(shown_name, FILE_FAILED, "压缩比异常，疑似压缩炸弹，已拒绝"))
+                continue
+            try:
+                with archive.open(m) as src:
+                    data = src.read(limit + 1)  # the header's size may lie: read no more than allowed
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+                lines.append(FileLine(shown_name, FILE_FAILED, "压缩包内的文件已损坏，无法解压"))
+                continue
+            if len(data) > limit:
+                lines.append(FileLine(shown_name, FILE_FAILED, f"解压后超过上限 {max_mb} MB"))
+                continue
+            target_dir = directory / uuid.uuid4().hex
+            target_dir.mkdir(parents=True)
+            target = target_dir / name
+            target.write_bytes(data)
+            out.append((target, inner))
+    return out, lines
+
+
+def expand_uploads(
+    files: Sequence[tuple[str, str]], directory: Path, max_mb: int
+) -> tuple[list[tuple[str, str]], list[FileLine]]:
+    """Uploaded (path, name) pairs with every zip replaced by its readable members (written under `directory`).
+
+    Returns:
+        (files to read, FileLine for every file or member skipped or refused).
+    """
+    out: list[tuple[str, str]] = []
+    lines: list[FileLine] = []
+    for path, name in files:
+        if Path(name).suffix.lower() != ARCHIVE_SUFFIX:
+            out.append((path, name))
+            continue
+        try:
+            members, skipped = expand_zip(path, name, directory, max_mb)
+        except JixiaoError as exc:
+            lines.append(FileLine(name, FILE_FAILED, str(exc)))
+            continue
+        out.extend((str(p), n) for p, n in members)
+        lines.extend(skipped)
+        if not members and not skipped:
+            lines.append(FileLine(name, FILE_SKIPPED, "压缩包内没有文件"))
+    if len(out) > MAX_BATCH_FILES:
+        lines.extend(FileLine(n, FILE_SKIPPED, f"一次最多处理 {MAX_BATCH_FILES} 个文件，请分批上传") for _, n in out[MAX_BATCH_FILES:])
+        out = out[:MAX_BATCH_FILES]
+    return out, lines
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch after sorting: files to parse, each once, and files already indexed (by content)."""
+
+    todo: list[tuple[str, str]]
+    known: dict[str, str]  # upload name -> the indexed document with the same bytes
+    lines: list[FileLine]
+
+
+def sort_batch(files: Sequence[tuple[str, str]], indexed: dict[str, str], progress: Progress | None = None) -> Batch:
+    """Hash every file before anything is parsed: a file whose bytes an indexed document has is not
+    parsed again, a file repeated in the batch is parsed once, and two different files that share a
+    name get distinct names (uploads are told apart by name, so the second would replace the first).
+
+    Args:
+        files: (path, name shown) pairs.
+        indexed: sha256 -> document name, for the documents already in the index.
+    """
+    todo: list[tuple[str, str]] = []
+    known: dict[str, str] = {}
+    lines: list[FileLine] = []
+    seen: dict[str, str] = {}
+    names: set[str] = set()
+    for i, (path, name) in enumerate(files):
+        if progress is not None:
+            progress(0.05 * i / max(len(files), 1), f"第 {i + 1}/{len(files)} 个文件：校验 {safe_name(name)}")
+        try:
+            sha = file_sha256(path)
+        except OSError:
+            lines.append(FileLine(name, FILE_FAILED, "上传的文件已不存在，请重新上传"))
+            continue
+        if sha in indexed:
+            known[name] = indexed[sha]
+            lines.append(FileLine(name, FILE_KNOWN, f"与索引中的 {indexed[sha]} 内容相同，未重新解析和嵌入"))
+            continue
+        if sha in seen:
+            lines.append(FileLine(name, FILE_REPEATED, f"与本批的 {seen[sha]} 内容相同，只处理一次"))
+            continue
+        seen[sha] = name
+        unique = safe_name(name)
+        stem, suffix, n = Path(unique).stem, Path(unique).suffix, 2
+        while unique in names:
+            unique, n = f"{stem}({n}){suffix}", n + 1
+        names.add(unique)
+        todo.append((path, unique))
+    return Batch(todo, known, lines)
+
+
 # ------------------------------------------------------------------------------------------ workspace
 
 
@@ -182,6 +395,8 @@ class FindingView:
     finding: Finding
     status: str = ""
     remark: str = ""
+    department: str = ""  # 主管部门 of the project the finding is about
+    implementer: str = ""  # 实施单位
 
 
 @dataclass
@@ -195,6 +410,8 @@ class Intake:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     report: Path | None = None
+    lines: list[FileLine] = field(default_factory=list)  # one per file of the batch (zip members apart)
+    known: dict[str, str] = field(default_factory=dict)  # upload name -> indexed document with its bytes
 
 
 class Workspace:
@@ -207,6 +424,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._findings: list[Finding] | None = None
         self._checking: threading.Thread | None = None
+        self.last_batch: list[str] = []  # document names of the latest import, known files included
 
     def check_in_background(self) -> None:
         """Start checking the index now, so the first page need not wait for the rules (some embed text)."""
@@ -238,11 +456,15 @@ class Workspace:
         from qa.report import finding_key
 
         marks = self.index.marks()
+        units = finding_units(self.documents())
         views = []
         for n, f in enumerate(self.findings(), 1):
             key = finding_key(f)
             mark = marks.get(key, {})
-            views.append(FindingView(n, key, f, mark.get("status", ""), mark.get("remark", "")))
+            department, implementer = units(f)
+            views.append(
+                FindingView(n, key, f, mark.get("status", ""), mark.get("remark", ""), department, implementer)
+            )
         return views
 
     def mark(self, key: str, status: str, remark: str) -> None:
@@ -258,23 +480,53 @@ class Workspace:
         return directory.parent / f"{directory.name}{UPLOAD_SUFFIX}"
 
     def parse(self, files: Sequence[tuple[str, str]], directory: Path, progress: Progress) -> Intake:
-        """Copy the uploads (path, original name) into `directory` and parse them; failures are collected."""
+        """Copy the uploads (path, original name) into `directory` and parse them; failures are collected.
+
+        Zips are expanded first; every file is hashed before it is parsed, and a file repeated in the
+        batch is parsed once (`sort_batch`). Files the index already holds are left to `ingest`.
+        """
+        return self._parse(files, directory, progress, indexed={})
+
+    def _parse(
+        self, files: Sequence[tuple[str, str]], directory: Path, progress: Progress, indexed: dict[str, str]
+    ) -> Intake:
         from corpus.parse import parse_file
 
         intake = Intake()
-        for i, (path, name) in enumerate(files):
-            progress(i / max(len(files), 1) * 0.3, f"解析 {safe_name(name)}")
-            try:
-                stored = store_upload(path, directory, self.settings.max_file_mb, name)
-                intake.documents.append(parse_file(stored, max_mb=self.settings.max_file_mb))
-            except JixiaoError as exc:
-                intake.errors.append(str(exc))
+        staging = Path(tempfile.mkdtemp(prefix="jixiao-batch-"))
+        try:
+            expanded, intake.lines = expand_uploads(files, staging, self.settings.max_file_mb)
+            batch = sort_batch(expanded, indexed, progress)
+            intake.lines += batch.lines
+            intake.known = dict(batch.known)
+            for i, (path, name) in enumerate(batch.todo):
+                progress(0.05 + 0.25 * i / max(len(batch.todo), 1), f"第 {i + 1}/{len(batch.todo)} 个文件：解析 {name}")
+                try:
+                    stored = store_upload(path, directory, self.settings.max_file_mb, name)
+                    doc = parse_file(stored, max_mb=self.settings.max_file_mb)
+                except JixiaoError as exc:
+                    intake.errors.append(str(exc))
+                    intake.lines.append(FileLine(name, FILE_FAILED, str(exc)))
+                    continue
+                intake.documents.append(doc)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         return intake
 
     def ingest(self, files: Sequence[tuple[str, str]], progress: Progress) -> Intake:
-        """Parse, add to the index (embedding with progress) and check the uploaded documents."""
-        intake = self.parse(files, self.upload_dir(), progress)
+        """Parse, add to the index (embedding with progress) and check the uploaded documents.
+
+        A file whose bytes an indexed document already has is reported at once and neither parsed nor
+        embedded; the batch (new and known documents) becomes `last_batch`, a scope of the overview.
+        """
+        indexed = {d.sha256: d.name for d in self.documents()}
+        intake = self._parse(files, self.upload_dir(), progress, indexed)
+        self.last_batch = list(dict.fromkeys([*intake.known.values(), *(d.name for d in intake.documents)]))
         if not intake.documents:
+            known = set(intake.known.values())
+            if known and self.findings_ready():
+                intake.findings = [f for f in self.findings() if f.document in known]
+            progress(1.0, "完成")
             return intake
 
         def embedded(done: int, total: int) -> None:
@@ -287,8 +539,12 @@ class Workspace:
             intake.added, intake.replaced, intake.unchanged = result.added, result.replaced, result.unchanged
             progress(0.85, "核查")
             self._findings = None
-            mine = {d.name for d in intake.documents}
+            mine = set(self.last_batch)
             intake.findings = [f for f in self.findings() if f.document in mine]
+        status = {**dict.fromkeys(result.added, FILE_NEW), **dict.fromkeys(result.replaced, FILE_REPLACED)}
+        for d in intake.documents:
+            what = status.get(d.path, FILE_KNOWN)
+            intake.lines.append(FileLine(d.name, what, f"{KIND_LABELS.get(d.kind, d.kind)}，{len(d.projects)} 个项目"))
         progress(1.0, "完成")
         return intake
 
@@ -302,6 +558,10 @@ class Workspace:
         context = [d for d in self.documents() if d.sha256 not in new]
         mine = {d.name for d in intake.documents}
         intake.findings = [f for f in self._check(context + intake.documents) if f.document in mine]
+        for d in intake.documents:
+            intake.lines.append(
+                FileLine(d.name, FILE_CHECKED, f"{KIND_LABELS.get(d.kind, d.kind)}，{len(d.projects)} 个项目（未加入索引）")
+            )
         progress(0.9, "生成报告")
         from qa.report import write_xlsx
 
@@ -309,6 +569,10 @@ class Workspace:
         write_xlsx(intake.findings, intake.report, marks={})
         progress(1.0, "完成")
         return intake
+
+    def verdicts(self) -> list[ProjectVerdict]:
+        """A verdict per indexed project, from the index's findings (waits for them)."""
+        return project_verdicts(self.documents(), self.findings(), self.settings)
 
 
 # ------------------------------------------------------------------------------------------ findings
@@ -346,6 +610,30 @@ def row_text(source: Source | None, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def project_key(document: str, project: str) -> str:
+    """One project of one file, as the project filter names it (a name alone may occur in two files)."""
+    return f"{document}{KEY_SEPARATOR}{project}"
+
+
+def finding_units(documents: Sequence[Document]) -> Callable[[Finding], tuple[str, str]]:
+    """finding -> (主管部门, 实施单位) of the project it is about; a finding about a document as a whole
+    takes its document's units when all of its projects share them (else "")."""
+    by_project: dict[tuple[str, str], tuple[str, str]] = {}
+    by_document: dict[str, tuple[str, str]] = {}
+    for d in documents:
+        pairs = {(p.department or "", p.implementer or "") for p in d.projects}
+        for p in d.projects:
+            by_project.setdefault((d.name, p.name), (p.department or "", p.implementer or ""))
+        depts = {a for a, _ in pairs}
+        impls = {b for _, b in pairs}
+        by_document[d.name] = (depts.pop() if len(depts) == 1 else "", impls.pop() if len(impls) == 1 else "")
+
+    def units(f: Finding) -> tuple[str, str]:
+        return by_project.get((f.document, f.project)) or by_document.get(f.document, ("", ""))
+
+    return units
+
+
 def filter_findings(
     views: Iterable[FindingView],
     severities: Sequence[str] | None = None,
@@ -353,8 +641,13 @@ def filter_findings(
     projects: Sequence[str] | None = None,
     documents: Sequence[str] | None = None,
     status: str = "全部",
+    departments: Sequence[str] | None = None,
+    implementers: Sequence[str] | None = None,
 ) -> list[FindingView]:
-    """The views that pass every filter given; an empty filter lets everything through."""
+    """The views that pass every filter given; an empty filter lets everything through.
+
+    `projects` holds `project_key`s; `departments` / `implementers` hold unit names, UNIT_MISSING for none.
+    """
     out = []
     for v in views:
         f = v.finding
@@ -362,9 +655,13 @@ def filter_findings(
             continue
         if rules and f.rule not in rules:
             continue
-        if projects and f.project not in projects:
+        if projects and project_key(f.document, f.project) not in projects:
             continue
         if documents and f.document not in documents:
+            continue
+        if departments and (v.department or UNIT_MISSING) not in departments:
+            continue
+        if implementers and (v.implementer or UNIT_MISSING) not in implementers:
             continue
         if status == "未标记" and v.status:
             continue
@@ -405,12 +702,22 @@ def plain_findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
     return frame[PLAIN_FINDING_COLUMNS]
 
 
-def filter_choices(views: Sequence[FindingView]) -> dict[str, list[str]]:
-    """The values each filter can take, in first-seen order."""
+def filter_choices(views: Sequence[FindingView]) -> dict[str, list]:
+    """The values each filter can take, in first-seen order; projects as (label, project_key), the label
+    naming the file when a project name occurs in more than one."""
+    pairs = list(dict.fromkeys((v.finding.document, v.finding.project) for v in views))
+    files_of: dict[str, set[str]] = {}
+    for document, project in pairs:
+        files_of.setdefault(project, set()).add(document)
     return {
         "rules": list(dict.fromkeys(v.finding.rule for v in views)),
-        "projects": list(dict.fromkeys(v.finding.project for v in views)),
+        "projects": [
+            (project if len(files_of[project]) == 1 else f"{project} · {document}", project_key(document, project))
+            for document, project in pairs
+        ],
         "documents": list(dict.fromkeys(v.finding.document for v in views)),
+        "departments": list(dict.fromkeys(v.department or UNIT_MISSING for v in views)),
+        "implementers": list(dict.fromkeys(v.implementer or UNIT_MISSING for v in views)),
     }
 
 
@@ -471,7 +778,8 @@ def intake_html(intake: Intake, imported: bool) -> str:
     errors = sum(1 for f in intake.findings if f.severity == "error")
     if imported:
         head = (
-            f"导入完成：新增 {len(intake.added)} 个、替换 {len(intake.replaced)} 个、未变化 {len(intake.unchanged)} 个文件"
+            f"导入完成：新增 {len(intake.added)} 个、替换 {len(intake.replaced)} 个、未变化 {len(intake.unchanged)} 个文件，"
+            f"已在索引中 {len(intake.known)} 个（未重新处理）"
         )
     else:
         head = f"预审完成（未加入索引）：{len(docs)} 个文件"
@@ -479,11 +787,20 @@ def intake_html(intake: Intake, imported: bool) -> str:
         f"<div class='jx-done'>{esc(head)}；项目 {projects} 个；解析警告 {warnings} 条；"
         f"发现问题 {len(intake.findings)} 条（错误 {errors} 条）。</div>"
     ]
+    if intake.lines:
+        rows = [
+            [esc(line.name), f"<span class='jx-file {FILE_STATUS_CLASSES.get(line.status, '')}'>{esc(line.status)}</span>",
+             esc(line.detail)]
+            for line in intake.lines
+        ]
+        lines.append(f"<h4>逐个文件（{len(rows)} 个）</h4>" + _table(["文件", "处理", "说明"], rows))
     for d in docs:
         names = "、".join(p.name for p in d.projects)
         lines.append(f"<div>· {esc(d.name)}（{esc(KIND_LABELS.get(d.kind, d.kind))}）：{esc(names)}</div>")
+    listed = {line.detail for line in intake.lines}
     for e in intake.errors:
-        lines.append(f"<div class='jx-error'>✗ {esc(e)}</div>")
+        if e not in listed:
+            lines.append(f"<div class='jx-error'>✗ {esc(e)}</div>")
     return "\n".join(lines)
 
 
@@ -528,7 +845,8 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], classes: Seque
     return f'<table class="jx-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def project_header_html(project: Project) -> str:
+def project_header_html(project: Project, verdict: ProjectVerdict | None = None, checked: bool = False) -> str:
+    """Name, kind, year, units and file; 总分 and 等级 of a 自评表; the verdict once the checks have run."""
     bits = [
         f"<h3>{esc(project.name)}</h3>",
         f"<div class='jx-muted'>{esc(KIND_LABELS.get(project.kind, project.kind))} · {esc(project.year or '')}年度 · "
@@ -540,6 +858,8 @@ def project_header_html(project: Project) -> str:
             f"<div>总分 <b>{esc(fmt_number(project.total_score))}</b> / {esc(fmt_number(project.total_weight))}"
             f" · 评分等级 <b>{esc(project.grade or '—')}</b></div>"
         )
+    if verdict is not None or checked:
+        bits.append(verdict_line_html(verdict))
     return "".join(bits)
 
 
@@ -690,6 +1010,587 @@ def execution_frame(projects: Sequence[Project], settings: Settings, width: int 
         status = "低于阈值" if rate < settings.low_execution_rate else "正常"
         rows.append({"项目": short, "执行率": float(rate), "状态": status, "项目全称": p.name})
     return pd.DataFrame(rows, columns=["项目", "执行率", "状态", "项目全称"])
+
+
+# ------------------------------------------------------------------------------------------ overview
+
+YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+WAN = Decimal(10000)
+STATUS_CLASSES = {STATUS_OK: "jx-ok", STATUS_REVIEW: "jx-review", STATUS_ERRORS: "jx-bad"}
+STATUS_RANK = {STATUS_OK: 0, STATUS_REVIEW: 1, STATUS_ERRORS: 2}
+STATUS_COLORS = {STATUS_OK: "#16a34a", STATUS_REVIEW: "#d97706", STATUS_ERRORS: "#dc2626"}
+SEVERITY_COLORS = {"error": "#dc2626", "warning": "#d97706", "info": "#2563eb"}
+# Upper edges of the 执行率 bins (percent); the last bin holds 100% and above.
+EXECUTION_EDGES = (60, 70, 80, 90, 95, 100)
+PENDING = "<div class='jx-muted'>正在核查索引中的文档（启动后首次核查需要一两分钟）……</div>"
+# Wires the clickable parts of an overview chart (`.jx-pick` with data-kind / data-value) to the
+# component's "pick" event; the listener sits on the component, so it survives re-renders.
+PICK_JS = """
+element.addEventListener('click', (event) => {
+  const el = event.target.closest('.jx-pick');
+  if (!el || !element.contains(el)) return;
+  trigger('pick', {kind: el.dataset.kind, value: el.dataset.value});
+});
+element.addEventListener('keydown', (event) => {
+  const el = event.target.closest('.jx-pick');
+  if (!el || (event.key !== 'Enter' && event.key !== ' ')) return;
+  event.preventDefault();
+  trigger('pick', {kind: el.dataset.kind, value: el.dataset.value});
+});
+"""
+
+
+def funds_yuan(project: Project) -> Decimal | None:
+    """The project's funds in 元: 全年预算数 (else 年初预算数) of a 自评表; 年度资金申请总额 (else 项目资金总额)
+    of a 申报表. None without a figure or in a unit other than 元/千元/万元/亿元."""
+    if project.budget is not None:
+        amount = project.budget.adjusted if project.budget.adjusted is not None else project.budget.planned
+        unit = project.budget.unit
+    elif project.funding is not None:
+        f = project.funding
+        amount = f.annual_request if f.annual_request is not None else f.total
+        unit = f.unit
+    else:
+        return None
+    factor = YUAN_PER_UNIT.get((unit or "").strip())
+    return None if amount is None or factor is None else amount * factor
+
+
+def fmt_yuan(value: Decimal) -> str:
+    """`12345678` -> `12,345,678.00 元（1,234.57 万元）`."""
+    wan = (value / WAN).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,} 元（{wan:,} 万元）"
+
+
+def execution_rate(project: Project) -> Decimal | None:
+    """执行率 in percent as printed, else 全年执行数 / 全年预算数; None for a 申报表."""
+    b = project.budget
+    if b is None:
+        return None
+    if b.rate is not None:
+        return b.rate
+    if b.spent is not None and b.adjusted:
+        return b.spent / b.adjusted * 100
+    return None
+
+
+def in_scope(documents: Sequence[Document], names: Sequence[str] | None) -> list[Document]:
+    """The documents named (all when `names` is empty)."""
+    return [d for d in documents if d.name in names] if names else list(documents)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The headline figures of a set of documents."""
+
+    documents: int
+    projects: int
+    kinds: dict[str, int]  # projects per kind
+    funds: dict[str, Decimal]  # 元 per kind
+    unfunded: int  # projects without funds in a known unit
+    average_score: Decimal | None  # mean 总分 of the self-evaluated projects that print one
+    scored: int
+    statuses: dict[str, int] | None  # projects per verdict status; None while the checks run
+    findings: int | None
+
+    @property
+    def total_funds(self) -> Decimal:
+        return sum(self.funds.values(), Decimal(0))
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        """Share of projects 可提交, in percent (one decimal)."""
+        if self.statuses is None or not self.projects:
+            return None
+        return (Decimal(self.statuses.get(STATUS_OK, 0)) * 100 / self.projects).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def overview(
+    documents: Sequence[Document],
+    verdicts: Sequence[ProjectVerdict] | None = None,
+    findings: Sequence[Finding] | None = None,
+) -> Overview:
+    """Counts, funds (元), mean 总分 and verdict statuses of `documents` (findings/verdicts already scoped)."""
+    projects = [p for d in documents for p in d.projects]
+    kinds: dict[str, int] = {}
+    funds: dict[str, Decimal] = {}
+    unfunded = 0
+    for p in projects:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+        amount = funds_yuan(p)
+        if amount is None:
+            unfunded += 1
+        else:
+            funds[p.kind] = funds.get(p.kind, Decimal(0)) + amount
+    scores = [p.total_score for p in projects if p.kind == "self_evaluation" and p.total_score is not None]
+    average = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"), ROUND_HALF_UP) if scores else None
+    statuses = None
+    if verdicts is not None:
+        statuses = {STATUS_OK: 0, STATUS_REVIEW: 0, STATUS_ERRORS: 0}
+        for v in verdicts:
+            statuses[v.status] += 1
+    return Overview(
+        documents=len(documents),
+        projects=len(projects),
+        kinds=kinds,
+        funds=funds,
+        unfunded=unfunded,
+        average_score=average,
+        scored=len(scores),
+        statuses=statuses,
+        findings=None if findings is None else len(findings),
+    )
+
+
+def overview_html(ov: Overview) -> str:
+    """The headline cards: documents, projects, funds (元 and 万元), mean 总分, pass rate, findings."""
+    kinds = "、".join(f"{KIND_LABELS.get(k, k)} {n}" for k, n in ov.kinds.items())
+    funds = "<br>".join(f"{esc(KIND_LABELS.get(k, k))}：{esc(fmt_yuan(v))}" for k, v in ov.funds.items())
+    if ov.unfunded:
+        funds += f"<br>另有 {ov.unfunded} 个项目未填资金或单位不明，未计入"
+    pending = "核查中……"
+    rate = ov.pass_rate
+    statuses = (
+        "、".join(f"{s} {n}" for s, n in ov.statuses.items()) if ov.statuses is not None else pending
+    )
+    cards = [
+        ("documents", "文件", str(ov.documents), ""),
+        ("projects", "项目", str(ov.projects), kinds),
+        ("funds", "资金合计", f"{(ov.total_funds / WAN).quantize(Decimal('0.01'), ROUND_HALF_UP):,} 万元",
+         f"{ov.total_funds.quantize(Decimal('0.01'), ROUND_HALF_UP):,} 元<br>{funds}"),
+        ("score", "自评平均总分", fmt_number(ov.average_score) if ov.average_score is not None else "—",
+         f"{ov.scored} 个自评项目"),
+        ("pass", "可提交比例", f"{rate}%" if rate is not None else pending, statuses),
+        ("findings", "问题", str(ov.findings) if ov.findings is not None else pending, ""),
+    ]
+    body = "".join(
+        f"<div class='jx-card' id='card-{key}'><div class='jx-card-label'>{esc(label)}</div>"
+        f"<div class='jx-card-value'>{esc(value)}</div><div class='jx-card-note'>{note}</div></div>"
+        for key, label, value, note in cards
+    )
+    note = ("<div class='jx-muted'>资金：自评表取全年预算数，申报表取年度资金申请总额（未填则取项目资金总额），"
+            "万元与元换算后合计。</div>")
+    return f"<div class='jx-cards'>{body}</div>{note}"
+
+
+@dataclass(frozen=True)
+class ParetoBar:
+    rule: str
+    count: int
+    cumulative: Decimal  # percent of all findings, this bar and those before it
+
+
+def pareto(findings: Sequence[Finding]) -> list[ParetoBar]:
+    """Findings per rule, most frequent first (ties by rule name), with the cumulative share."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+    total = sum(counts.values())
+    bars, running = [], 0
+    for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        running += n
+        bars.append(ParetoBar(rule, n, (Decimal(running) * 100 / total).quantize(Decimal("0.1"), ROUND_HALF_UP)))
+    return bars
+
+
+def rule_title(rule: str) -> str:
+    """The first line of a rule's docstring (what a reviewer would say), or ""."""
+    from qa.checks import RULES
+
+    r = RULES.get(rule)
+    line = r.doc.strip().split("\n")[0] if r is not None and r.doc else ""
+    return line.removeprefix(f"{rule}:").strip()
+
+
+def _pick(kind: str, value: str, title: str) -> str:
+    return (f"class='jx-pick' data-kind='{esc(kind)}' data-value='{esc(value)}' role='button' tabindex='0'"
+            f" aria-label='{esc(title)}'")
+
+
+def _svg(width: int, height: int, body: str, label: str) -> str:
+    return (f"<svg class='jx-svg' viewBox='0 0 {width} {height}' width='100%' role='img' aria-label='{esc(label)}'"
+            f" xmlns='http://www.w3.org/2000/svg'>{body}</svg>")
+
+
+def pareto_html(bars: Sequence[ParetoBar]) -> str:
+    """A Pareto chart (bars by rule, sorted, with the cumulative % line); each bar filters the findings."""
+    if not bars:
+        return "<div class='jx-muted'>范围内没有发现问题。</div>"
+    width, height, left, right, top, bottom = 900, 340, 44, 48, 20, 130
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_count = max(b.count for b in bars)
+    band = plot_w / len(bars)
+    parts = [
+        f"<line x1='{left}' y1='{top + plot_h}' x2='{left + plot_w}' y2='{top + plot_h}' class='jx-axis'/>",
+        f"<text x='{left - 6}' y='{top + plot_h}' class='jx-tick' text-anchor='end'>0</text>",
+        f"<text x='{left - 6}' y='{top + 10}' class='jx-tick' text-anchor='end'>{top_count}</text>",
+    ]
+    for pct in (0, 50, 80, 100):
+        y = top + plot_h - plot_h * pct / 100
+        parts.append(f"<text x='{left + plot_w + 6}' y='{y + 4:.1f}' class='jx-tick'>{pct}%</text>")
+    y80 = top + plot_h * 0.2
+    parts.append(f"<line x1='{left}' y1='{y80:.1f}' x2='{left + plot_w}' y2='{y80:.1f}' class='jx-guide'/>")
+    points = []
+    for i, b in enumerate(bars):
+        cx = left + band * (i + 0.5)
+        h = plot_h * b.count / top_count
+        bw = band * 0.7
+        title = f"{b.rule}：{b.count} 条（累计 {b.cumulative}%）{rule_title(b.rule)}"
+        parts.append(
+            f"<g {_pick('rule', b.rule, title)}><title>{esc(title)}</title>"
+            f"<rect x='{cx - bw / 2:.1f}' y='{top + plot_h - h:.1f}' width='{bw:.1f}' height='{h:.1f}'"
+            f" class='jx-svg-bar' data-rule='{esc(b.rule)}' data-count='{b.count}'/>"
+            f"<text x='{cx:.1f}' y='{top + plot_h - h - 4:.1f}' class='jx-count' text-anchor='middle'>{b.count}</text>"
+            f"<text x='{cx:.1f}' y='{top + plot_h + 12}' class='jx-tick' text-anchor='end'"
+            f" transform='rotate(-40 {cx:.1f} {top + plot_h + 12})'>{esc(b.rule)}</text></g>"
+        )
+        points.append(f"{cx:.1f},{top + plot_h - plot_h * float(b.cumulative) / 100:.1f}")
+    parts.append(f"<polyline points='{' '.join(points)}' class='jx-cumulative'/>")
+    parts += [f"<circle cx='{p.split(',')[0]}' cy='{p.split(',')[1]}' r='3' class='jx-cumulative-dot'/>" for p in points]
+    return (
+        "<h4>问题按规则分布（帕累托图，点击柱子查看该规则的问题）</h4>"
+        + _svg(width, height, "".join(parts), "问题按规则分布")
+        + "<div class='jx-legend'><span class='jx-key jx-key-bar'></span>问题条数 "
+        "<span class='jx-key jx-key-line'></span>累计占比（虚线为 80%）</div>"
+    )
+
+
+@dataclass(frozen=True)
+class UnitCount:
+    """Findings of one 主管部门 or 实施单位, by severity."""
+
+    name: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def unit_ranking(finding_views: Sequence[FindingView], by: str) -> list[UnitCount]:
+    """主管部门 (`by="department"`) or 实施单位 (`by="implementer"`) ranked by errors, then warnings, then
+    all findings; a finding without the unit counts under UNIT_MISSING."""
+    counts: dict[str, dict[str, int]] = {}
+    for v in finding_views:
+        name = getattr(v, by) or UNIT_MISSING
+        c = counts.setdefault(name, {s: 0 for s in SEVERITY_ORDER})
+        c[v.finding.severity] = c.get(v.finding.severity, 0) + 1
+    units = [UnitCount(name, c) for name, c in counts.items()]
+    return sorted(units, key=lambda u: (-u.counts.get("error", 0), -u.counts.get("warning", 0), -u.total, u.name))
+
+
+def ranking_html(title: str, kind: str, units: Sequence[UnitCount]) -> str:
+    """Units as horizontal bars split by severity, the worst first; each row filters the findings."""
+    if not units:
+        return f"<h4>{esc(title)}</h4><div class='jx-muted'>范围内没有发现问题。</div>"
+    top = max(u.total for u in units)
+    rows = []
+    for rank, u in enumerate(units, 1):
+        segments = "".join(
+            f"<span class='jx-seg jx-seg-{s}' style='width:{u.counts.get(s, 0) / top * 100:.1f}%'></span>"
+            for s in SEVERITY_ORDER
+            if u.counts.get(s, 0)
+        )
+        counts = "、".join(f"{SEVERITY_LABELS[s]} {u.counts.get(s, 0)}" for s in SEVERITY_ORDER)
+        label = f"{u.name}：{counts}"
+        rows.append(
+            f"<div {_pick(kind, u.name, label)}><div class='jx-rank'><span class='jx-rank-no'>{rank}</span>"
+            f"<span class='jx-rank-name' title='{esc(u.name)}'>{esc(u.name)}</span>"
+            f"<span class='jx-rank-bar'>{segments}</span><span class='jx-rank-count'>{esc(counts)}</span></div></div>"
+        )
+    return f"<h4>{esc(title)}</h4>" + "".join(rows)
+
+
+@dataclass(frozen=True)
+class ExecutionBin:
+    label: str
+    projects: tuple[tuple[str, str, Decimal], ...]  # (project_key, name, 执行率)
+
+
+def execution_bins(documents: Sequence[Document]) -> list[ExecutionBin]:
+    """The self-evaluated projects by 执行率: below 60%, 10-point bins to 90%, 90–95%, 95–100%, 100% and above."""
+    labels = [f"<{EXECUTION_EDGES[0]}%"]
+    labels += [f"{a}–{b}%" for a, b in zip(EXECUTION_EDGES, EXECUTION_EDGES[1:], strict=False)]
+    labels.append(f"≥{EXECUTION_EDGES[-1]}%")
+    members: list[list[tuple[str, str, Decimal]]] = [[] for _ in labels]
+    for d in documents:
+        for p in d.projects:
+            rate = execution_rate(p)
+            if rate is None:
+                continue
+            at = next((i for i, edge in enumerate(EXECUTION_EDGES) if rate < edge), len(EXECUTION_EDGES))
+            members[at].append((project_key(d.name, p.name), p.name, rate))
+    return [ExecutionBin(label, tuple(m)) for label, m in zip(labels, members, strict=True)]
+
+
+def histogram_html(bins: Sequence[ExecutionBin], threshold: Decimal) -> str:
+    """执行率 distribution as bars of project counts; a bar filters the findings to its projects."""
+    total = sum(len(b.projects) for b in bins)
+    if not total:
+        return "<h4>预算执行率分布</h4><div class='jx-muted'>范围内没有自评表项目。</div>"
+    width, height, left, top, bottom = 440, 260, 30, 20, 40
+    plot_w, plot_h = width - left - 10, height - top - bottom
+    band = plot_w / len(bins)
+    most = max(len(b.projects) for b in bins)
+    parts = [f"<line x1='{left}' y1='{top + plot_h}' x2='{left + plot_w}' y2='{top + plot_h}' class='jx-axis'/>"]
+    for i, b in enumerate(bins):
+        cx = left + band * (i + 0.5)
+        n = len(b.projects)
+        h = plot_h * n / most
+        low = any(rate < threshold for _, _, rate in b.projects)
+        names = "、".join(name for _, name, _ in b.projects)
+        title = f"执行率 {b.label}：{n} 个项目{('：' + names) if names else ''}"
+        bar = (f"<rect x='{cx - band * 0.4:.1f}' y='{top + plot_h - h:.1f}' width='{band * 0.8:.1f}' height='{h:.1f}'"
+               f" class='jx-svg-bar{' jx-svg-low' if low else ''}'/>")
+        text = (f"<text x='{cx:.1f}' y='{top + plot_h - h - 4:.1f}' class='jx-count' text-anchor='middle'>{n}</text>"
+                f"<text x='{cx:.1f}' y='{top + plot_h + 16}' class='jx-tick' text-anchor='middle'>{esc(b.label)}</text>")
+        if n:
+            keys = json.dumps([k for k, _, _ in b.projects], ensure_ascii=False)
+            parts.append(f"<g {_pick('projects', keys, title)}><title>{esc(title)}</title>{bar}{text}</g>")
+        else:
+            parts.append(f"<g><title>{esc(title)}</title>{text}</g>")
+    return (f"<h4>预算执行率分布（{total} 个自评项目；红色含低于 {fmt_number(threshold)}% 的项目）</h4>"
+            + _svg(width, height, "".join(parts), "预算执行率分布"))
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    key: str
+    project: str
+    document: str
+    funds_wan: Decimal
+    score: Decimal
+    status: str  # verdict status, "" while the checks run
+
+
+def scatter_points(documents: Sequence[Document], verdicts: Sequence[ProjectVerdict] | None) -> list[ScatterPoint]:
+    """Funds (万元) against 总分, per self-evaluated project that has both."""
+    status = {project_key(v.document, v.project): v.status for v in verdicts or ()}
+    out = []
+    for d in documents:
+        for p in d.projects:
+            funds = funds_yuan(p)
+            if funds is None or p.total_score is None:
+                continue
+            key = project_key(d.name, p.name)
+            out.append(ScatterPoint(key, p.name, d.name, funds / WAN, p.total_score, status.get(key, "")))
+    return out
+
+
+def scatter_html(points: Sequence[ScatterPoint]) -> str:
+    """Funds (万元, log scale when they span more than 20×) against 总分; a point filters to its project."""
+    if not points:
+        return "<h4>资金与自评总分</h4><div class='jx-muted'>范围内没有同时填有资金和总分的项目。</div>"
+    import math
+
+    width, height, left, right, top, bottom = 440, 260, 44, 14, 20, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    xs = [float(p.funds_wan) for p in points]
+    ys = [float(p.score) for p in points]
+    positive = min(xs) > 0
+    log = positive and max(xs) / min(xs) > 20
+
+    def fx(v: float) -> float:
+        lo, hi = (math.log10(min(xs)), math.log10(max(xs))) if log else (0.0, max(xs))
+        at = math.log10(v) if log else v
+        return left + (plot_w * (at - lo) / (hi - lo) if hi > lo else plot_w / 2)
+
+    y_lo, y_hi = math.floor(min(ys)) - 1, max(100.0, math.ceil(max(ys)))
+
+    def fy(v: float) -> float:
+        return top + plot_h - plot_h * (v - y_lo) / (y_hi - y_lo)
+
+    parts = [
+        f"<line x1='{left}' y1='{top + plot_h}' x2='{left + plot_w}' y2='{top + plot_h}' class='jx-axis'/>",
+        f"<line x1='{left}' y1='{top}' x2='{left}' y2='{top + plot_h}' class='jx-axis'/>",
+        f"<text x='{left - 4}' y='{fy(y_hi) + 4:.1f}' class='jx-tick' text-anchor='end'>{y_hi:g}</text>",
+        f"<text x='{left - 4}' y='{fy(y_lo):.1f}' class='jx-tick' text-anchor='end'>{y_lo:g}</text>",
+        f"<text x='{left}' y='{top + plot_h + 16}' class='jx-tick'>{min(xs):,.2f}</text>",
+        f"<text x='{left + plot_w}' y='{top + plot_h + 16}' class='jx-tick' text-anchor='end'>{max(xs):,.2f}</text>",
+        f"<text x='{left + plot_w / 2}' y='{height - 4}' class='jx-tick' text-anchor='middle'>"
+        f"资金（万元{'，对数刻度' if log else ''}）</text>",
+    ]
+    for p, x, y in zip(points, xs, ys, strict=True):
+        color = STATUS_COLORS.get(p.status, "#6b7280")
+        title = f"{p.project}（{p.document}）：资金 {fmt_number(p.funds_wan)} 万元，总分 {fmt_number(p.score)}，{p.status or '核查中'}"
+        keys = json.dumps([p.key], ensure_ascii=False)
+        parts.append(
+            f"<g {_pick('projects', keys, title)}><title>{esc(title)}</title>"
+            f"<circle cx='{fx(x):.1f}' cy='{fy(y):.1f}' r='6' fill='{color}' class='jx-dot'/></g>"
+        )
+    legend = "".join(
+        f"<span class='jx-key' style='background:{c}'></span>{esc(s)} " for s, c in STATUS_COLORS.items()
+    )
+    return (f"<h4>资金与自评总分（{len(points)} 个项目，点击查看该项目的问题）</h4>"
+            + _svg(width, height, "".join(parts), "资金与自评总分") + f"<div class='jx-legend'>{legend}</div>")
+
+
+def status_badge(status: str) -> str:
+    return f"<span class='jx-status {STATUS_CLASSES.get(status, '')}'>{esc(status)}</span>"
+
+
+def verdicts_html(documents: Sequence[DocumentVerdict], projects: Sequence[ProjectVerdict], limit: int | None = None) -> str:
+    """The verdict tables: per document, then per project (worst first); a project row filters the findings."""
+    doc_rows = [
+        [esc(d.document), esc(KIND_LABELS.get(d.kind, d.kind)), esc(d.projects), esc(fmt_number(d.health)),
+         status_badge(d.status), *(esc(d.statuses.get(s, 0)) for s in STATUS_RANK),
+         *(esc(d.counts.get(s, 0)) for s in SEVERITY_ORDER)]
+        for d in documents
+    ]
+    doc_head = ["文件", "类型", "项目数", "健康分", "结论", *STATUS_RANK, *(SEVERITY_LABELS[s] for s in SEVERITY_ORDER)]
+    ordered = sorted(projects, key=lambda v: (-STATUS_RANK.get(v.status, 0), v.health))
+    shown = ordered if limit is None else ordered[:limit]
+    head = "".join(f"<th>{h}</th>" for h in ["项目", "文件", "健康分", "结论",
+                                              *(SEVERITY_LABELS[s] for s in SEVERITY_ORDER), "主要规则"])
+    body = []
+    for v in shown:
+        key = json.dumps([project_key(v.document, v.project)], ensure_ascii=False)
+        rules = "、".join(f"{r} {n}" for r, n in sorted(v.rules.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+        cells = [esc(v.project), esc(v.document), esc(fmt_number(v.health)), status_badge(v.status),
+                 *(esc(v.counts.get(s, 0)) for s in SEVERITY_ORDER), esc(rules)]
+        body.append(f"<tr {_pick('projects', key, v.project)}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    more = f"<div class='jx-muted'>另有 {len(ordered) - len(shown)} 个项目未列出。</div>" if len(shown) < len(ordered) else ""
+    table = (f"<table class='jx-table jx-verdicts'><thead><tr>{head}</tr></thead>"
+             f"<tbody>{''.join(body)}</tbody></table>")
+    return (
+        (f"<h4>文件结论（{len(doc_rows)} 个）</h4>" + _table(doc_head, doc_rows) if documents else "")
+        + f"<h4>项目结论（{len(projects)} 个，问题多的在前；点击一行查看其问题）</h4>{table}{more}"
+        + "<div class='jx-muted'>健康分 = 100 − 每条问题的扣分（错误、警告、提示各扣若干分）；"
+        "有错误为“存在问题”，只有警告为“建议复核”，否则“可提交”。</div>"
+    )
+
+
+def verdict_line_html(verdict: ProjectVerdict | None) -> str:
+    """The project's status and health for the 项目 tab's header."""
+    if verdict is None:
+        return "<div class='jx-muted'>结论：核查中……</div>"
+    counts = "、".join(f"{SEVERITY_LABELS[s]} {verdict.counts.get(s, 0)}" for s in SEVERITY_ORDER)
+    return (f"<div class='jx-verdict'>结论 {status_badge(verdict.status)} 健康分 <b>{esc(fmt_number(verdict.health))}</b>"
+            f"（{esc(counts)}）</div>")
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The 核查 filters a click on an overview chart stands for, and what to say about it."""
+
+    note: str
+    rules: list[str] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    implementers: list[str] = field(default_factory=list)
+
+
+def pick_filters(kind: str | None, value: str | None, scope: Sequence[str], finding_views: Sequence[FindingView]) -> Pick | None:
+    """The filters for a click on an overview chart (kind rule / department / implementer / projects,
+    value as the chart's data-value), limited to the overview's scope; None when no finding matches or
+    the click names nothing the findings know (a stale page, a forged event)."""
+    choices = filter_choices(finding_views)
+    documents = [d for d in scope if d in choices["documents"]]
+    if scope and not documents:
+        return None
+    if kind == "projects":
+        try:
+            wanted = json.loads(value or "[]")
+        except ValueError:
+            return None
+        known = {key for _, key in choices["projects"]}
+        keys = [k for k in wanted if isinstance(k, str) and k in known] if isinstance(wanted, list) else []
+        names = "、".join(k.split(KEY_SEPARATOR, 1)[1] for k in keys[:3]) + (" 等" if len(keys) > 3 else "")
+        pick = Pick(f"项目：{names}", projects=keys, documents=documents)
+        if not keys:
+            return None
+    elif kind == "rule" and value in choices["rules"]:
+        pick = Pick(f"规则：{value}", rules=[value], documents=documents)
+    elif kind == "department" and value in choices["departments"]:
+        pick = Pick(f"主管部门：{value}", departments=[value], documents=documents)
+    elif kind == "implementer" and value in choices["implementers"]:
+        pick = Pick(f"实施单位：{value}", implementers=[value], documents=documents)
+    else:
+        return None
+    matched = filter_findings(
+        finding_views, None, pick.rules, pick.projects, pick.documents, "全部", pick.departments, pick.implementers
+    )
+    return pick if matched else None
+
+
+def pick_html(pick: Pick | None, scope: Sequence[str] = ()) -> str:
+    if pick is None:
+        return ""
+    where = f"（范围：{'、'.join(scope)}）" if scope else "（范围：全部索引）"
+    return f"<div class='jx-from'>来自总览：{esc(pick.note)}{esc(where)}</div>"
+
+
+def overview_parts(
+    documents: Sequence[Document],
+    finding_views: Sequence[FindingView] | None,
+    scope: Sequence[str],
+    settings: Settings,
+) -> dict[str, str]:
+    """Every block of the 总览 tab for the documents in `scope` (all when empty); `finding_views` None
+    while the checks run (the blocks that need findings then say so).
+
+    Returns:
+        {"counts", "pareto", "departments", "implementers", "execution", "scatter", "verdicts"} -> HTML.
+    """
+    docs = in_scope(documents, scope)
+    names = {d.name for d in docs}
+    scoped = None if finding_views is None else [v for v in finding_views if v.finding.document in names]
+    findings = None if scoped is None else [v.finding for v in scoped]
+    verdicts = None if findings is None else project_verdicts(docs, findings, settings)
+    parts = {
+        "counts": overview_html(overview(docs, verdicts, findings)),
+        "execution": histogram_html(execution_bins(docs), settings.low_execution_rate),
+        "scatter": scatter_html(scatter_points(docs, verdicts)),
+    }
+    if scoped is None or verdicts is None:
+        return {**parts, "pareto": PENDING, "departments": "", "implementers": "", "verdicts": PENDING}
+    return {
+        **parts,
+        "pareto": pareto_html(pareto(findings or [])),
+        "departments": ranking_html("主管部门按问题排序（点击查看其问题）", "department", unit_ranking(scoped, "department")),
+        "implementers": ranking_html("实施单位按问题排序（点击查看其问题）", "implementer", unit_ranking(scoped, "implementer")),
+        "verdicts": verdicts_html(document_verdicts(docs, verdicts), verdicts),
+    }
+
+
+def verdicts_for_filters(
+    documents: Sequence[Document],
+    verdicts: Sequence[ProjectVerdict],
+    projects: Sequence[str] | None = None,
+    files: Sequence[str] | None = None,
+    departments: Sequence[str] | None = None,
+    implementers: Sequence[str] | None = None,
+) -> list[ProjectVerdict]:
+    """The verdicts of the projects the 核查 filters on project, file and unit let through."""
+    units = {
+        project_key(d.name, p.name): (p.department or UNIT_MISSING, p.implementer or UNIT_MISSING)
+        for d in documents
+        for p in d.projects
+    }
+    out = []
+    for v in verdicts:
+        key = project_key(v.document, v.project)
+        department, implementer = units.get(key, (UNIT_MISSING, UNIT_MISSING))
+        if projects and key not in projects:
+            continue
+        if files and v.document not in files:
+            continue
+        if departments and department not in departments:
+            continue
+        if implementers and implementer not in implementers:
+            continue
+        out.append(v)
+    return out
+
+
+def check_verdicts_html(verdicts: Sequence[ProjectVerdict], limit: int = 200) -> str:
+    """The per-project verdicts shown above the 核查 table (worst first)."""
+    if not verdicts:
+        return "<div class='jx-muted'>当前筛选下没有项目。</div>"
+    counts = {s: sum(1 for v in verdicts if v.status == s) for s in STATUS_RANK}
+    head = "、".join(f"{s} {n}" for s, n in counts.items())
+    return f"<div class='jx-summary'>{len(verdicts)} 个项目：{esc(head)}</div>" + verdicts_html([], verdicts, limit)
 
 
 # ------------------------------------------------------------------------------------------ answers
@@ -853,4 +1754,36 @@ CSS = """
 .jx-done { font-weight: 600; color: #166534; }
 .jx-error { color: #b91c1c; }
 .jx-mark { background: #dcfce7; border-radius: 4px; padding: 0 6px; }
+.jx-cards { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 6px; }
+.jx-card { flex: 1 1 150px; border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; }
+.jx-card-label { color: #6b7280; font-size: 13px; }
+.jx-card-value { font-size: 24px; font-weight: 700; }
+.jx-card-note { color: #6b7280; font-size: 12px; }
+.jx-svg { max-width: 100%; height: auto; font-size: 11px; }
+.jx-axis { stroke: #9ca3af; }
+.jx-guide { stroke: #9ca3af; stroke-dasharray: 4 3; }
+.jx-tick { fill: #4b5563; font-size: 11px; }
+.jx-count { fill: #111827; font-size: 11px; }
+.jx-svg-bar { fill: #60a5fa; }
+.jx-svg-low { fill: #f87171; }
+.jx-cumulative { fill: none; stroke: #dc2626; stroke-width: 2; }
+.jx-cumulative-dot { fill: #dc2626; }
+.jx-pick { cursor: pointer; }
+.jx-pick:hover .jx-svg-bar, .jx-pick:focus .jx-svg-bar { fill: #2563eb; }
+.jx-pick:hover .jx-dot { stroke: #111827; stroke-width: 2; }
+.jx-key-bar { background: #60a5fa; } .jx-key-line { background: #dc2626; height: 3px; }
+.jx-rank { display: flex; align-items: center; gap: 8px; margin: 4px 0; font-size: 13px; }
+.jx-pick:hover .jx-rank { background: #f3f4f6; }
+.jx-rank-no { width: 1.5em; color: #6b7280; text-align: right; }
+.jx-rank-name { width: 30%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.jx-rank-bar { flex: 1; display: flex; height: 16px; }
+.jx-rank-count { width: 13em; color: #4b5563; font-size: 12px; }
+.jx-seg { display: inline-block; height: 100%; }
+.jx-seg-error { background: #dc2626; } .jx-seg-warning { background: #f59e0b; } .jx-seg-info { background: #60a5fa; }
+.jx-status { border-radius: 4px; padding: 0 6px; color: white; white-space: nowrap; }
+.jx-status.jx-ok { background: #16a34a; } .jx-status.jx-review { background: #d97706; }
+.jx-status.jx-bad { background: #dc2626; }
+.jx-verdicts tr.jx-pick:hover td { background: #eef2ff; }
+.jx-file.jx-ok { color: #166534; font-weight: 600; } .jx-file.jx-known { color: #1d4ed8; font-weight: 600; }
+.jx-from { background: #eef2ff; border-radius: 6px; padding: 4px 10px; margin: 4px 0; }
 """
