@@ -35,6 +35,7 @@ EXAMPLE_QUESTIONS = [
 SEVERITY_CHOICES = [(views.SEVERITY_LABELS[s], s) for s in views.SEVERITY_ORDER]
 CLEAR_MARK = "清除标记"
 UPLOAD_TYPES = sorted(views.allowed_suffixes())
+BATCH_TYPES = [*UPLOAD_TYPES, views.ARCHIVE_SUFFIX]
 
 
 def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,20 +58,38 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _uploads(files: list[Any] | None) -> list[tuple[str, str]]:
-    if not files:
-        raise gr.Error("请先选择要上传的文件（txt、md、pdf、xlsx、xls 或 docx），再点击按钮。")
-    paths = [str(getattr(f, "name", f)) for f in files]
+def _uploads(files: list[Any] | None, folder: list[Any] | None = None) -> list[tuple[str, str]]:
+    paths = [str(getattr(f, "name", f)) for f in [*(files or []), *(folder or [])]]
+    if not paths:
+        raise gr.Error("请先选择要上传的文件（txt、md、pdf、xlsx、xls、docx，或装有这些文件的 zip / 文件夹），再点击按钮。")
     return [(p, Path(p).name) for p in paths]
 
 
 def build(workspace: views.Workspace) -> gr.Blocks:
-    """The Blocks of the four tabs, wired to `workspace`."""
+    """The Blocks of the five tabs, wired to `workspace`."""
     from qa.ask import ask
 
     with gr.Blocks(title="绩效自评表核查", analytics_enabled=False) as demo:
         gr.Markdown("## 绩效 · 财政项目支出绩效自评表 / 绩效目标申报表 问答与核查")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
+            # ---------------------------------------------------------------- 总览
+            with gr.Tab("总览", id="overview"):
+                with gr.Row():
+                    scope = gr.Dropdown(
+                        [], multiselect=True, label="范围：文件（留空为全部索引）", scale=5, elem_id="overview-scope"
+                    )
+                    batch_button = gr.Button("最近一次导入的文件", scale=1, elem_id="overview-batch")
+                    all_button = gr.Button("全部索引", scale=1, elem_id="overview-all")
+                counts = gr.HTML(views.PENDING, elem_id="overview-counts")
+                pareto = gr.HTML(views.PENDING, js_on_load=views.PICK_JS, elem_id="overview-pareto")
+                with gr.Row():
+                    histogram = gr.HTML(js_on_load=views.PICK_JS, elem_id="overview-execution")
+                    scatter = gr.HTML(js_on_load=views.PICK_JS, elem_id="overview-scatter")
+                with gr.Row():
+                    departments = gr.HTML(js_on_load=views.PICK_JS, elem_id="overview-departments")
+                    implementers = gr.HTML(js_on_load=views.PICK_JS, elem_id="overview-implementers")
+                verdicts = gr.HTML(views.PENDING, js_on_load=views.PICK_JS, elem_id="overview-verdicts")
+
             # ---------------------------------------------------------------- 问答
             with gr.Tab("问答", id="ask"):
                 with gr.Row():
@@ -92,10 +111,16 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                     rule = gr.Dropdown([], multiselect=True, label="规则", elem_id="filter-rule")
                     project = gr.Dropdown([], multiselect=True, label="项目", elem_id="filter-project")
                     document = gr.Dropdown([], multiselect=True, label="文件", elem_id="filter-document")
+                with gr.Row():
+                    department = gr.Dropdown([], multiselect=True, label="主管部门", elem_id="filter-department")
+                    implementer = gr.Dropdown([], multiselect=True, label="实施单位", elem_id="filter-implementer")
+                origin = gr.HTML(elem_id="findings-origin")
                 summary = gr.HTML(
                     "<div class='jx-muted'>正在载入问题清单（启动后首次核查需要一两分钟）……</div>",
                     elem_id="findings-summary",
                 )
+                with gr.Accordion("项目结论（健康分 / 状态，按当前的项目、文件、单位筛选）", open=False):
+                    check_verdicts = gr.HTML(elem_id="check-verdicts")
                 table = gr.Dataframe(
                     headers=views.FINDING_COLUMNS,
                     datatype="str",
@@ -146,10 +171,16 @@ def build(workspace: views.Workspace) -> gr.Blocks:
             with gr.Tab("导入 / 预审", id="import"):
                 gr.Markdown(
                     f"上传自评表或申报表（{'、'.join(t.lstrip('.') for t in UPLOAD_TYPES)}，"
-                    f"每个不超过 {workspace.settings.max_file_mb} MB）。**导入并核查**会把文件加入索引；"
-                    "**仅预审**只核查、不加入索引，并生成可下载的 Excel 报告。"
+                    f"每个不超过 {workspace.settings.max_file_mb} MB），可一次上传多个文件、zip 压缩包或整个文件夹。"
+                    "**导入并核查**会把文件加入索引，内容与索引中某个文件完全相同（sha256）的文件直接认出、不再处理，"
+                    "同一批中重复的文件只处理一次；**仅预审**只核查、不加入索引，并生成可下载的 Excel 报告。"
                 )
-                files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="上传文件", elem_id="upload")
+                with gr.Row():
+                    files = gr.File(
+                        file_count="multiple", file_types=BATCH_TYPES, label="上传文件（可多选，也可上传 zip 压缩包）",
+                        elem_id="upload",
+                    )
+                    folder = gr.File(file_count="directory", label="或上传整个文件夹", elem_id="upload-folder")
                 with gr.Row():
                     import_button = gr.Button("导入并核查", variant="primary", elem_id="import-button")
                     precheck_button = gr.Button("仅预审（不加入索引）", elem_id="precheck-button")
@@ -173,23 +204,25 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                 raise gr.Error("请输入问题，例如：执行率最低的项目是哪个？")
             return views.answer_html(ask(q.strip(), workspace.index), workspace.documents())
 
-        def _filtered(sev, rules, projects, docs, stat):
+        def _filtered(sev, rules, projects, docs, stat, depts, impls):
             all_views = workspace.finding_views()
-            return all_views, views.filter_findings(all_views, sev, rules, projects, docs, stat)
+            return all_views, views.filter_findings(all_views, sev, rules, projects, docs, stat, depts, impls)
 
         @_friendly
-        def on_filter(sev, rules, projects, docs, stat, current):
-            all_views, shown_views = _filtered(sev, rules, projects, docs, stat)
+        def on_filter(sev, rules, projects, docs, stat, depts, impls, current):
+            all_views, shown_views = _filtered(sev, rules, projects, docs, stat, depts, impls)
             keys = [v.key for v in shown_views]
             choices = [views.finding_choice(v) for v in shown_views]
             value = current if current in keys else None
             by_key = {v.key: v for v in all_views}
+            scoped = views.verdicts_for_filters(workspace.documents(), workspace.verdicts(), projects, docs, depts, impls)
             return (
                 views.finding_summary(all_views, shown_views),
                 views.findings_frame(shown_views),
                 keys,
                 gr.update(choices=choices, value=value),
                 views.finding_detail_html(by_key.get(value), _rule_doc(by_key.get(value))),
+                views.check_verdicts_html(scoped),
             )
 
         def _rule_doc(view: views.FindingView | None) -> str:
@@ -207,6 +240,8 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                 gr.update(choices=c["rules"]),
                 gr.update(choices=c["projects"]),
                 gr.update(choices=c["documents"]),
+                gr.update(choices=c["departments"]),
+                gr.update(choices=c["implementers"]),
             )
 
         @_friendly
@@ -230,10 +265,10 @@ def build(workspace: views.Workspace) -> gr.Blocks:
             gr.Info("标记已保存" if status_value != CLEAR_MARK else "标记已清除")
 
         @_friendly
-        def on_export(sev, rules, projects, docs, stat):
+        def on_export(sev, rules, projects, docs, stat, depts, impls):
             from qa.report import write_xlsx
 
-            _, shown_views = _filtered(sev, rules, projects, docs, stat)
+            _, shown_views = _filtered(sev, rules, projects, docs, stat, depts, impls)
             if not shown_views:
                 raise gr.Error("当前筛选下没有问题可导出。请放宽筛选条件后再导出。")
             path = Path(tempfile.mkdtemp(prefix="jixiao-export-")) / "核查报告.xlsx"
@@ -258,8 +293,13 @@ def build(workspace: views.Workspace) -> gr.Blocks:
             if p is None:
                 empty = "<div class='jx-muted'>索引中还没有项目。请在“导入 / 预审”中上传文件。</div>"
                 return empty, "", "", "", ""
+            verdict = None
+            if workspace.findings_ready():
+                verdict = next(
+                    (v for v in workspace.verdicts() if v.document == p.document and v.project == p.name), None
+                )
             return (
-                views.project_header_html(p),
+                views.project_header_html(p, verdict, checked=True),
                 views.budget_html(p, workspace.settings),
                 views.goals_html(p),
                 views.indicators_html(p, workspace.findings() if workspace.findings_ready() else []),
@@ -267,9 +307,10 @@ def build(workspace: views.Workspace) -> gr.Blocks:
             )
 
         def _intake_outputs(intake: views.Intake, imported: bool):
-            if not intake.documents:
+            if not intake.documents and not intake.known:
+                why = [f"{line.name}：{line.status}（{line.detail}）" for line in intake.lines] or intake.errors
                 raise gr.Error(
-                    "没有可用的文件：" + "；".join(intake.errors) + "。请确认上传的是财政项目支出绩效自评表或申报表。"
+                    "没有可用的文件：" + "；".join(why) + "。请确认上传的是财政项目支出绩效自评表或申报表。"
                 )
             return (
                 views.intake_html(intake, imported),
@@ -279,44 +320,92 @@ def build(workspace: views.Workspace) -> gr.Blocks:
             )
 
         @_friendly
-        def on_import(uploaded, progress=gr.Progress()):  # noqa: B008
+        def on_import(uploaded, uploaded_folder, progress=gr.Progress()):  # noqa: B008
             progress(0, desc="开始导入")
-            intake = workspace.ingest(_uploads(uploaded), lambda f, d: progress(f, desc=d))
+            intake = workspace.ingest(_uploads(uploaded, uploaded_folder), lambda f, d: progress(f, desc=d))
             return _intake_outputs(intake, imported=True)
 
         @_friendly
-        def on_precheck(uploaded, progress=gr.Progress()):  # noqa: B008
+        def on_precheck(uploaded, uploaded_folder, progress=gr.Progress()):  # noqa: B008
             progress(0, desc="开始预审")
             directory = Path(tempfile.mkdtemp(prefix="jixiao-precheck-"))
-            intake = workspace.precheck(_uploads(uploaded), directory, lambda f, d: progress(f, desc=d))
+            intake = workspace.precheck(
+                _uploads(uploaded, uploaded_folder), directory, lambda f, d: progress(f, desc=d)
+            )
             return _intake_outputs(intake, imported=False)
+
+        @_friendly
+        def on_scope_choices(current: list[str] | None):
+            names = [d.name for d in workspace.documents()]
+            return gr.update(choices=names, value=[n for n in current or [] if n in names])
+
+        @_friendly
+        def on_overview(chosen: list[str] | None):
+            ready = workspace.findings_ready()
+            parts = views.overview_parts(
+                workspace.documents(), workspace.finding_views() if ready else None, chosen or [], workspace.settings
+            )
+            return tuple(parts[k] for k in ("counts", "pareto", "execution", "scatter", "departments",
+                                             "implementers", "verdicts"))
+
+        @_friendly
+        def on_last_batch():
+            if not workspace.last_batch:
+                gr.Info("启动以来还没有导入过文件；请在“导入 / 预审”中上传。")
+                return gr.update()
+            return gr.update(value=list(workspace.last_batch))
+
+        @_friendly
+        def on_chart(chosen: list[str] | None, evt: gr.EventData):
+            data = getattr(evt, "_data", None) or {}
+            pick = views.pick_filters(data.get("kind"), data.get("value"), chosen or [], workspace.finding_views())
+            if pick is None:
+                gr.Info("没有与之对应的问题。")
+                return (gr.update(),) * 9
+            return (
+                gr.Tabs(selected="check"), list(views.SEVERITY_ORDER), "全部", pick.rules, pick.projects,
+                pick.documents, pick.departments, pick.implementers, views.pick_html(pick, chosen or []),
+            )
 
         # -------------------------------------------------------------------- wiring
 
-        filters = [severity, rule, project, document, status]
-        filter_outputs = [summary, table, shown, picked, detail]
+        filters = [severity, rule, project, document, status, department, implementer]
+        filter_outputs = [summary, table, shown, picked, detail, check_verdicts]
         ask_button.click(on_ask, question, answer)
         question.submit(on_ask, question, answer)
         for f in filters:
             f.change(on_filter, [*filters, picked], filter_outputs)
+            f.input(lambda: "", None, origin)  # a filter the reviewer sets is no longer the overview's click
         table.select(on_row, shown, picked)
         picked.change(on_pick, picked, [detail, mark, remark])
         save.click(on_save, [picked, mark, remark], None).then(on_filter, [*filters, picked], filter_outputs)
         export_button.click(on_export, filters, export_file)
         project_pick.change(on_project, project_pick, [project_head, budget, goals, indicators, chart])
 
+        overview_outputs = [counts, pareto, histogram, scatter, departments, implementers, verdicts]
+        scope.change(on_overview, scope, overview_outputs)
+        batch_button.click(on_last_batch, None, scope)
+        all_button.click(lambda: [], None, scope)
+        pick_outputs = [tabs, severity, status, rule, project, document, department, implementer, origin]
+        for chart_ in (pareto, histogram, scatter, departments, implementers, verdicts):
+            chart_.pick(on_chart, scope, pick_outputs).then(on_filter, [*filters, picked], filter_outputs)
+
         def refresh_all(event):
-            # Projects first: they need no findings, which may still be computing after startup.
+            # Records first: counts, projects and charts need no findings, which may still be computing.
             return (
-                event.then(on_projects, project_pick, [project_pick, execution])
+                event.then(on_scope_choices, scope, scope)
+                .then(on_overview, scope, overview_outputs)
+                .then(on_projects, project_pick, [project_pick, execution])
                 .then(on_project, project_pick, [project_head, budget, goals, indicators, chart])
-                .then(on_filter_choices, None, [rule, project, document])
+                .then(on_filter_choices, None, [rule, project, document, department, implementer])
                 .then(on_filter, [*filters, picked], filter_outputs)
+                .then(on_overview, scope, overview_outputs)
+                .then(on_project, project_pick, [project_head, budget, goals, indicators, chart])
             )
 
         outputs = [intake_status, intake_findings, intake_warnings, report]
-        refresh_all(import_button.click(on_import, files, outputs))
-        precheck_button.click(on_precheck, files, outputs)
+        refresh_all(import_button.click(on_import, [files, folder], outputs))
+        precheck_button.click(on_precheck, [files, folder], outputs)
         refresh_all(demo.load(lambda: None, None, None))
     return demo
 
