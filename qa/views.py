@@ -109,6 +109,11 @@ EVIDENCE_LABELS = {
     "line": "行",
     "field": "字段",
     "total_name": "合计项",
+    "placeholders": "占位内容",
+    "project_end": "项目结束日期",
+    "end_from": "结束日期依据",
+    "level1": "一级指标",
+    "level2": "二级指标",
 }
 FINDING_COLUMNS = ["序号", "级别", "项目", "指标", "问题", "证据", "标记", "备注", "规则", "出处", "原文"]
 FINDING_WIDTHS = ["56px", "60px", "170px", "150px", "340px", "220px", "76px", "140px", "170px", "220px", "360px"]

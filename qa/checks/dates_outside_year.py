@@ -1,4 +1,4 @@
-"""dates-outside-year: 「2024 年度申报，计划完成日期却是 2025-06-30」."""
+"""dates-outside-year: 「2024 年度申报，计划完成日期却是 2025-06-30」(日期先后倒置见 start-after-end)."""
 
 from __future__ import annotations
 
@@ -24,15 +24,7 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         return
     start, end = _parse(f.start_date), _parse(f.end_date)
     source = f.source or project.source
-    if start and end and end < start:
-        yield make_finding(
-            SLUG,
-            "error",
-            project,
-            f"计划完成日期 {end} 早于计划开始日期 {start}。",
-            evidence={"start_date": f.start_date, "end_date": f.end_date, "year": project.year},
-            source=source,
-        )
+    # A start after the end is start-after-end's finding; this rule only compares each date with the year.
     if project.year is None:
         return
     for label, day in (("计划开始日期", start), ("计划完成日期", end)):

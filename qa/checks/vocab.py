@@ -333,3 +333,54 @@ SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"修缮", "维修", "大修", "修复", "改造"}),
     frozenset({"满意", "满意度", "满意率"}),
 )
+
+# ------------------------------------------------------------------------------------------ pre-submission
+# Template residue a filler forgot to replace. Matched on NFKC text without white space, so （ is (, ： is :
+# and …… is "......".
+# A cell that is only one of these is a blank left in the form ( * and ** are checked by pattern).
+PLACEHOLDER_CELLS: frozenset[str] = frozenset(
+    {"待定", "待补充", "待填", "待填写", "待完善", "待确定", "待核实", "tbd", "todo"}
+)
+# Inside real text: a run of X (not part of a Latin word), ××, ○○, □□, 某某, a year like 202X, a blank ____.
+PLACEHOLDER_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])", "XX"),
+    (r"(?<![A-Za-z\d])\d{3}[Xx](?=年)", "XX"),
+    (r"×{2,}|○{2,}|□{2,}|△{2,}", "××"),
+    (r"某某", "某某"),
+    (r"_{3,}", "____"),
+)
+# A template instruction anywhere in a cell: （填写说明：…）, （请填写…）, 请在此填写.
+TEMPLATE_INSTRUCTION_WORDS: tuple[str, ...] = (
+    "填写说明",
+    "请填写",
+    "请在此填写",
+    "在此填写",
+    "此处填写",
+    "请输入",
+    "请选择",
+    "请据实填写",
+    "按实际情况填写",
+    "根据实际情况填写",
+    "请根据实际",
+    "请补充",
+)
+# A cell that opens with a template example (例：完成培训 3 次).
+EXAMPLE_OPENINGS: tuple[str, ...] = ("例:", "例如:", "示例:", "举例:", "样例:", "范例:")
+# Ellipses (…… becomes ...... in NFKC): a placeholder when the cell has nothing else, or when the ellipsis
+# stands where a number goes (第……届, ……年……月, ……万元) ...
+ELLIPSIS_PATTERN = r"\.{3,}|⋯+|。{3,}"
+ELLIPSIS_SLOT_BEFORE: tuple[str, ...] = ("第",)
+ELLIPSIS_SLOT_AFTER: tuple[str, ...] = ("年", "月", "日", "万元", "元", "%")
+# ... but not in a sentence with real content (开展培训、宣传……等工作): at most this many characters of its own.
+ELLIPSIS_MAX_CONTENT = 2
+
+# 成本指标 whose figure is a saving or a reduction: bounded below on purpose (成本节约率 ≥5%).
+COST_SAVING_WORDS: tuple[str, ...] = ("节约", "节省", "节支", "节余", "降低", "下降", "减少", "压减", "压降", "降幅")
+COST_CATEGORY_WORD = "成本"
+
+# Dates in a 时效指标 cell: a half year and the quarters, as written.
+HALF_YEARS: dict[str, tuple[int, int]] = {"上半年": (1, 6), "下半年": (7, 12)}
+QUARTER_NUMERALS: dict[str, int] = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+TIMELINESS_CATEGORY = "时效"
+# Units that are thousandths, not hundredths: 200‰ is 20%.
+PERMILLE_UNITS: tuple[str, ...] = ("‰",)
