@@ -21,11 +21,15 @@ MatchKind = Literal["literal", "lexical", "semantic"]
 RRF_K = 60
 # Each ranker contributes at least this many candidates to the fusion, whatever k is.
 FUSION_DEPTH = 50
-# Exact inner-product search up to this many vectors; an HNSW graph past it. Measured with
-# bench/bench_search.py on the 2-core machine (busy, one FAISS thread): an exact search takes
-# ~3.7 ms over 20k vectors and ~34 ms over 100k, i.e. it overtakes the query embedding (~20-50 ms)
-# near 50k, while an HNSW graph costs ~3 s per 20k vectors at every rebuild and is not exact.
+# Exact inner-product search up to this many vectors; a compressed inverted-file index (IVF-SQ8) past it.
+# Exact search costs ~3.7 ms over 20k vectors and ~34 ms over 100k on the 2-core machine (bench/bench_search.py),
+# i.e. it overtakes the query embedding (~20-50 ms) near 50k. IVF-SQ8 keeps a byte per dimension (a quarter
+# of float32) and probes `nprobe` of ~4·sqrt(n) lists: recall@10 0.98 against exact search at 256k passages,
+# 0.96 at 2.5M, ~1 ms a search (bench/RESULTS.md). Defaults; Settings.dense_flat_max / dense_nprobe decide.
 FLAT_MAX = 50_000
+IVF_NPROBE = 32
+IVF_TRAIN_PER_LIST = 40  # training vectors per list (FAISS asks for at least 39)
+# The HNSW graph the store used before IVF-SQ8, kept for bench/bench_search.py's comparison.
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
 
@@ -256,8 +260,13 @@ def top_k(scores: np.ndarray, k: int, positive: bool = False) -> list[tuple[int,
 # ----------------------------------------------------------------------------- dense
 
 
+def ivf_lists(n: int) -> int:
+    """The number of IVF lists for n vectors: the power of two nearest 4·sqrt(n), at least 64."""
+    return int(2 ** round(np.log2(max(64.0, 4 * np.sqrt(n)))))
+
+
 class Dense:
-    """FAISS inner product over L2-normalised vectors: exact while small, HNSW past FLAT_MAX."""
+    """FAISS inner product over L2-normalised vectors: exact while small, IVF-SQ8 past `flat_max`."""
 
     def __init__(self, index: object | None, dimension: int) -> None:
         self._index = index
@@ -267,22 +276,32 @@ class Dense:
     def kind(self) -> str:
         if self._index is None:
             return "empty"
-        return "hnsw" if type(self._index).__name__.startswith("IndexHNSW") else "flat"
+        return "ivf-sq8" if hasattr(self._index, "nprobe") else "flat"
 
     @classmethod
-    def build(cls, vectors: np.ndarray, flat_max: int = FLAT_MAX) -> Dense:
+    def build(
+        cls, vectors: np.ndarray, flat_max: int = FLAT_MAX, nprobe: int = IVF_NPROBE, chunk: int = 200_000
+    ) -> Dense:
+        """Exact search over up to `flat_max` vectors, else IVF-SQ8 trained on a sample (seeded).
+
+        `vectors` may be a memory map: they are added `chunk` rows at a time, never copied whole.
+        """
         import faiss
 
-        dimension = int(vectors.shape[1])
-        if len(vectors) == 0:
+        n, dimension = int(vectors.shape[0]), int(vectors.shape[1])
+        if n == 0:
             return cls(None, dimension)
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        if len(vectors) <= flat_max:
+        if n <= flat_max:
             index = faiss.IndexFlatIP(dimension)
         else:
-            index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efSearch = HNSW_EF_SEARCH
-        index.add(vectors)
+            nlist = ivf_lists(n)
+            index = faiss.index_factory(dimension, f"IVF{nlist},SQ8", faiss.METRIC_INNER_PRODUCT)
+            rng = np.random.default_rng(0)
+            sample = np.sort(rng.choice(n, min(n, nlist * IVF_TRAIN_PER_LIST), replace=False))
+            index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+            index.nprobe = nprobe
+        for start in range(0, n, chunk):
+            index.add(np.ascontiguousarray(vectors[start : start + chunk], dtype=np.float32))
         return cls(index, dimension)
 
     def save(self, path: Path) -> None:
@@ -292,14 +311,14 @@ class Dense:
             faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path, dimension: int) -> Dense:
+    def load(cls, path: Path, dimension: int, nprobe: int = IVF_NPROBE) -> Dense:
         import faiss
 
         if not path.exists():
             return cls(None, dimension)
         index = faiss.read_index(str(path))
-        if hasattr(index, "hnsw"):
-            index.hnsw.efSearch = HNSW_EF_SEARCH
+        if hasattr(index, "nprobe"):
+            index.nprobe = nprobe
         return cls(index, dimension)
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -426,9 +445,103 @@ def expansion_candidates(topic: str, texts: Iterable[str], is_word: Callable[[st
     return {p for p in found if abbreviates(topic, p, is_word)}
 
 
+class MentionIndex:
+    """The passages in compact form (`segment.compact`), each distinct text once, with an inverted index
+    from every character to the texts that contain it; built once per index generation.
+
+    A topic's literal, lexical and abbreviation matches all contain every character of the topic (or of
+    its words), so intersecting those characters' postings (C speed, numpy) leaves a few candidate texts
+    to verify with the same substring tests and regexes as a scan of every passage would run.
+    """
+
+    def __init__(
+        self,
+        texts: list[str],
+        rows_ptr: np.ndarray,
+        rows: np.ndarray,
+        chars: np.ndarray,
+        char_ptr: np.ndarray,
+        char_texts: np.ndarray,
+    ) -> None:
+        self.texts = texts  # distinct compact texts
+        self._rows_ptr = rows_ptr  # texts[i] is the text of rows[rows_ptr[i]:rows_ptr[i + 1]]
+        self._rows = rows
+        self._chars = chars  # sorted code points
+        self._char_ptr = char_ptr  # chars[j] occurs in texts char_texts[char_ptr[j]:char_ptr[j + 1]]
+        self._char_texts = char_texts
+
+    @property
+    def size(self) -> int:
+        """How many passages (rows)."""
+        return len(self._rows)
+
+    @classmethod
+    def build(cls, compact_texts: Iterable[str]) -> MentionIndex:
+        """Index passages by row; `compact_texts` are the passages in compact form, in row order."""
+        ids: dict[str, int] = {}
+        text_of_row = np.fromiter((ids.setdefault(t, len(ids)) for t in compact_texts), dtype=np.int32)
+        texts = list(ids)
+        del ids
+        counts = np.bincount(text_of_row, minlength=len(texts)) if len(texts) else np.zeros(0, np.int64)
+        rows_ptr = np.zeros(len(texts) + 1, np.int64)
+        np.cumsum(counts, out=rows_ptr[1:])
+        rows = np.argsort(text_of_row, kind="stable").astype(np.int32)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        pairs = np.unique((points.astype(np.int64) << 32) | owner)  # (char, text) once, by char then text
+        del points, owner
+        chars, starts = np.unique(pairs >> 32, return_index=True)
+        char_ptr = np.append(starts, len(pairs)).astype(np.int64)
+        char_texts = (pairs & 0xFFFFFFFF).astype(np.int32)
+        return cls(texts, rows_ptr, rows, chars.astype(np.uint32), char_ptr, char_texts)
+
+    _ARRAYS = ("rows_ptr", "rows", "chars", "char_ptr", "char_texts")
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        # Compact texts hold no white space, so a newline separates them unambiguously.
+        (directory / "texts.txt").write_text("\n".join(self.texts), encoding="utf-8")
+        for name in self._ARRAYS:
+            np.save(directory / f"{name}.npy", getattr(self, f"_{name}"))
+
+    @classmethod
+    def load(cls, directory: Path) -> MentionIndex:
+        arrays = {name: np.load(directory / f"{name}.npy") for name in cls._ARRAYS}
+        count = len(arrays["rows_ptr"]) - 1
+        texts = (directory / "texts.txt").read_text(encoding="utf-8").split("\n") if count else []
+        if len(texts) != count:
+            raise ValueError("mention texts and their row pointers differ in length")
+        return cls(texts, **arrays)
+
+    def containing(self, characters: Iterable[str]) -> np.ndarray:
+        """The ids of the texts that contain every one of `characters`, ascending."""
+        postings = []
+        for ch in set(characters):
+            j = int(np.searchsorted(self._chars, ord(ch)))
+            if j == len(self._chars) or int(self._chars[j]) != ord(ch):
+                return np.zeros(0, np.int32)
+            postings.append(self._char_texts[self._char_ptr[j] : self._char_ptr[j + 1]])
+        if not postings:
+            return np.zeros(0, np.int32)
+        postings.sort(key=len)
+        found = np.asarray(postings[0])
+        for other in postings[1:]:
+            if not len(found):
+                break
+            at = np.searchsorted(other, found)
+            at[at == len(other)] = 0
+            found = found[other[at] == found]
+        return found
+
+    def rows_of(self, text_id: int) -> list[int]:
+        """The rows (passages) whose compact text is `texts[text_id]`, ascending."""
+        return self._rows[self._rows_ptr[text_id] : self._rows_ptr[text_id + 1]].tolist()
+
+
 def find_mentions(
     topic: str,
-    texts: Sequence[str],
+    index: MentionIndex,
     similarity: Callable[[str, list[str]], np.ndarray],
     threshold: float,
     is_word: Callable[[str], bool],
@@ -438,11 +551,12 @@ def find_mentions(
     literal: the compact topic is a substring of the compact passage (nothing written is missed,
     whatever the segmenter does). lexical: a multi-word topic whose content words all occur.
     semantic: a corpus phrase the topic abbreviates (see `abbreviates`) whose embedding is at least
-    `threshold` similar to the topic's occurs in the passage.
+    `threshold` similar to the topic's occurs in the passage. Only the texts that hold every character
+    of the topic (or of its words) are looked at: a match of any kind holds them all.
 
     Args:
         topic: what to look for.
-        texts: the passages in compact form (`segment.compact`), by row.
+        index: the passages' `MentionIndex`.
         similarity: (topic, phrases) -> cosine of each phrase to the topic.
         threshold: the least cosine for a semantic match.
         is_word: whether a string is a dictionary word (for the abbreviation rule).
@@ -450,30 +564,32 @@ def find_mentions(
         row -> (match kind, term found, similarity or None).
     """
     needle = segment.compact(topic)
-    out: dict[int, tuple[MatchKind, str, float | None]] = {}
-    if not needle:
-        return out
-    for row, text in enumerate(texts):
-        if needle in text:
-            out[row] = ("literal", needle, None)
+    found: dict[int, tuple[MatchKind, str, float | None]] = {}  # by text id
+    if not needle or not index.size:
+        return {}
+    texts = index.texts
+    candidates = index.containing(needle).tolist()
+    for t in candidates:
+        if needle in texts[t]:
+            found[t] = ("literal", needle, None)
     words = topic_words(topic)
     if len(words) >= 2:
         joined = "+".join(words)
-        for row, text in enumerate(texts):
-            if row not in out and all(w in text for w in words):
-                out[row] = ("lexical", joined, None)
-    candidates = sorted(expansion_candidates(needle, texts, is_word))
-    if candidates:
-        sims = similarity(needle, candidates)
+        for t in index.containing("".join(words)).tolist():
+            if t not in found and all(w in texts[t] for w in words):
+                found[t] = ("lexical", joined, None)
+    phrases = sorted(expansion_candidates(needle, (texts[t] for t in candidates), is_word))
+    if phrases:
+        sims = similarity(needle, phrases)
         accepted = sorted(
-            ((p, float(s)) for p, s in zip(candidates, sims, strict=True) if s >= threshold),
+            ((p, float(s)) for p, s in zip(phrases, sims, strict=True) if s >= threshold),
             key=lambda ps: (-ps[1], ps[0]),
         )
-        for row, text in enumerate(texts):
-            if row in out:
+        for t in candidates:
+            if t in found:
                 continue
             for phrase, sim in accepted:
-                if phrase in text:
-                    out[row] = ("semantic", phrase, sim)
+                if phrase in texts[t]:
+                    found[t] = ("semantic", phrase, sim)
                     break
-    return out
+    return {row: match for t, match in found.items() for row in index.rows_of(t)}

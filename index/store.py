@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
@@ -24,12 +24,12 @@ from corpus.model import Document, Project, Source, from_jsonable, to_jsonable
 from corpus.settings import Settings, default_index_dir
 from index import segment
 from index.search import (
-    FLAT_MAX,
     FUSION_DEPTH,
     Dense,
     Hit,
     Lexical,
     Mention,
+    MentionIndex,
     Passage,
     ProjectMentions,
     find_mentions,
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from index.embed import Embedder
 
 # Bump when the files or the passage rendering change: older directories must be rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: IVF-SQ8 past dense_flat_max (was HNSW), the mention index in mentions/
 # What a passage vector is the embedding of (`Passage.embedded_text`); bump when that changes.
 PASSAGE_VECTORS = "text-2"
 MANIFEST = "manifest.json"
@@ -50,6 +50,7 @@ RECORDS = "records.sqlite"
 VECTORS = "vectors.npy"
 DENSE = "dense.faiss"
 BM25_DIR = "bm25"
+MENTIONS_DIR = "mentions"
 # The statuses a reviewer can give a finding; "" clears the mark.
 MARK_STATUSES = ("已核实", "忽略")
 LOCK_TIMEOUT_S = 30.0
@@ -57,6 +58,9 @@ LOCK_TIMEOUT_S = 30.0
 READ_WAIT_S = 10.0
 EMBED_BATCH = 64
 PHRASE_CACHE_MAX = 50_000  # embedded topic/phrase vectors kept for mentions
+READ_CHUNK = 50_000  # passage rows read from SQLite at a time when all are needed
+ROWS_PER_QUERY = 500  # rows named in one `row IN (...)` query (SQLite caps bound parameters)
+_PASSAGE_COLUMNS = "sha256, document, project_index, project, kind, field, item, text, source"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -90,22 +94,82 @@ class AddResult:
         return bool(self.added or self.replaced)
 
 
-@dataclass
 class _State:
-    """Everything read from one generation of the directory."""
+    """One generation of the directory as it is served. In memory: BM25, the dense index and the mention
+    index; memory-mapped: the vectors; in SQLite, read when needed: the documents (all of them, once, on
+    first use) and the passages (per hit). The connection stays open on this generation's file, so a
+    writer's swap to a newer generation never mixes two generations in one answer."""
 
-    manifest: dict[str, Any]
-    documents: list[Document]
-    passages: list[Passage]
-    tokens: list[list[str]]
-    compact: list[str]
-    vectors: np.ndarray
-    lexical: Lexical
-    dense: Dense
-    by_sha: dict[str, Document] = field(default_factory=dict)
+    def __init__(
+        self,
+        manifest: dict[str, Any],
+        con: sqlite3.Connection,
+        vectors: np.ndarray,
+        lexical: Lexical,
+        dense: Dense,
+        mentions: MentionIndex,
+    ) -> None:
+        self.manifest = manifest
+        self.vectors = vectors
+        self.lexical = lexical
+        self.dense = dense
+        self.mentions = mentions
+        self._con = con
+        self._lock = threading.Lock()
+        self._documents: list[Document] | None = None
+        self._by_sha: dict[str, Document] = {}
 
-    def __post_init__(self) -> None:
-        self.by_sha = {d.sha256: d for d in self.documents}
+    @property
+    def size(self) -> int:
+        """How many passages."""
+        return self.mentions.size
+
+    def documents(self) -> list[Document]:
+        """Every document, read and decoded on first use (repeated strings and figures shared)."""
+        with self._lock:
+            if self._documents is None:
+                memo: dict[Any, Any] = {}
+                self._documents = [
+                    from_jsonable(Document, json.loads(data), memo=memo)
+                    for (data,) in self._con.execute("SELECT data FROM documents ORDER BY position")
+                ]
+                self._by_sha = {d.sha256: d for d in self._documents}
+            return self._documents
+
+    def document(self, sha: str) -> Document:
+        if self._documents is None:
+            self.documents()
+        return self._by_sha[sha]
+
+    def passages_at(self, rows: Sequence[int]) -> dict[int, Passage]:
+        """The passages of these rows, read from SQLite."""
+        out: dict[int, Passage] = {}
+        rows = list(rows)
+        with self._lock:
+            for start in range(0, len(rows), ROWS_PER_QUERY):
+                chunk = rows[start : start + ROWS_PER_QUERY]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT row, {_PASSAGE_COLUMNS} FROM passages WHERE row IN ({marks})"
+                for row, *columns in self._con.execute(query, chunk):
+                    out[row] = _passage(columns)
+        return out
+
+    def iter_passages(self, tokens: bool = False) -> Iterator[tuple[int, Passage, str | None]]:
+        """(row, passage, its tokens as stored JSON or None) for every row in order, read in chunks."""
+        extra = ", tokens" if tokens else ", NULL"
+        for start in range(0, self.size, READ_CHUNK):
+            with self._lock:
+                batch = self._con.execute(
+                    f"SELECT row, {_PASSAGE_COLUMNS}{extra} FROM passages WHERE row >= ? AND row < ? ORDER BY row",
+                    (start, start + READ_CHUNK),
+                ).fetchall()
+            for row, *columns, toks in batch:
+                yield row, _passage(columns), toks
+
+
+def _passage(columns: Sequence[Any]) -> Passage:
+    sha, doc, pi, proj, kind, fld, item, text, source = columns
+    return Passage(sha, doc, pi, proj, kind, fld, item, text, Source(**json.loads(source)))
 
 
 def _path_key(path: str) -> str:
@@ -146,6 +210,13 @@ def _connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(str(path), timeout=30)
     con.execute("PRAGMA foreign_keys = ON")
     return con
+
+
+def _connect_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection that any thread may use (callers serialise it with a lock)."""
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, check_same_thread=False)
 
 
 class Index:
@@ -299,42 +370,29 @@ class Index:
 
     def _read_state(self, manifest: dict[str, Any]) -> _State:
         d = self.directory
-        con = _connect(d / RECORDS)
+        con = _connect_reader(d / RECORDS)
         try:
             generation = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
             if generation is None or generation[0] != manifest.get("generation"):
                 raise ValueError("generation mismatch")
-            documents = [
-                from_jsonable(Document, json.loads(data))
-                for (data,) in con.execute("SELECT data FROM documents ORDER BY position")
-            ]
-            passages: list[Passage] = []
-            tokens: list[list[str]] = []
-            for row in con.execute(
-                "SELECT sha256, document, project_index, project, kind, field, item, text, tokens, source"
-                " FROM passages ORDER BY row"
-            ):
-                sha, doc, pi, proj, kind, fld, item, text, toks, source = row
-                passages.append(
-                    Passage(sha, doc, pi, proj, kind, fld, item, text, Source(**json.loads(source)))
-                )
-                tokens.append(json.loads(toks))
-        finally:
+            (rows,) = con.execute("SELECT count(*) FROM passages").fetchone()
+            dimension = manifest.get("dimension") or 0
+            # Memory-mapped: a hit's exact score reads its one row; nothing else needs them while serving.
+            vectors = np.load(d / VECTORS, mmap_mode="r") if rows else np.zeros((0, dimension), np.float32)
+            mentions = MentionIndex.load(d / MENTIONS_DIR)
+            if len(vectors) != rows or mentions.size != rows:
+                raise ValueError("vectors, mention index and passages differ in length")
+            return _State(
+                manifest=manifest,
+                con=con,
+                vectors=vectors,
+                lexical=Lexical.load(d / BM25_DIR),
+                dense=Dense.load(d / DENSE, dimension, self.settings.dense_nprobe),
+                mentions=mentions,
+            )
+        except BaseException:
             con.close()
-        dimension = manifest.get("dimension") or 0
-        vectors = np.load(d / VECTORS) if (d / VECTORS).exists() else np.zeros((0, dimension), np.float32)
-        if len(vectors) != len(passages):
-            raise ValueError("vectors and passages differ in length")
-        return _State(
-            manifest=manifest,
-            documents=documents,
-            passages=passages,
-            tokens=tokens,
-            compact=[segment.compact(p.text) for p in passages],
-            vectors=vectors,
-            lexical=Lexical.load(d / BM25_DIR),
-            dense=Dense.load(d / DENSE, dimension),
-        )
+            raise
 
     def _current(self) -> _State:
         with self._mutex:
@@ -371,18 +429,19 @@ class Index:
         return self._current().manifest
 
     def documents(self) -> list[Document]:
-        """The indexed documents, in ingest order (cached in memory after the first load)."""
-        return list(self._current().documents)
+        """The indexed documents, in ingest order (read on first use, then held in memory)."""
+        return list(self._current().documents())
 
     def projects(self) -> list[Project]:
         """Every project of every document, in document order."""
-        return [p for d in self._current().documents for p in d.projects]
+        return [p for d in self._current().documents() for p in d.projects]
 
     def passages(self) -> list[Passage]:
-        return list(self._current().passages)
+        """Every passage, by row; read from the records each call (the served index does not hold them)."""
+        return [p for _, p, _ in self._current().iter_passages()]
 
     def __len__(self) -> int:
-        return len(self._current().passages)
+        return self._current().size
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         """The k passages that best match `query`: BM25 and dense rankings fused by reciprocal rank.
@@ -394,7 +453,7 @@ class Index:
             Hits, best first, each with its passage, project, document, source and the three scores.
         """
         state = self._current()
-        if not state.passages or k <= 0 or not query.strip():
+        if not state.size or k <= 0 or not query.strip():
             return []
         depth = max(FUSION_DEPTH, 3 * k)
         lexical_scores = state.lexical.scores(segment.tokenize(query))
@@ -402,17 +461,16 @@ class Index:
         vector = self.embedder().encode_queries([query])[0]
         dense = state.dense.search(vector, depth)
         hits = []
-        for row, fused in fuse(lexical, dense, k):
-            passage = state.passages[row]
-            document = self._document(state, passage.sha256)
+        fused_rows = fuse(lexical, dense, k)
+        passages = state.passages_at([row for row, _ in fused_rows])
+        for row, fused in fused_rows:
+            passage = passages[row]
+            document = state.document(passage.sha256)
             project = document.projects[passage.project_index]
             # Exact scores for every hit, also where it came from one ranking only.
             lex, den = float(lexical_scores[row]), float(state.vectors[row] @ vector)
             hits.append(Hit(passage, project, document, passage.source, lex, den, fused))
         return hits
-
-    def _document(self, state: _State, sha: str) -> Document:
-        return state.by_sha[sha]
 
     def mentions(self, topic: str) -> list[ProjectMentions]:
         """Every project that mentions `topic`, with each passage that does and why; no cut-off.
@@ -428,16 +486,17 @@ class Index:
         """
         state = self._current()
         found = find_mentions(
-            topic, state.compact, self._similarity, self.settings.mention_threshold, segment.is_word
+            topic, state.mentions, self._similarity, self.settings.mention_threshold, segment.is_word
         )
+        passages = state.passages_at(sorted(found))
         grouped: dict[tuple[str, int], list[Mention]] = {}
         for row in sorted(found):
             match, term, sim = found[row]
-            p = state.passages[row]
+            p = passages[row]
             grouped.setdefault((p.sha256, p.project_index), []).append(Mention(p, match, term, sim))
         out = []
         for (sha, pi), mentions in grouped.items():
-            document = self._document(state, sha)
+            document = state.document(sha)
             out.append(ProjectMentions(document.projects[pi], document, tuple(mentions)))
         return out
 
@@ -512,7 +571,7 @@ class Index:
         pre = self._embed_new(documents, progress)
         with self._writing():
             state = self._current()
-            current = list(state.documents)
+            current = list(state.documents())
             added: list[str] = []
             replaced: list[str] = []
             unchanged: list[str] = []
@@ -531,7 +590,7 @@ class Index:
                     current.append(doc)
                     added.append(doc.path)
             if not added and not replaced:
-                return AddResult(unchanged=unchanged, passages=len(state.passages))
+                return AddResult(unchanged=unchanged, passages=state.size)
             embedded, total = self._rebuild(state, current, progress, pre)
             return AddResult(added, replaced, unchanged, embedded, total)
 
@@ -540,9 +599,12 @@ class Index:
     ) -> dict[str, np.ndarray]:
         """Vectors of the passages of `documents` that the index does not hold yet (no lock taken)."""
         state = self._current()
-        known = {p.embedded_text for p in state.passages} if _same_vectors(state.manifest) else set()
-        shas = {d.sha256 for d in state.documents}
+        shas = {d.sha256 for d in state.documents()}
         texts = [p.embedded_text for d in documents if d.sha256 not in shas for p in passages_of(d)]
+        wanted = set(texts)
+        known: set[str] = set()
+        if wanted and _same_vectors(state.manifest):
+            known = {p.embedded_text for _, p, _ in state.iter_passages() if p.embedded_text in wanted}
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         vectors: dict[str, np.ndarray] = {}
         if not missing:
@@ -566,10 +628,10 @@ class Index:
         """
         with self._writing():
             state = self._current()
-            target = _find_document(state.documents, path_or_sha)
+            target = _find_document(state.documents(), path_or_sha)
             if target is None:
                 return False
-            self._rebuild(state, [d for d in state.documents if d.sha256 != target.sha256], None)
+            self._rebuild(state, [d for d in state.documents() if d.sha256 != target.sha256], None)
             return True
 
     def _rebuild(
@@ -580,14 +642,22 @@ class Index:
         pre: dict[str, np.ndarray] | None = None,
     ) -> tuple[int, int]:
         passages = [p for d in documents for p in passages_of(d)]
-        texts = [p.indexed_text for p in passages]
         embedded = [p.embedded_text for p in passages]
-        old_rows = {p.indexed_text: i for i, p in enumerate(state.passages)}
-        # Vectors are reused only when the old generation embedded the same kind of text.
-        old_vector_rows = (
-            {p.embedded_text: i for i, p in enumerate(state.passages)} if _same_vectors(state.manifest) else {}
-        )
+        # What the previous generation can give, read from its records: a vector per embedded text
+        # (only when it embedded the same kind of text) and tokens per indexed text (same dictionary).
         same_dictionary = state.manifest.get("versions", {}).get("dictionary") == segment.dictionary_digest()
+        want_vectors = set(embedded) if state.size and _same_vectors(state.manifest) else set()
+        want_tokens = {p.indexed_text for p in passages} if state.size and same_dictionary else set()
+        old_vector_rows: dict[str, int] = {}
+        old_tokens: dict[str, list[str]] = {}
+        strings: dict[str, str] = {}  # one object per distinct token: millions of passages repeat them
+        if state.size and (want_vectors or want_tokens):
+            for row, old, toks in state.iter_passages(tokens=bool(want_tokens)):
+                if old.embedded_text in want_vectors:
+                    old_vector_rows.setdefault(old.embedded_text, row)
+                if toks is not None and old.indexed_text in want_tokens and old.indexed_text not in old_tokens:
+                    old_tokens[old.indexed_text] = [strings.setdefault(t, t) for t in json.loads(toks)]
+        del want_vectors, want_tokens
 
         new_vectors: dict[str, np.ndarray] = dict(pre or {})
         embedded_before = len(new_vectors)
@@ -607,14 +677,21 @@ class Index:
                 if progress:
                     progress(min(start + EMBED_BATCH, len(missing)), len(missing))
         vectors = np.zeros((len(passages), dimension), np.float32)
-        tokens: list[list[str]] = []
-        for i, text in enumerate(texts):
-            old = old_rows.get(text)
-            old_vector = old_vector_rows.get(embedded[i])
-            vectors[i] = new_vectors[embedded[i]] if old_vector is None else state.vectors[old_vector]
-            tokens.append(
-                state.tokens[old] if old is not None and same_dictionary else segment.tokenize(text)
-            )
+        reused = [(i, old_vector_rows.get(t, -1)) for i, t in enumerate(embedded)]
+        rows_new = np.fromiter((i for i, o in reused if o < 0), np.int64)
+        for i in rows_new.tolist():
+            vectors[i] = new_vectors[embedded[i]]
+        taken = [(i, o) for i, o in reused if o >= 0]
+        if taken:
+            at, old_at = np.array(taken, np.int64).T
+            order = np.argsort(old_at, kind="stable")  # read the old memory map front to back
+            vectors[at[order]] = state.vectors[old_at[order]]
+        del reused, taken, new_vectors, old_vector_rows
+        tokenized: dict[str, list[str]] = {}
+        tokens = [
+            old_tokens.get(p.indexed_text) or _passage_tokens(p, tokenized, strings) for p in passages
+        ]
+        del old_tokens, tokenized, strings
         self._write_generation(documents, passages, tokens, vectors, dimension or None)
         self._state = None
         self._manifest = self._read_manifest()
@@ -639,9 +716,16 @@ class Index:
             generation = uuid.uuid4().hex
             _write_records(new / RECORDS, generation, documents, passages, tokens, self.directory / RECORDS)
             np.save(new / VECTORS, vectors)
-            dense = Dense.build(vectors) if len(vectors) else Dense(None, dimension or 0)
+            settings = self.settings
+            dense = (
+                Dense.build(vectors, settings.dense_flat_max, settings.dense_nprobe)
+                if len(vectors)
+                else Dense(None, dimension or 0)
+            )
             dense.save(new / DENSE)
+            del dense
             Lexical.build(tokens).save(new / BM25_DIR)
+            MentionIndex.build(segment.compact(p.text) for p in passages).save(new / MENTIONS_DIR)
             counts: dict[str, int] = {}
             for p in passages:
                 counts[p.sha256] = counts.get(p.sha256, 0) + 1
@@ -652,7 +736,11 @@ class Index:
                 "dimension": dimension,
                 "settings": to_jsonable(self.settings),
                 "versions": _versions(),
-                "dense": {"kind": dense.kind, "flat_max": FLAT_MAX},
+                "dense": {
+                    "kind": "ivf-sq8" if len(vectors) > settings.dense_flat_max else "flat" if len(vectors) else "empty",
+                    "flat_max": settings.dense_flat_max,
+                    "nprobe": settings.dense_nprobe,
+                },
                 "passages": len(passages),
                 "documents": {
                     d.sha256: {
@@ -682,6 +770,23 @@ class Index:
         os.rename(new, self.directory)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _passage_tokens(passage: Passage, memo: dict[str, list[str]], strings: dict[str, str]) -> list[str]:
+    """`segment.tokenize(passage.indexed_text)`, from the tokens of its project name and its text, each
+    tokenised once: `：` is not a word character, so jieba cuts the two halves apart anyway (the test
+    test_passage_tokens_are_those_of_the_indexed_text checks it), and one indicator text in many
+    projects is cut once instead of once a project."""
+
+    def cut(text: str) -> list[str]:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = [strings.setdefault(t, t) for t in segment.tokenize(text)]
+        return found
+
+    if passage.kind == "name":
+        return cut(passage.text)
+    return cut(passage.project) + cut(passage.text)
 
 
 def _find_document(documents: list[Document], path_or_sha: str) -> Document | None:
@@ -752,7 +857,7 @@ def _write_records(
             )
             con.executemany(
                 "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+                (  # a generator: millions of rows are never all rendered at once
                     (
                         i,
                         p.sha256,
@@ -767,7 +872,7 @@ def _write_records(
                         json.dumps(to_jsonable(p.source), ensure_ascii=False),
                     )
                     for i, (p, toks) in enumerate(zip(passages, tokens, strict=True))
-                ],
+                ),
             )
             con.executemany(
                 "INSERT INTO marks VALUES (?, ?, ?, ?)",

@@ -16,7 +16,7 @@ from corpus.model import Document
 from corpus.parse import parse_file
 from corpus.settings import Settings
 from index import segment, store
-from index.search import Dense, abbreviates, passages_of
+from index.search import Dense, MentionIndex, abbreviates, passages_of
 from index.store import Index
 from tests.conftest import DECLARATION_SAMPLE, SELF_EVAL_SAMPLE
 
@@ -161,16 +161,40 @@ def test_multi_word_topic_matches_lexically(sample_index) -> None:
     assert all("长江口" in p.text and "杭州湾" in p.text for p in lexical)
 
 
-def test_dense_index_switches_to_hnsw_past_flat_max(tmp_path: Path) -> None:
+def test_dense_index_switches_to_ivf_past_flat_max(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    vectors = rng.standard_normal((300, 16)).astype(np.float32)
+    vectors = rng.standard_normal((3000, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     assert Dense.build(vectors).kind == "flat"
-    dense = Dense.build(vectors, flat_max=100)
-    assert dense.kind == "hnsw"
+    dense = Dense.build(vectors, flat_max=1000, nprobe=8)
+    assert dense.kind == "ivf-sq8"
     dense.save(tmp_path / "dense.faiss")
-    loaded = Dense.load(tmp_path / "dense.faiss", 16)
-    assert loaded.kind == "hnsw" and loaded.search(vectors[7], 3)[0][0] == 7
+    loaded = Dense.load(tmp_path / "dense.faiss", 16, nprobe=8)
+    assert loaded.kind == "ivf-sq8" and [loaded.search(vectors[i], 3)[0][0] for i in range(50)] == list(range(50))
+
+
+def test_mention_index_candidates_are_the_texts_holding_every_character(sample_docs) -> None:
+    compact = [segment.compact(p.text) for d in sample_docs for p in passages_of(d)]
+    index = MentionIndex.build(compact)
+    assert index.size == len(compact) and len(index.texts) == len(set(compact)) < len(compact)
+    for needle in ("碳市场", "满意度", "长江口杭州湾", "≥90.00", "量子", "率"):
+        expected = {i for i, t in enumerate(index.texts) if set(needle) <= set(t)}
+        assert set(index.containing(needle).tolist()) == expected
+    rows = sorted(r for t in range(len(index.texts)) for r in index.rows_of(t))
+    assert rows == list(range(len(compact)))
+    assert all(compact[r] == index.texts[t] for t in range(len(index.texts)) for r in index.rows_of(t))
+
+
+def test_passage_tokens_are_those_of_the_indexed_text(sample_docs) -> None:
+    memo: dict[str, list[str]] = {}
+    for p in (p for d in sample_docs for p in passages_of(d)):
+        assert store._passage_tokens(p, memo, {}) == segment.tokenize(p.indexed_text)
+
+
+def test_served_index_reads_passages_from_its_records(sample_index, sample_docs) -> None:
+    state = sample_index._current()
+    assert not hasattr(state, "passages") and isinstance(state.vectors, np.memmap)
+    assert sample_index.passages() == [p for d in sample_docs for p in passages_of(d)]
 
 
 # ----------------------------------------------------------------------------- writes
