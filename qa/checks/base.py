@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from corpus.model import Finding, Indicator, Measure, Project, Severity, Source
@@ -130,9 +131,22 @@ def printed_matches(printed: Decimal, exact: Decimal, tolerance: Decimal) -> boo
 # ------------------------------------------------------------------------------------------ text
 
 
+_WHITESPACE = re.compile(r"\s+")
+_SHORT = 200  # units, names and clauses recur across a run's projects; long cells rarely do
+
+
 def compact(text: str | None) -> str:
     """NFKC, no white space: the form two texts are compared in."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    if not text:
+        return ""
+    if len(text) <= _SHORT:
+        return _compact_short(text)
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=65536)
+def _compact_short(text: str) -> str:
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def is_explained(note: str | None) -> bool:
@@ -156,15 +170,26 @@ def is_figure(measure: Measure | None) -> bool:
     """A measure that is a number of something; `2024年底前完成` read as 2024 (年底前完成) is a date."""
     if measure is None or measure.value is None:
         return False
-    unit = compact(measure.unit)
-    return not (unit and any(w in unit for w in vocab.DATE_UNIT_WORDS) and unit not in vocab.PERIOD_UNITS)
+    return not _is_date_unit(measure.unit)
+
+
+@lru_cache(maxsize=4096)
+def _is_date_unit(raw: str | None) -> bool:
+    unit = compact(raw)
+    return bool(unit and any(w in unit for w in vocab.DATE_UNIT_WORDS) and unit not in vocab.PERIOD_UNITS)
 
 
 def unit_of(measure: Measure | None) -> str | None:
     """The measure's unit normalised (％ -> %, placeholders such as null -> None)."""
     if measure is None or measure.unit is None:
         return None
-    unit = compact(measure.unit).strip("()（）")
+    return _normal_unit(measure.unit)
+
+
+@lru_cache(maxsize=4096)
+def _normal_unit(raw: str) -> str | None:
+    # A few dozen distinct unit cells recur on every indicator row of a run.
+    unit = compact(raw).strip("()（）")
     if unit.lower() in {"null", "none", "nan", "无", "/", "-", "—", ""}:
         return None
     return "%" if unit in vocab.PERCENT_UNITS else unit

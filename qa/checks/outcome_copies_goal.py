@@ -14,12 +14,20 @@ SLUG = "outcome-copies-goal"
 _NOT_CONTENT = re.compile(r"[\W_]+")
 
 
-def similarity(a: str, b: str) -> float:
-    """Character-level similarity of two texts, punctuation and spacing ignored (0..1)."""
+def similarity(a: str, b: str, at_least: float = 0.0) -> float:
+    """Character-level similarity of two texts, punctuation and spacing ignored (0..1).
+
+    Args:
+        at_least: below this the exact figure does not matter: 0.0 is returned as soon as the cheap
+            upper bounds (lengths, shared characters) fall under it.
+    """
     a, b = _NOT_CONTENT.sub("", compact(a)), _NOT_CONTENT.sub("", compact(b))
     if not a or not b:
         return 0.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return 0.0
+    return matcher.ratio()
 
 
 def check(project: Project, ctx: Context) -> Iterator[Finding]:
@@ -28,7 +36,7 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         return
     goal = "".join(c.text for c in expected.clauses) or expected.text
     outcome = "".join(c.text for c in achieved.clauses) or achieved.text
-    score = similarity(goal, outcome)
+    score = similarity(goal, outcome, at_least=ctx.settings.copy_similarity)
     # An outcome that adds figures of its own (编制规范 7 个) reports something, however close its wording.
     if score < ctx.settings.copy_similarity or figures(outcome) - figures(goal):
         return

@@ -76,11 +76,7 @@ class Reference:
 
     @property
     def compact(self) -> str:
-        return _compact(self.text)
-
-
-# Goal and reference texts recur across projects (and within a project, once per goal unit).
-_compact = lru_cache(maxsize=65536)(compact)
+        return compact(self.text)
 
 
 def _shares_run(a: str, b: str, length: int) -> bool:
@@ -116,7 +112,7 @@ class TermWeights:
 
     def __init__(self, texts: Iterable[str]) -> None:
         # Distinct pieces: a 年度总体目标 that repeats the 项目总目标 word for word counts once.
-        self.pieces = list(dict.fromkeys(_compact(t) for t in texts if t.strip()))
+        self.pieces = list(dict.fromkeys(compact(t) for t in texts if t.strip()))
         # One string to search instead of a Python loop over the pieces; compact pieces hold no newline.
         self._joined = "\n".join(self.pieces)
         self._df: dict[str, int] = {}
@@ -234,7 +230,7 @@ def _scope_of(piece: str) -> str:
 @lru_cache(maxsize=65536)
 def figures(text: str) -> frozenset[tuple[Decimal, str]]:
     """The counted figures of a text: `不少于17人` -> {(17, 人)}; `≥17.00(人)` -> {(17, 人)}."""
-    return frozenset((Decimal(m["num"]).normalize(), m["unit"]) for m in _FIGURE.finditer(_compact(text)))
+    return frozenset((Decimal(m["num"]).normalize(), m["unit"]) for m in _FIGURE.finditer(compact(text)))
 
 
 def _enumerated(piece: str) -> list[str]:
