@@ -113,6 +113,8 @@ def test_placeholders_in_a_cell():
     assert placeholders("例：完成培训 3 次") == ["例："]
     assert placeholders("待定") == ["待定"]
     assert placeholders("于____年完成") == ["____"]
+    assert placeholders("X\x1fX") == ["XX"]  # what is shown holds no control character (Excel refuses them)
+    assert placeholders("x" * 20_000) == ["x" * 20 + "…"]  # nor 20,000 characters
     # Real text: a multiplication, a footnote mark, a Latin word, an ellipsis that means 等, markdown bold.
     assert placeholders("7*24小时值守") == []
     assert placeholders("满意度*") == []

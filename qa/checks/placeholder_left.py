@@ -19,6 +19,7 @@ _STARS = re.compile(r"\*+")
 _BOLD = re.compile(r"\*\*[^*]+\*\*")  # markdown bold is markup (markup-residue), not a blank
 _BRACKETS = "()[]【】〔〕<>《》\"'“”‘’"
 _CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+_SHOWN = 20  # characters of a placeholder shown (a run of 20,000 x is one placeholder)
 
 
 def _ellipsis_blank(text: str) -> tuple[int, int] | None:
@@ -62,7 +63,10 @@ def placeholders(cell: str | None) -> list[str]:
     found: dict[str, None] = {}
 
     def add(start: int, end: int) -> None:
-        found.setdefault(cell[origin[start] : origin[end - 1] + 1], None)
+        # The characters the match was made of, as written (……, not NFKC's ......), without the white
+        # space or control characters between them.
+        token = "".join(cell[i] for i in dict.fromkeys(origin[start:end]))
+        found.setdefault(token if len(token) <= _SHOWN else token[:_SHOWN] + "…", None)
 
     core = text.strip(_BRACKETS + "。.,，;；:：!！")
     if core.lower() in _CELLS or (core and set(core) == {"*"}):
