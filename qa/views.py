@@ -345,7 +345,7 @@ class Batch:
     """A batch after sorting: files to parse, each once, and files already indexed (by content)."""
 
     todo: list[tuple[str, str]]
-    known: dict[str, str]  # upload name -> the indexed document with the same bytes
+    known: list[tuple[str, str]]  # (upload name, the indexed document with the same bytes)
     lines: list[FileLine]
 
 
@@ -359,7 +359,7 @@ def sort_batch(files: Sequence[tuple[str, str]], indexed: dict[str, str], progre
         indexed: sha256 -> document name, for the documents already in the index.
     """
     todo: list[tuple[str, str]] = []
-    known: dict[str, str] = {}
+    known: list[tuple[str, str]] = []
     lines: list[FileLine] = []
     seen: dict[str, str] = {}
     names: set[str] = set()
@@ -372,7 +372,7 @@ def sort_batch(files: Sequence[tuple[str, str]], indexed: dict[str, str], progre
             lines.append(FileLine(name, FILE_FAILED, "上传的文件已不存在，请重新上传"))
             continue
         if sha in indexed:
-            known[name] = indexed[sha]
+            known.append((name, indexed[sha]))
             lines.append(FileLine(name, FILE_KNOWN, f"与索引中的 {indexed[sha]} 内容相同，未重新解析和嵌入"))
             continue
         if sha in seen:
@@ -416,7 +416,7 @@ class Intake:
     unchanged: list[str] = field(default_factory=list)
     report: Path | None = None
     lines: list[FileLine] = field(default_factory=list)  # one per file of the batch (zip members apart)
-    known: dict[str, str] = field(default_factory=dict)  # upload name -> indexed document with its bytes
+    known: list[tuple[str, str]] = field(default_factory=list)  # (upload name, indexed document with its bytes)
 
 
 class Workspace:
@@ -503,7 +503,7 @@ class Workspace:
             expanded, intake.lines = expand_uploads(files, staging, self.settings.max_file_mb)
             batch = sort_batch(expanded, indexed, progress)
             intake.lines += batch.lines
-            intake.known = dict(batch.known)
+            intake.known = list(batch.known)
             for i, (path, name) in enumerate(batch.todo):
                 progress(0.05 + 0.25 * i / max(len(batch.todo), 1), f"第 {i + 1}/{len(batch.todo)} 个文件：解析 {name}")
                 try:
@@ -526,9 +526,9 @@ class Workspace:
         """
         indexed = {d.sha256: d.name for d in self.documents()}
         intake = self._parse(files, self.upload_dir(), progress, indexed)
-        self.last_batch = list(dict.fromkeys([*intake.known.values(), *(d.name for d in intake.documents)]))
+        self.last_batch = list(dict.fromkeys([*(n for _, n in intake.known), *(d.name for d in intake.documents)]))
         if not intake.documents:
-            known = set(intake.known.values())
+            known = set(self.last_batch)
             if known and self.findings_ready():
                 intake.findings = [f for f in self.findings() if f.document in known]
             progress(1.0, "完成")
@@ -1221,7 +1221,7 @@ def pareto_html(bars: Sequence[ParetoBar]) -> str:
     """A Pareto chart (bars by rule, sorted, with the cumulative % line); each bar filters the findings."""
     if not bars:
         return "<div class='jx-muted'>范围内没有发现问题。</div>"
-    width, height, left, right, top, bottom = 900, 340, 44, 48, 20, 130
+    width, height, left, right, top, bottom = 960, 340, 120, 48, 20, 130
     plot_w, plot_h = width - left - right, height - top - bottom
     top_count = max(b.count for b in bars)
     band = plot_w / len(bars)

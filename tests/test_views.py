@@ -263,7 +263,7 @@ def test_a_batch_is_hashed_before_parsing_known_files_and_repeats_are_not_proces
         [(str(a), a.name), (str(b), b.name), (str(c), c.name), (str(known), "再传一次.txt")], indexed
     )
     assert batch.todo == [(str(a), "自评表.txt"), (str(b), "自评表(2).txt")]
-    assert batch.known == {"再传一次.txt": "索引中的文件.txt"}
+    assert batch.known == [("再传一次.txt", "索引中的文件.txt")]
     assert [(line.name, line.status) for line in batch.lines] == [
         ("副本.txt", views.FILE_REPEATED),
         ("再传一次.txt", views.FILE_KNOWN),
