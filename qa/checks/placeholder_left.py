@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from corpus.model import Finding, Indicator, Project, Source
 from qa.checks import vocab
@@ -19,6 +20,10 @@ _STARS = re.compile(r"\*+")
 _BOLD = re.compile(r"\*\*[^*]+\*\*")  # markdown bold is markup (markup-residue), not a blank
 _BRACKETS = "()[]【】〔〕<>《》\"'“”‘’"
 _CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+# A character every placeholder above has, as written or in a form NFKC maps to it (Ｘ, ＊, …, Ⅹ): a cheap
+# first look at a whole row, before any normalising; most rows have none of them.
+_MAYBE = re.compile(r"[Xx×○□△_*⋯某待请填例ＸｘⅩⅹ＊＿…．TtＴｔ]|\.\s*\.\s*\.|。\s*。\s*。")
+_CELL_BREAK = re.compile(r"[\t\n]")
 _SHOWN = 20  # characters of a placeholder shown (a run of 20,000 x is one placeholder)
 
 
@@ -48,64 +53,59 @@ def _normalise(cell: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
-def placeholders(cell: str | None) -> list[str]:
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Where the placeholders are in a cell written as `compact` writes it."""
+    spans: list[tuple[int, int]] = []
+    core = text.strip(_BRACKETS + "。.,，;；:：!！")
+    if core.lower() in _CELLS or (core and set(core) == {"*"}):
+        at = text.index(core)
+        spans.append((at, at + len(core)))
+    for word in _INSTRUCTIONS:
+        at = text.find(word)
+        if at >= 0:
+            spans.append((at, at + len(word)))
+    opening = text.lstrip(_BRACKETS)
+    example = next((w for w in _EXAMPLES if opening.startswith(w)), None)
+    if example is not None:
+        at = len(text) - len(opening)
+        spans.append((at, at + len(example)))
+    for pattern in _PATTERNS:
+        spans += [m.span() for m in pattern.finditer(text)]
+    if "**" in text:
+        unbolded = _BOLD.sub(lambda b: " " * len(b.group(0)), text)
+        spans += [m.span() for m in _STARS.finditer(unbolded) if len(m.group(0)) >= 2]
+    blank = _ellipsis_blank(text)
+    if blank is not None:
+        spans.append(blank)
+    return spans
+
+
+@lru_cache(maxsize=65_536)  # the same 一级/二级指标 and labels repeat in every project
+def placeholders(cell: str | None) -> tuple[str, ...]:
     """The placeholders and template instructions in one cell, as written, each once.
 
     `*` alone, `**`, `XX`, `××`, `待定`, `……` make a cell a blank; inside real text a run of X (not in a
     Latin word), 某某, `____`, `**` (not markdown bold), an ellipsis where a number goes and a template
     instruction are residue; one `*` inside text is a footnote or a multiplication (7*24 小时) and is left alone.
     """
-    if not cell:
-        return []
+    if not cell or not _spans(compact(cell)):
+        return ()
+    # Found: read again character by character, to know which characters as written each match is made of.
     text, origin = _normalise(cell)
-    if not text:
-        return []
+    spans = _spans(text)
     found: dict[str, None] = {}
-
-    def add(start: int, end: int) -> None:
+    for start, end in spans:
         # The characters the match was made of, as written (……, not NFKC's ......), without the white
         # space or control characters between them.
         token = "".join(cell[i] for i in dict.fromkeys(origin[start:end]))
         found.setdefault(token if len(token) <= _SHOWN else token[:_SHOWN] + "…", None)
-
-    core = text.strip(_BRACKETS + "。.,，;；:：!！")
-    if core.lower() in _CELLS or (core and set(core) == {"*"}):
-        start = text.index(core)
-        add(start, start + len(core))
-    for word in _INSTRUCTIONS:
-        at = text.find(word)
-        if at >= 0:
-            add(at, at + len(word))
-    opening = text.lstrip(_BRACKETS)
-    example = next((w for w in _EXAMPLES if opening.startswith(w)), None)
-    if example is not None:
-        start = len(text) - len(opening)
-        add(start, start + len(example))
-    for pattern in _PATTERNS:
-        for m in pattern.finditer(text):
-            add(m.start(), m.end())
-    for m in _STARS.finditer(_BOLD.sub(lambda b: " " * len(b.group(0)), text)):
-        if len(m.group(0)) >= 2:
-            add(m.start(), m.end())
-    blank = _ellipsis_blank(text)
-    if blank is not None:
-        add(*blank)
-    return list(found)
+    return tuple(found)
 
 
-def _cells(text: str) -> list[str]:
-    return [c for c in re.split(r"[\t\n]", text) if c.strip()]
-
-
-def _places(project: Project) -> Iterator[tuple[str, Source, Indicator | None, list[str]]]:
-    """(what, source, indicator, cells) for every part of the form the project was read from."""
-    yield (
-        "项目名称、主管部门、实施单位",
-        project.source,
-        None,
-        [c for c in (project.name, project.department, project.implementer) if c]
-        + _cells(project.source.text),
-    )
+def _places(project: Project) -> Iterator[tuple[str, Source, Indicator | None, list[str], str]]:
+    """(what, source, indicator, cells as parsed, raw row text) for every part of the form the project has."""
+    parts = [c for c in (project.name, project.department, project.implementer) if c]
+    yield "项目名称、主管部门、实施单位", project.source, None, parts, project.source.text
     goals = project.goals
     for label, block in (
         ("项目总目标", goals.overall),
@@ -114,31 +114,38 @@ def _places(project: Project) -> Iterator[tuple[str, Source, Indicator | None, l
         ("实际完成情况", goals.achieved),
     ):
         if block is not None:
-            yield label, block.source, None, [block.text]
+            yield label, block.source, None, [block.text], ""
     f = project.funding
     if f is not None:
         fields = [v for v in (f.nature, f.category, f.start_date, f.end_date) if v]
-        raw = _cells(f.source.text) if f.source is not None else []
-        yield "项目资金", f.source or project.source, None, fields + raw
+        yield (
+            "项目资金",
+            f.source or project.source,
+            None,
+            fields,
+            f.source.text if f.source is not None else "",
+        )
     b = project.budget
     if b is not None:
-        yield "预算执行", b.source, None, _cells(b.source.text)
+        yield "预算执行", b.source, None, [], b.source.text
     for ind in project.indicators:
         parsed = [ind.level1, ind.level2, ind.name, ind.target.text, ind.note]
         if ind.actual is not None:
             parsed.append(ind.actual.text)
-        yield "绩效指标", ind.source, ind, parsed + _cells(ind.source.text)
+        yield "绩效指标", ind.source, ind, parsed, ind.source.text
 
 
 def check(project: Project, ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[int, str | None]] = set()
-    for what, source, ind, cells in _places(project):
+    for what, source, ind, parsed, raw in _places(project):
         key = (source.line, ind.name if ind is not None else what)
         if key in seen:
             continue
         seen.add(key)
+        if not any(_MAYBE.search(text) for text in (*parsed, raw)):
+            continue
         found: dict[str, None] = {}
-        for cell in cells:
+        for cell in [*parsed, *_CELL_BREAK.split(raw)]:
             found.update(dict.fromkeys(placeholders(cell)))
         if not found:
             continue
