@@ -107,6 +107,11 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     if known is None:
         return
     end, end_label = known
+    advice = (
+        "应把时限定在计划完成日期之前，或核对计划完成日期。"
+        if project.kind == "declaration"
+        else "年度指标值应能在本年度内考核，应核对该时限。"
+    )
     for ind in project.indicators:
         if not is_timeliness(ind):
             continue
@@ -121,8 +126,8 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             SLUG,
             "warning",
             project,
-            f"时效指标「{ind.name}」要求“{ind.target.text}”，晚于项目的{end_label}（{end}），"
-            "到期时项目已结束，无法在本期考核；应把时限定在项目期内或调整计划完成日期。",
+            f"时效指标「{ind.name}」要求“{ind.target.text}”，晚于{end_label} {end}，到期时项目已结束，"
+            f"{advice}",
             indicator=ind,
             evidence={
                 "target": ind.target.text,
