@@ -39,6 +39,11 @@ ARITHMETIC_RULES = (
     "missing-indicator-category",
     "dates-outside-year",
     "unit-mismatch",
+    "placeholder-left",
+    "cost-lower-bound",
+    "start-after-end",
+    "deadline-after-end",
+    "percent-over-100",
 )
 
 
