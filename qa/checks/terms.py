@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -23,7 +23,7 @@ _UNITS = "|".join(
 _FIGURE = re.compile(rf"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\(?(?P<unit>{_UNITS})")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def content_terms(text: str) -> tuple[str, ...]:
     """The words that carry a clause's topic: jieba terms without stopwords, generic verbs and figures."""
     from index.segment import terms
@@ -45,11 +45,7 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-# The same reference texts and goal terms recur across a run's projects: their bigrams and spellings
-# are worked out once.
-_text_bigrams = lru_cache(maxsize=16384)(_bigrams)
-
-
+# The same goal terms recur across a run's projects: their spellings are worked out once.
 @lru_cache(maxsize=65536)
 def _variants(term: str) -> tuple[str, ...]:
     """The term and its near-synonym spellings (检测装备 -> 检测设备 …)."""
@@ -90,16 +86,21 @@ def mentions(term: str, text: str, bigrams: set[str] | None = None) -> bool:
     故障率 is mentioned by 故障发生率 (two thirds of it in one piece), 检测装备 by 检测专用设备
     (synonym 设备, most bigrams); 水环境质量 is not mentioned by 环境质量控制 alone.
     """
+    if term in text:
+        return True
     spellings = _spellings(term)
-    if any(v in text for v, _, _ in spellings):
+    if len(spellings) > 1 and any(v in text for v, _, _ in spellings):
         return True
     if len(term) < 3:
         return False
-    have = bigrams if bigrams is not None else _text_bigrams(text)
+    # A bigram of the term is in the text's bigrams exactly when the text contains it.
+    have: Container[str] = bigrams if bigrams is not None else text
     for variant, grams, most in spellings:
-        if sum(g in have for g in grams) / len(grams) >= 0.6:
+        shared = sum(g in have for g in grams)
+        if shared / len(grams) >= 0.6:
             return True
-        if _shares_run(variant, text, most):
+        # A common run of two characters or more holds a shared bigram: none shared, no run.
+        if shared and _shares_run(variant, text, most):
             return True
     return False
 
@@ -209,16 +210,29 @@ def goal_units(clause: Clause, subject: Iterable[str] = ()) -> list[GoalUnit]:
     """
     known = set(subject)
     units = []
-    for piece in _PIECE_END.split(compact(clause.text)):
+    for part, candidates in _tasks(clause.text):
+        terms = tuple(t for t in candidates if t not in known)
+        if terms:
+            units.append(GoalUnit(part, terms))
+    return units
+
+
+@lru_cache(maxsize=16384)
+def _tasks(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each task of a clause text with its terms, before the project's own name is taken out.
+
+    The same clause recurs across a run's projects under other names: it is cut and segmented once.
+    """
+    tasks = []
+    for piece in _PIECE_END.split(compact(text)):
         # 为…、包括…、按照…要求: the whole comma piece is a purpose or a detail, list and all.
         if not piece or not is_task(piece):
             continue
         scope = set(content_terms(_scope_of(piece)))
         for part in _enumerated(piece):
-            terms = tuple(t for t in content_terms(part) if t not in known and t not in scope)
-            if terms and len(content_terms(part)) >= 2 and is_task(part):
-                units.append(GoalUnit(part, terms))
-    return units
+            if len(content_terms(part)) >= 2 and is_task(part):
+                tasks.append((part, tuple(t for t in content_terms(part) if t not in scope)))
+    return tuple(tasks)
 
 
 def _scope_of(piece: str) -> str:
@@ -255,13 +269,20 @@ class Match:
     similarity: float | None = None  # embedding cosine, when an embedder was given
 
 
-def coverage(
-    unit: GoalUnit, text: str, weights: TermWeights, grams: set[str] | None = None
+def coverage(unit: GoalUnit, text: str, weights: TermWeights) -> tuple[float, tuple[str, ...]]:
+    """The idf-weighted share of the unit's terms `text` mentions, and the terms it does not."""
+    ws = [weights.weight(t) for t in unit.terms]
+    return _covered(unit.terms, ws, sum(ws), text)
+
+
+def _covered(
+    terms: tuple[str, ...], ws: list[float], total: float, text: str
 ) -> tuple[float, tuple[str, ...]]:
-    """The idf-weighted share of the unit's terms `text` mentions, and the terms it does not (`grams`: its bigrams)."""
-    missing = tuple(t for t in unit.terms if not mentions(t, text, grams))
-    total = sum(weights.weight(t) for t in unit.terms)
-    lost = sum(weights.weight(t) for t in missing)
+    said = [mentions(t, text) for t in terms]
+    if all(said):
+        return 1.0, ()
+    missing = tuple(t for t, s in zip(terms, said, strict=True) if not s)
+    lost = sum(w for w, s in zip(ws, said, strict=True) if not s)
     return (1.0 - lost / total if total else 1.0), missing
 
 
@@ -278,15 +299,18 @@ def term_gap(
     if stated and any(stated & figures(r.text) for r in references):
         return None
     threshold = ctx.settings.goal_term_coverage
+    refs = tuple(references)
+    texts, whole = _texts_of(refs)
+    ws = [weights.weight(t) for t in unit.terms]
+    total = sum(ws)
     best = Match(0.0, unit.terms, None)
-    for ref in references:
-        cov, missing = coverage(unit, ref.compact, weights)
+    for ref, text in zip(refs, texts, strict=True):
+        cov, missing = _covered(unit.terms, ws, total, text)
         if cov > best.coverage:  # a reference sharing nothing is not "closest"
             best = Match(cov, missing, ref)
     if best.coverage >= threshold:
         return None
-    whole, grams = _all_of(tuple(references))
-    whole_cov, whole_missing = coverage(unit, whole, weights, grams)
+    whole_cov, whole_missing = _covered(unit.terms, ws, total, whole)
     share = ctx.settings.goal_specific_share
     if whole_cov >= threshold or not any(weights.is_specific(t, share) for t in whole_missing):
         return None
@@ -294,10 +318,10 @@ def term_gap(
 
 
 @lru_cache(maxsize=8)
-def _all_of(references: tuple[Reference, ...]) -> tuple[str, set[str]]:
-    """The references run together, and its bigrams: every unit of a project is held against the same."""
-    whole = "".join(r.compact for r in references)
-    return whole, _bigrams(whole)
+def _texts_of(references: tuple[Reference, ...]) -> tuple[tuple[str, ...], str]:
+    """Each reference's compact text, and all of them run together: every unit of a project meets the same."""
+    texts = tuple(r.compact for r in references)
+    return texts, "".join(texts)
 
 
 def unreported(
