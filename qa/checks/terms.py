@@ -241,10 +241,18 @@ def _scope_of(piece: str) -> str:
     return piece[:cut] if cut > 0 else ""
 
 
-@lru_cache(maxsize=65536)
 def figures(text: str) -> frozenset[tuple[Decimal, str]]:
     """The counted figures of a text: `不少于17人` -> {(17, 人)}; `≥17.00(人)` -> {(17, 人)}."""
+    # A goal unit is held against every reference of its project: short texts are read once.
+    return _short_figures(text) if len(text) <= _SHORT else _figures(text)
+
+
+def _figures(text: str) -> frozenset[tuple[Decimal, str]]:
     return frozenset((Decimal(m["num"]).normalize(), m["unit"]) for m in _FIGURE.finditer(compact(text)))
+
+
+_SHORT = 200
+_short_figures = lru_cache(maxsize=65536)(_figures)
 
 
 def _enumerated(piece: str) -> list[str]:
@@ -272,13 +280,13 @@ class Match:
 def coverage(unit: GoalUnit, text: str, weights: TermWeights) -> tuple[float, tuple[str, ...]]:
     """The idf-weighted share of the unit's terms `text` mentions, and the terms it does not."""
     ws = [weights.weight(t) for t in unit.terms]
-    return _covered(unit.terms, ws, sum(ws), text)
+    return _weigh(unit.terms, ws, sum(ws), [mentions(t, text) for t in unit.terms])
 
 
-def _covered(
-    terms: tuple[str, ...], ws: list[float], total: float, text: str
+def _weigh(
+    terms: tuple[str, ...], ws: list[float], total: float, said: list[bool]
 ) -> tuple[float, tuple[str, ...]]:
-    said = [mentions(t, text) for t in terms]
+    """`coverage` from which of the terms are mentioned."""
     if all(said):
         return 1.0, ()
     missing = tuple(t for t, s in zip(terms, said, strict=True) if not s)
@@ -301,16 +309,24 @@ def term_gap(
     threshold = ctx.settings.goal_term_coverage
     refs = tuple(references)
     texts, whole = _texts_of(refs)
-    ws = [weights.weight(t) for t in unit.terms]
+    terms = unit.terms
+    ws = [weights.weight(t) for t in terms]
     total = sum(ws)
-    best = Match(0.0, unit.terms, None)
-    for ref, text in zip(refs, texts, strict=True):
-        cov, missing = _covered(unit.terms, ws, total, text)
-        if cov > best.coverage:  # a reference sharing nothing is not "closest"
-            best = Match(cov, missing, ref)
+    # What one reference mentions, all of them run together mention too (literally, by bigrams, by a run
+    # of characters): a term the whole does not mention is missing from each, and is not looked for there.
+    said_whole = [mentions(t, whole) for t in terms]
+    best = Match(0.0, terms, None)
+    if any(said_whole):
+        for ref, text in zip(refs, texts, strict=True):
+            said = [maybe and mentions(t, text) for t, maybe in zip(terms, said_whole, strict=True)]
+            if not any(said):
+                continue  # a reference sharing nothing is not "closest" (its coverage is 0)
+            cov, missing = _weigh(terms, ws, total, said)
+            if cov > best.coverage:
+                best = Match(cov, missing, ref)
     if best.coverage >= threshold:
         return None
-    whole_cov, whole_missing = _covered(unit.terms, ws, total, whole)
+    whole_cov, whole_missing = _weigh(terms, ws, total, said_whole)
     share = ctx.settings.goal_specific_share
     if whole_cov >= threshold or not any(weights.is_specific(t, share) for t in whole_missing):
         return None
