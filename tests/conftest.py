@@ -7,10 +7,19 @@ import pytest
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The default embedder, loaded once per test session (materialised into the user cache on first use)."""
+    """The default embedder (onnxruntime), loaded once per test session (materialised and exported into the user
+    cache on first use)."""
     from index.embed import get_embedder
 
     return get_embedder()
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The default model on sentence-transformers/torch: the reference the onnxruntime path must match."""
+    from index.embed import get_embedder
+
+    return get_embedder(backend="torch")
 
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
