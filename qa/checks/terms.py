@@ -318,7 +318,9 @@ def term_gap(
     best = Match(0.0, terms, None)
     if any(said_whole):
         for ref, text in zip(refs, texts, strict=True):
-            said = [maybe and mentions(t, text) for t, maybe in zip(terms, said_whole, strict=True)]
+            said = [
+                maybe and (t in text or mentions(t, text)) for t, maybe in zip(terms, said_whole, strict=True)
+            ]
             if not any(said):
                 continue  # a reference sharing nothing is not "closest" (its coverage is 0)
             cov, missing = _weigh(terms, ws, total, said)
