@@ -265,8 +265,13 @@ class Catalogue:
         for e in self.entries:
             for ind in e.project.indicators:
                 key = _compact(ind.name)
-                if len(key) >= 4 and e not in self.by_indicator.get(key, []):
-                    self.by_indicator.setdefault(key, []).append(e)
+                if len(key) < 4:
+                    continue
+                listed = self.by_indicator.setdefault(key, [])
+                # An entry's indicators come one after another: a repeat can only be the last one listed
+                # (`e in listed` compared whole documents, quadratic in the projects sharing a name).
+                if not listed or listed[-1] is not e:
+                    listed.append(e)
         self.longest_indicator = max((len(k) for k in self.by_indicator), default=0)
         self._name_vectors: np.ndarray | None = None
         self._lock = threading.Lock()
