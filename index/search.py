@@ -228,7 +228,8 @@ class Lexical:
         size = json.loads((directory / "size.json").read_text(encoding="utf-8"))["size"]
         if size == 0:
             return cls(None, 0)
-        return cls(bm25s.BM25.load(str(directory), mmap=False), size)
+        # Memory-mapped: a query reads the score columns of its own tokens only.
+        return cls(bm25s.BM25.load(str(directory), mmap=True), size)
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every passage for the query tokens (zeros where no token occurs)."""
@@ -316,7 +317,10 @@ class Dense:
 
         if not path.exists():
             return cls(None, dimension)
-        index = faiss.read_index(str(path))
+        # Memory-mapped: an IVF search reads the `nprobe` lists it probes, not the whole index. The file
+        # must stay where it is while mapped: a writer renames the directory away and deletes it, which
+        # POSIX allows while the mapping lives (so does the read-only SQLite connection of the state).
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP)
         if hasattr(index, "nprobe"):
             index.nprobe = nprobe
         return cls(index, dimension)
@@ -507,7 +511,8 @@ class MentionIndex:
 
     @classmethod
     def load(cls, directory: Path) -> MentionIndex:
-        arrays = {name: np.load(directory / f"{name}.npy") for name in cls._ARRAYS}
+        # Memory-mapped: a query reads the postings of its own characters only.
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in cls._ARRAYS}
         count = len(arrays["rows_ptr"]) - 1
         texts = (directory / "texts.txt").read_text(encoding="utf-8").split("\n") if count else []
         if len(texts) != count:
