@@ -92,7 +92,6 @@ def _export_to(model_dir: Path, out: Path) -> None:
 
     import torch
     from transformers import AutoModel
-
     from transformers.utils import logging as tf_logging
 
     bar = tf_logging.is_progress_bar_enabled()
@@ -205,6 +204,13 @@ def export_onnx(model_dir: str | Path, directory: str | Path | None = None) -> P
     stamp = _source_stamp(model_dir)
     if _is_complete(target, stamp):
         return target
+    # An export that failed for these very weights fails again: say so at once instead of re-tracing.
+    failed = target.parent / f".{target.name}.failed.json"
+    earlier = _earlier_failure(failed, stamp)
+    if earlier:
+        raise ModelError(
+            f"{earlier}（此前对同一模型的 ONNX 导出已失败；删除 {failed} 可重新尝试，或使用 torch 后端）"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(target.parent / f".{target.name}.lock"), timeout=_LOCK_TIMEOUT_S):
@@ -232,9 +238,17 @@ def export_onnx(model_dir: str | Path, directory: str | Path | None = None) -> P
                 if target.exists():
                     shutil.rmtree(target)
                 os.replace(tmp, target)
-            except BaseException:
+            except BaseException as e:
                 shutil.rmtree(tmp, ignore_errors=True)
+                if isinstance(e, Exception) and not isinstance(e, OSError):  # not a full disk: it would recur
+                    reason = (
+                        str(e) if isinstance(e, ModelError) else f"ONNX 导出失败：{type(e).__name__}: {e}"
+                    )
+                    failed.write_text(
+                        json.dumps({**stamp, "error": reason}, ensure_ascii=False), encoding="utf-8"
+                    )
                 raise
+            failed.unlink(missing_ok=True)
             _remove_older_revisions(target)
     except Timeout as e:
         raise ModelError(
@@ -243,6 +257,16 @@ def export_onnx(model_dir: str | Path, directory: str | Path | None = None) -> P
     except OSError as e:
         raise ModelError(f"无法在 {target.parent} 导出 ONNX 模型：{e}。请检查磁盘空间和写权限。") from e
     return target
+
+
+def _earlier_failure(marker: Path, stamp: dict[str, Any]) -> str | None:
+    try:
+        record = _read_json(marker)
+    except (OSError, ValueError):
+        return None
+    return (
+        str(record.get("error") or "") or None if all(record.get(k) == v for k, v in stamp.items()) else None
+    )
 
 
 def _remove_older_revisions(target: Path) -> None:

@@ -406,7 +406,10 @@ def test_failed_export_falls_back_to_torch_with_a_warning(
     monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
     model = _model_copy(tmp_path)
 
+    calls: list[Path] = []
+
     def broken_exporter(model_dir: Path, out: Path) -> None:
+        calls.append(model_dir)
         (out / fast_embed.ONNX_FILE).write_bytes(b"half an export")
         raise RuntimeError("导出器在追踪模型时崩溃")
 
@@ -416,9 +419,10 @@ def test_failed_export_falls_back_to_torch_with_a_warning(
     assert user.backend == "torch" and "导出器在追踪模型时崩溃" in (user.fallback_reason or "")
     assert any("改用 torch" in r.getMessage() and "导出器" in r.getMessage() for r in caplog.records)
     onnx_cache = tmp_path / "cache" / "onnx"
-    assert [
-        p.name for p in onnx_cache.iterdir() if not p.name.endswith(".lock")
-    ] == []  # nothing half-written
+    # Nothing half-written; the failure is remembered, so the next start does not trace the model again.
+    assert [p.name for p in onnx_cache.iterdir() if not p.name.endswith((".lock", ".failed.json"))] == []
+    again = Embedder(str(model))
+    assert again.backend == "torch" and len(calls) == 1 and "此前" in (again.fallback_reason or "")
     np.testing.assert_allclose(
         user.encode_passages(parity_texts), torch_embedder.encode_passages(parity_texts), atol=1e-6
     )
