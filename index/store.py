@@ -659,7 +659,8 @@ class Index:
                     old_tokens[old.indexed_text] = [strings.setdefault(t, t) for t in json.loads(toks)]
         del want_vectors, want_tokens
 
-        new_vectors: dict[str, np.ndarray] = dict(pre or {})
+        # Taken over, not copied, and emptied below: at millions of passages it is a gigabyte.
+        new_vectors: dict[str, np.ndarray] = pre if pre is not None else {}
         embedded_before = len(new_vectors)
         missing = list(dict.fromkeys(t for t in embedded if t not in old_vector_rows and t not in new_vectors))
         dimension = state.vectors.shape[1] if len(state.vectors) else 0
@@ -686,7 +687,8 @@ class Index:
             at, old_at = np.array(taken, np.int64).T
             order = np.argsort(old_at, kind="stable")  # read the old memory map front to back
             vectors[at[order]] = state.vectors[old_at[order]]
-        del reused, taken, new_vectors, old_vector_rows
+        new_vectors.clear()
+        del reused, taken, old_vector_rows
         tokenized: dict[str, list[str]] = {}
         tokens = [
             old_tokens.get(p.indexed_text) or _passage_tokens(p, tokenized, strings) for p in passages
