@@ -160,6 +160,61 @@ def _indicator_sentence(ind: Indicator) -> str:
     return "；".join(parts)
 
 
+# Where a passage comes from in its project, as a part code and an item: the name, a goal block (in
+# GOAL_KINDS order; item = clause index, 0 for a block without clauses), an indicator row or its note
+# (item = indicator index). `passage_at` renders one from its document, so a served index can give any
+# passage from the documents it holds, without keeping passages or reading them back.
+PART_NAME = 0
+_GOAL_PARTS = {attr: part for part, attr in enumerate(GOAL_KINDS, start=1)}
+_GOAL_ATTRS = list(GOAL_KINDS)
+PART_INDICATOR = len(GOAL_KINDS) + 1
+PART_NOTE = PART_INDICATOR + 1
+
+
+def passage_locators(document: Document) -> list[tuple[int, int, int]]:
+    """(project index, part, item) of every passage of `document`, in `passages_of` order."""
+    out: list[tuple[int, int, int]] = []
+    for pi, project in enumerate(document.projects):
+        out.append((pi, PART_NAME, 0))
+        for attr, part in _GOAL_PARTS.items():
+            block: GoalBlock | None = getattr(project.goals, attr)
+            if block is None:
+                continue
+            clauses = block.clauses or ()
+            if not clauses and block.text.strip():
+                out.append((pi, part, 0))
+            out.extend((pi, part, ci) for ci, clause in enumerate(clauses) if clause.text.strip())
+        for ii, ind in enumerate(project.indicators):
+            out.append((pi, PART_INDICATOR, ii))
+            if ind.note.strip():
+                out.append((pi, PART_NOTE, ii))
+    return out
+
+
+def passage_at(document: Document, project_index: int, part: int, item: int) -> Passage:
+    """The passage at a locator of `passage_locators`."""
+    project = document.projects[project_index]
+
+    def make(kind: PassageKind, field: str, item: int | None, text: str, source: Source) -> Passage:
+        return Passage(
+            document.sha256, document.name, project_index, project.name, kind, field, item, text, source
+        )
+
+    if part == PART_NAME:
+        return make("name", "项目名称", None, project.name, project.source)
+    if part < PART_INDICATOR:
+        attr = _GOAL_ATTRS[part - 1]
+        block: GoalBlock = getattr(project.goals, attr)
+        if not block.clauses:
+            return make(GOAL_KINDS[attr], block.label, 0, block.text, block.source)
+        clause = block.clauses[item]
+        return make(GOAL_KINDS[attr], block.label, item, clause.text, clause.source)
+    ind = project.indicators[item]
+    if part == PART_INDICATOR:
+        return make("indicator", ind.name, item, _indicator_sentence(ind), ind.source)
+    return make("note", ind.name, item, ind.note, ind.source)
+
+
 def passages_of(document: Document) -> list[Passage]:
     """A document -> its passages: per project the name, goal and outcome clauses, indicator rows
     rendered as sentences (name, target, actual, note) and deviation notes.
@@ -169,28 +224,7 @@ def passages_of(document: Document) -> list[Passage]:
     Returns:
         The passages in document order.
     """
-    out: list[Passage] = []
-    for pi, project in enumerate(document.projects):
-
-        def make(kind: PassageKind, field: str, item: int | None, text: str, source: Source) -> Passage:
-            return Passage(document.sha256, document.name, pi, project.name, kind, field, item, text, source)  # noqa: B023
-
-        out.append(make("name", "项目名称", None, project.name, project.source))
-        for attr, kind in GOAL_KINDS.items():
-            block: GoalBlock | None = getattr(project.goals, attr)
-            if block is None:
-                continue
-            clauses = block.clauses or ()
-            if not clauses and block.text.strip():
-                out.append(make(kind, block.label, 0, block.text, block.source))
-            for ci, clause in enumerate(clauses):
-                if clause.text.strip():
-                    out.append(make(kind, block.label, ci, clause.text, clause.source))
-        for ii, ind in enumerate(project.indicators):
-            out.append(make("indicator", ind.name, ii, _indicator_sentence(ind), ind.source))
-            if ind.note.strip():
-                out.append(make("note", ind.name, ii, ind.note, ind.source))
-    return out
+    return [passage_at(document, *locator) for locator in passage_locators(document)]
 
 
 # ----------------------------------------------------------------------------- lexical

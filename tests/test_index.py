@@ -194,7 +194,10 @@ def test_passage_tokens_are_those_of_the_indexed_text(sample_docs) -> None:
 def test_served_index_reads_passages_from_its_records(sample_index, sample_docs) -> None:
     state = sample_index._current()
     assert not hasattr(state, "passages") and isinstance(state.vectors, np.memmap)
-    assert sample_index.passages() == [p for d in sample_docs for p in passages_of(d)]
+    stored = sample_index.passages()  # read back from SQLite
+    assert stored == [p for d in sample_docs for p in passages_of(d)]
+    # A hit's passage is rendered from the documents: the same as the record, row for row.
+    assert state.passages_at(range(len(stored))) == dict(enumerate(stored))
 
 
 # ----------------------------------------------------------------------------- writes
