@@ -1259,7 +1259,7 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
                 f"embedding, same {_num(eng['passages'])} passages (~{eng['mean_tokens']:.0f} tokens): {name}",
                 only_ingest(
                     f"{_num(e['passages_per_s'], 1)}/s{sample}{texts} · {e['speedup']:.2f}× "
-                    f"(CPU time {e.get('cpu_speedup', float('nan')):.2f}×) · cos ≥ {e['cosine_min']:.4f}"
+                    f"(CPU time {e.get('cpu_speedup', float('nan')):.2f}×) · cos ≥ {e['cosine_min']:.6f}"
                 ),
                 target,
             )
@@ -1430,7 +1430,7 @@ def _targets(work: Path, cols: Sequence[int], ingest_size: int) -> list[str]:
             f"- Ingest ≥ {TARGET_INGEST_SPEEDUP:.0f}× sentence-transformers torch fp32 on the same passages: the default "
             f"pipeline (each distinct text once, onnxruntime) embedded all {_num(eng['passages'])} passages of the "
             f"{_label(ingest_size)} corpus in {e['seconds']:.0f} s, torch in {torch['seconds']:.0f} s: "
-            f"{ratio:.2f}× (CPU time {eng['default_over_torch_cpu']:.2f}×), cosine to torch ≥ {e['cosine_min']:.4f} — "
+            f"{ratio:.2f}× (CPU time {eng['default_over_torch_cpu']:.2f}×), cosine to torch ≥ {e['cosine_min']:.6f} — "
             + (
                 "**met**."
                 if ratio >= TARGET_INGEST_SPEEDUP
