@@ -48,9 +48,13 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 2  # 2: IVF-SQ8 past dense_flat_max (was HNSW), the mention index in mentions/
 # What a passage vector is the embedding of (`Passage.embedded_text`); bump when that changes.
 PASSAGE_VECTORS = "text-2"
+# What a name vector is: the query embedding of a project name (`encode_queries`), which ask compares a
+# question's project reference with; stored so that the first such question need not embed every name.
+NAME_VECTORS = "query-1"
 MANIFEST = "manifest.json"
 RECORDS = "records.sqlite"
 VECTORS = "vectors.npy"
+NAMES = "names.npy"
 DENSE = "dense.faiss"
 BM25_DIR = "bm25"
 MENTIONS_DIR = "mentions"
@@ -74,6 +78,7 @@ CREATE TABLE passages (
     project TEXT NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL, item INTEGER, text TEXT NOT NULL,
     tokens TEXT NOT NULL, source TEXT NOT NULL);
 CREATE INDEX passages_sha ON passages (sha256);
+CREATE TABLE names (position INTEGER PRIMARY KEY, name TEXT NOT NULL);
 """
 _MARKS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (
@@ -110,9 +115,11 @@ class _State:
         lexical: Lexical,
         dense: Dense,
         mentions: MentionIndex,
+        name_matrix: np.ndarray | None = None,
     ) -> None:
         self.manifest = manifest
         self.vectors = vectors
+        self.name_matrix = name_matrix  # row i is the vector of the i-th of `names()`
         self.lexical = lexical
         self.dense = dense
         self.mentions = mentions
@@ -121,6 +128,7 @@ class _State:
         self._documents: list[Document] | None = None
         self._by_sha: dict[str, Document] = {}
         self._locators: np.ndarray | None = None  # by row: document position, project index, part, item
+        self._names: dict[str, int] | None = None
 
     @property
     def size(self) -> int:
@@ -141,6 +149,17 @@ class _State:
                 if len(self._locators) != self.size:
                     raise ValueError("documents and passages differ in length")
             return self._documents
+
+    def names(self) -> dict[str, int]:
+        """Project name -> its row in `name_matrix` ({} for a generation written without names)."""
+        with self._lock:
+            if self._names is None:
+                has = self._con.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'names'"
+                ).fetchone()
+                rows = self._con.execute("SELECT name, position FROM names").fetchall() if has else []
+                self._names = dict(rows) if self.name_matrix is not None else {}
+            return self._names
 
     def document(self, sha: str) -> Document:
         if self._documents is None:
@@ -212,7 +231,31 @@ def _versions() -> dict[str, str]:
         "numpy": np.__version__,
         "dictionary": segment.dictionary_digest(),
         "passage_vectors": PASSAGE_VECTORS,
+        "name_vectors": NAME_VECTORS,
     }
+
+
+def _same_names(manifest: dict[str, Any]) -> bool:
+    """Whether `manifest`'s generation stored name vectors as this version does."""
+    return manifest.get("versions", {}).get("name_vectors") == NAME_VECTORS
+
+
+def _encode_all(
+    encode: Callable[[list[str]], np.ndarray],
+    texts: list[str],
+    progress: Callable[[int, int], None] | None,
+    done: int,
+    total: int,
+) -> dict[str, np.ndarray]:
+    """text -> vector, `EMBED_BATCH` texts at a time, reporting (done + so far, total)."""
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, len(texts), EMBED_BATCH):
+        batch = texts[start : start + EMBED_BATCH]
+        for text, vec in zip(batch, encode(batch), strict=True):
+            out[text] = vec
+        if progress:
+            progress(done + min(start + EMBED_BATCH, len(texts)), total)
+    return out
 
 
 def _same_vectors(manifest: dict[str, Any]) -> bool:
@@ -396,6 +439,7 @@ class Index:
             mentions = MentionIndex.load(d / MENTIONS_DIR)
             if len(vectors) != rows or mentions.size != rows:
                 raise ValueError("vectors, mention index and passages differ in length")
+            names = np.load(d / NAMES, mmap_mode="r") if (d / NAMES).exists() and rows else None
             return _State(
                 manifest=manifest,
                 con=con,
@@ -403,6 +447,7 @@ class Index:
                 lexical=Lexical.load(d / BM25_DIR),
                 dense=Dense.load(d / DENSE, dimension, self.settings.dense_nprobe),
                 mentions=mentions,
+                name_matrix=names if names is not None and _same_names(manifest) else None,
             )
         except BaseException:
             con.close()
@@ -456,6 +501,16 @@ class Index:
 
     def __len__(self) -> int:
         return self._current().size
+
+    def name_vectors(self, names: Sequence[str]) -> np.ndarray | None:
+        """The stored query embeddings of these project names, row by row; None when one is not stored
+        (an index written before names were stored): the caller embeds them itself."""
+        state = self._current()
+        rows = state.names()
+        if state.name_matrix is None or any(n not in rows for n in names):
+            return None
+        at = np.fromiter((rows[n] for n in names), np.int64, count=len(names))
+        return np.asarray(state.name_matrix[at], dtype=np.float32)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         """The k passages that best match `query`: BM25 and dense rankings fused by reciprocal rank.
@@ -582,7 +637,7 @@ class Index:
         key_of = identity or (lambda d: _path_key(d.path))
         # Embedding is the slow part: do it before taking the writer lock, so reviewers' marks (which
         # need the lock for a moment) are not held up by a long import.
-        pre = self._embed_new(documents, progress)
+        pre, pre_names = self._embed_new(documents, progress)
         with self._writing():
             state = self._current()
             current = list(state.documents())
@@ -605,34 +660,33 @@ class Index:
                     added.append(doc.path)
             if not added and not replaced:
                 return AddResult(unchanged=unchanged, passages=state.size)
-            embedded, total = self._rebuild(state, current, progress, pre)
+            embedded, total = self._rebuild(state, current, progress, pre, pre_names)
             return AddResult(added, replaced, unchanged, embedded, total)
 
     def _embed_new(
         self, documents: list[Document], progress: Callable[[int, int], None] | None
-    ) -> dict[str, np.ndarray]:
-        """Vectors of the passages of `documents` that the index does not hold yet (no lock taken)."""
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Vectors of the passages and project names of `documents` that the index does not hold yet
+        (no lock taken)."""
         state = self._current()
         shas = {d.sha256 for d in state.documents()}
-        texts = [p.embedded_text for d in documents if d.sha256 not in shas for p in passages_of(d)]
+        new_documents = [d for d in documents if d.sha256 not in shas]
+        texts = [p.embedded_text for d in new_documents for p in passages_of(d)]
         wanted = set(texts)
         known: set[str] = set()
         if wanted and _same_vectors(state.manifest):
             known = {p.embedded_text for _, p, _ in state.iter_passages() if p.embedded_text in wanted}
         missing = list(dict.fromkeys(t for t in texts if t not in known))
-        vectors: dict[str, np.ndarray] = {}
-        if not missing:
-            return vectors
+        names = dict.fromkeys(p.name for d in new_documents for p in d.projects)
+        missing_names = [n for n in names if n not in state.names()]
+        total = len(missing) + len(missing_names)
+        if not total:
+            return {}, {}
         embedder = self.embedder()
         if progress:
-            progress(0, len(missing))
-        for start in range(0, len(missing), EMBED_BATCH):
-            batch = missing[start : start + EMBED_BATCH]
-            for text, vec in zip(batch, embedder.encode_passages(batch), strict=True):
-                vectors[text] = vec
-            if progress:
-                progress(min(start + EMBED_BATCH, len(missing)), len(missing))
-        return vectors
+            progress(0, total)
+        vectors = _encode_all(embedder.encode_passages, missing, progress, 0, total)
+        return vectors, _encode_all(embedder.encode_queries, missing_names, progress, len(missing), total)
 
     def remove(self, path_or_sha: str) -> bool:
         """Remove a document by path, file name (when unique), sha256 or a sha256 prefix of 8+ characters.
@@ -654,6 +708,7 @@ class Index:
         documents: list[Document],
         progress: Callable[[int, int], None] | None,
         pre: dict[str, np.ndarray] | None = None,
+        pre_names: dict[str, np.ndarray] | None = None,
     ) -> tuple[int, int]:
         passages = [p for d in documents for p in passages_of(d)]
         embedded = [p.embedded_text for p in passages]
@@ -685,12 +740,7 @@ class Index:
             dimension = embedder.dimension
             if progress:
                 progress(0, len(missing))
-            for start in range(0, len(missing), EMBED_BATCH):
-                batch = missing[start : start + EMBED_BATCH]
-                for text, vec in zip(batch, embedder.encode_passages(batch), strict=True):
-                    new_vectors[text] = vec
-                if progress:
-                    progress(min(start + EMBED_BATCH, len(missing)), len(missing))
+            new_vectors.update(_encode_all(embedder.encode_passages, missing, progress, 0, len(missing)))
         vectors = np.zeros((len(passages), dimension), np.float32)
         reused = [(i, old_vector_rows.get(t, -1)) for i, t in enumerate(embedded)]
         rows_new = np.fromiter((i for i, o in reused if o < 0), np.int64)
@@ -708,10 +758,26 @@ class Index:
             old_tokens.get(p.indexed_text) or _passage_tokens(p, tokenized, strings) for p in passages
         ]
         del old_tokens, tokenized, strings
-        self._write_generation(documents, passages, tokens, vectors, dimension or None)
+        names, name_matrix = self._name_matrix(state, documents, pre_names or {}, dimension)
+        self._write_generation(documents, passages, tokens, vectors, dimension or None, names, name_matrix)
         self._state = None
         self._manifest = self._read_manifest()
         return embedded_before + len(missing), len(passages)
+
+    def _name_matrix(
+        self, state: _State, documents: list[Document], pre: dict[str, np.ndarray], dimension: int
+    ) -> tuple[list[str], np.ndarray]:
+        """Every distinct project name and its query embedding: the previous generation's, `pre`, or new."""
+        names = list(dict.fromkeys(p.name for d in documents for p in d.projects))
+        old = state.names()
+        missing = [n for n in names if n not in old and n not in pre]
+        if missing:
+            pre = {**pre, **_encode_all(self.embedder().encode_queries, missing, None, 0, len(missing))}
+        matrix = np.zeros((len(names), dimension), np.float32)
+        for i, name in enumerate(names):
+            row = old.get(name)
+            matrix[i] = pre[name] if row is None else state.name_matrix[row]  # type: ignore[index]
+        return names, matrix
 
     def _write_generation(
         self,
@@ -720,6 +786,8 @@ class Index:
         tokens: list[list[str]],
         vectors: np.ndarray,
         dimension: int | None,
+        names: list[str] | None = None,
+        name_matrix: np.ndarray | None = None,
     ) -> None:
         """Build a complete new directory beside the current one, then rename it into place."""
         parent, name = self.directory.parent, self.directory.name
@@ -730,8 +798,11 @@ class Index:
         new.mkdir()
         try:
             generation = uuid.uuid4().hex
-            _write_records(new / RECORDS, generation, documents, passages, tokens, self.directory / RECORDS)
+            _write_records(
+                new / RECORDS, generation, documents, passages, tokens, names or [], self.directory / RECORDS
+            )
             np.save(new / VECTORS, vectors)
+            np.save(new / NAMES, name_matrix if name_matrix is not None else np.zeros((0, dimension or 0), np.float32))
             settings = self.settings
             dense = (
                 Dense.build(vectors, settings.dense_flat_max, settings.dense_nprobe)
@@ -856,6 +927,7 @@ def _write_records(
     documents: list[Document],
     passages: list[Passage],
     tokens: list[list[str]],
+    names: list[str],
     previous: Path,
 ) -> None:
     marks = _read_marks(previous)
@@ -890,6 +962,7 @@ def _write_records(
                     for i, (p, toks) in enumerate(zip(passages, tokens, strict=True))
                 ),
             )
+            con.executemany("INSERT INTO names VALUES (?, ?)", enumerate(names))
             con.executemany(
                 "INSERT INTO marks VALUES (?, ?, ?, ?)",
                 [(k, m["status"], m["remark"], m["updated_at"]) for k, m in marks.items()],

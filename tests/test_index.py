@@ -191,6 +191,14 @@ def test_passage_tokens_are_those_of_the_indexed_text(sample_docs) -> None:
         assert store._passage_tokens(p, memo, {}) == segment.tokenize(p.indexed_text)
 
 
+def test_project_names_are_stored_as_query_embeddings(sample_index, sample_docs, embedder) -> None:
+    names = list(dict.fromkeys(p.name for d in sample_docs for p in d.projects))
+    stored = sample_index.name_vectors(names[::-1])
+    assert stored is not None and stored.shape == (len(names), 384)
+    assert np.allclose(stored, embedder.encode_queries(names[::-1]), atol=1e-5)
+    assert sample_index.name_vectors([*names, "不存在的项目"]) is None  # the caller embeds them itself
+
+
 def test_served_index_reads_passages_from_its_records(sample_index, sample_docs) -> None:
     state = sample_index._current()
     assert not hasattr(state, "passages") and isinstance(state.vectors, np.memmap)
@@ -284,6 +292,8 @@ def test_adding_a_document_embeds_only_its_passages(small, extra_doc) -> None:
     assert result.added == [extra_doc.path]
     # Each distinct text is embedded once, and a text the index already holds is not embedded again.
     assert result.embedded == len(new_texts) > 0
+    names = [p.name for d in index.documents() for p in d.projects]
+    assert np.allclose(index.name_vectors(names), index.embedder().encode_queries(names), atol=1e-5)
 
 
 def test_remove_by_path_or_sha(small, extra_doc) -> None:
