@@ -102,10 +102,11 @@ class AddResult:
 
 
 class _State:
-    """One generation of the directory as it is served. In memory: BM25, the dense index and the mention
-    index; memory-mapped: the vectors; in SQLite, read when needed: the documents (all of them, once, on
-    first use) and the passages (per hit). The connection stays open on this generation's file, so a
-    writer's swap to a newer generation never mixes two generations in one answer."""
+    """One generation of the directory as it is served. Memory-mapped: BM25, the dense index, the mention
+    index's arrays, the vectors and the name vectors; read from SQLite on first use: the documents (all of
+    them, once), from which a hit's passage is rendered (the passage records serve rebuilds). The
+    connection stays open on this generation's file, so a writer's swap to a newer generation never
+    mixes two generations in one answer (POSIX keeps a renamed-away, deleted file readable while open)."""
 
     def __init__(
         self,
@@ -140,14 +141,16 @@ class _State:
         with self._lock:
             if self._documents is None:
                 memo: dict[Any, Any] = {}
-                self._documents = [
+                documents = [
                     from_jsonable(Document, json.loads(data), memo=memo)
                     for (data,) in self._con.execute("SELECT data FROM documents ORDER BY position")
                 ]
-                self._by_sha = {d.sha256: d for d in self._documents}
-                self._locators = _locators(self._documents)
-                if len(self._locators) != self.size:
+                locators = _locators(documents)
+                if len(locators) != self.size:
                     raise ValueError("documents and passages differ in length")
+                self._by_sha = {d.sha256: d for d in documents}
+                self._locators = locators
+                self._documents = documents
             return self._documents
 
     def names(self) -> dict[str, int]:
