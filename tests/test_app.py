@@ -1,8 +1,9 @@
-"""The web UI in a real browser: ask, review and mark findings, export, upload, escaping (Playwright + Chromium)."""
+"""The web UI in a real browser: overview, ask, review and mark findings, export, upload, escaping (Playwright + Chromium)."""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DECLARATION_SAMPLE, ROOT, SAMPLES
+from tests.conftest import DECLARATION_SAMPLE, ROOT, SAMPLES, SELF_EVAL_SAMPLE
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -153,11 +154,16 @@ def page(server: tuple[str, Path], browser: object) -> Iterator[object]:
     pg.on("request", on_request)
     pg.watch = watch
     pg.goto(url)
-    pg.wait_for_selector("#question textarea")
+    _ready(pg)
     yield pg
     assert watch.dialogs == [], f"a dialog opened (script ran?): {watch.dialogs}"
     assert watch.external == [], f"the page reached outside the machine: {watch.external}"
     context.close()
+
+
+def _ready(page: object) -> None:
+    """The page has loaded and shows its first tab, 总览."""
+    page.wait_for_selector("#overview-counts")
 
 
 def _tab(page: object, name: str) -> None:
@@ -209,6 +215,7 @@ def _upload(page: object, paths: list[Path]) -> None:
 
 
 def test_ask_lists_every_project_that_mentions_carbon_market(page: object) -> None:
+    _tab(page, "问答")
     page.fill("#question textarea", "哪些项目提到碳市场？")
     page.click("#ask-button")
     _wait_text(page, "#answer", "涉及的项目")
@@ -218,6 +225,87 @@ def test_ask_lists_every_project_that_mentions_carbon_market(page: object) -> No
         assert name in text
     assert page.locator("#answer .jx-cited").count() >= 3  # each citation shows its row, highlighted
     _shot(page, "ask.png")
+
+
+def _cell_texts(page: object, selector: str, column: int) -> list[str]:
+    """The text of one column of every body row of an HTML table."""
+    return page.evaluate(
+        """([sel, col]) => Array.from(document.querySelectorAll(sel + ' tbody tr'))
+            .map(tr => tr.querySelectorAll('td')[col])
+            .filter(td => td).map(td => td.innerText.trim())""",
+        [selector, column],
+    )
+
+
+def _grid_column(page: object, selector: str, column: int) -> list[str]:
+    """The text of one column of every row a gr.Dataframe renders (rows of gridcells)."""
+    return page.evaluate(
+        """([sel, col]) => Array.from(document.querySelectorAll(sel + ' [role=row]'))
+            .map(row => row.querySelectorAll('[role=gridcell]')[col])
+            .filter(cell => cell).map(cell => cell.innerText.trim())""",
+        [selector, column],
+    )
+
+
+def test_overview_shows_counts_charts_and_verdicts_and_a_bar_filters_the_findings(page: object) -> None:
+    from corpus.parse import parse_file
+    from qa.checks import run_checks
+    from qa.verdict import STATUS_ERRORS, STATUS_OK, STATUS_REVIEW
+
+    docs = [parse_file(p) for p in sorted(SAMPLES.iterdir()) if p.is_file()]
+    projects = [(d.name, p) for d in docs for p in d.projects]
+    self_evaluated = [p for _, p in projects if p.kind == "self_evaluation"]
+    _wait_text(page, "#overview-verdicts", "项目结论", timeout=CHECKS_S * 1000)
+    assert page.inner_text("#card-documents .jx-card-value") == str(len(docs))
+    assert page.inner_text("#card-projects .jx-card-value") == str(len(projects))
+
+    # The charts: bars per rule, the execution histogram over every self-evaluated project, one point each.
+    bars = page.locator("#overview-pareto .jx-pick[data-kind=rule]")
+    assert bars.count() >= 2
+    counts = [int(c) for c in page.eval_on_selector_all("#overview-pareto rect[data-count]", "els => els.map(e => e.dataset.count)")]
+    assert counts == sorted(counts, reverse=True)
+    histogram = page.eval_on_selector_all(
+        "#overview-execution .jx-pick", "els => els.map(e => JSON.parse(e.dataset.value).length)"
+    )
+    assert sum(histogram) == len(self_evaluated)
+    assert page.locator("#overview-scatter circle").count() == sum(1 for p in self_evaluated if p.total_score is not None)
+    assert page.locator("#overview-departments .jx-pick").count() >= 1
+
+    # The verdicts: one row per document and per project, each with its status.
+    verdict_rows = page.locator("#overview-verdicts table.jx-verdicts tbody tr")
+    assert verdict_rows.count() == len(projects)
+    statuses = page.eval_on_selector_all("#overview-verdicts .jx-status", "els => els.map(e => e.innerText.trim())")
+    assert len(statuses) == len(docs) + len(projects)
+    assert set(statuses) <= {STATUS_OK, STATUS_REVIEW, STATUS_ERRORS}
+    shown_projects = _cell_texts(page, "#overview-verdicts table.jx-verdicts", 0)
+    assert sorted(shown_projects) == sorted(p.name for _, p in projects)
+    _shot(page, "overview.png")
+
+    # A Pareto bar: the 核查 tab opens with exactly that rule's findings.
+    expected = run_checks(docs, rules=["target-not-met"])
+    assert expected, "the samples have short targets"
+    bar = page.locator("#overview-pareto .jx-pick[data-value='target-not-met'] rect")
+    assert bar.get_attribute("data-count") == str(len(expected))
+    bar.click()
+    _wait_text(page, "#findings-summary", f"当前显示 {len(expected)} 条")
+    assert "target-not-met" in page.inner_text("#findings-origin")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#findings-table [role=row]').length === n + 1", arg=len(expected)
+    )
+    assert _grid_column(page, "#findings-table", 8) == ["target-not-met"] * len(expected)
+    shown = zip(_grid_column(page, "#findings-table", 2), _grid_column(page, "#findings-table", 3), strict=True)
+    assert sorted(shown) == sorted((f.project, f.indicator) for f in expected)
+    page.get_by_text("项目结论（健康分").click()
+    _wait_text(page, "#check-verdicts", f"{len(projects)} 个项目")
+
+    # A unit's row: its findings, as many as the ranking says.
+    _tab(page, "总览")
+    unit = page.locator("#overview-implementers .jx-pick").first
+    name = unit.get_attribute("data-value")
+    total = sum(int(n) for n in re.findall(r"\d+", unit.locator(".jx-rank-count").inner_text()))
+    unit.locator(".jx-rank-name").click()
+    _wait_text(page, "#findings-summary", f"当前显示 {total} 条")
+    assert name in page.inner_text("#findings-origin")
 
 
 def test_check_tab_shows_the_short_research_output_finding_and_exports_it(page: object, tmp_path: Path) -> None:
@@ -261,7 +349,7 @@ def test_a_mark_is_kept_in_the_index_and_shown_after_reload(page: object, tmp_pa
     _wait_text(page, "#findings-summary", "已核实 1")
 
     page.reload()
-    page.wait_for_selector("#question textarea")
+    _ready(page)
     _wait_findings(page)
     page.locator("#filter-status label", has_text="已核实").click()
     _wait_text(page, "#findings-summary", "当前显示 1 条")
@@ -281,6 +369,7 @@ def test_project_tab_shows_budget_goals_indicators_and_charts(page: object) -> N
     picker.fill("自然生态和农业农村环境保护")
     page.get_by_role("option", name="自然生态和农业农村环境保护", exact=False).first.click()
     _wait_text(page, "#project-head", "自然生态和农业农村环境保护")
+    _wait_text(page, "#project-head", "健康分", timeout=CHECKS_S * 1000)
     assert "项目资金" in page.inner_text("#project-budget")
     goals = page.inner_text("#project-goals")
     assert "预期目标" in goals and "实际完成情况" in goals
@@ -312,7 +401,7 @@ def test_upload_precheck_then_import_shows_progress_findings_and_text_not_markup
 
     # Import: the progress bar runs to the end, then the findings of the new file are listed.
     page.reload()
-    page.wait_for_selector("#question textarea")
+    _ready(page)
     _tab(page, "导入 / 预审")
     page.evaluate(
         """() => {
@@ -368,7 +457,7 @@ def test_import_of_an_xlsx_and_a_pdf(page: object, server: tuple[str, Path], tmp
     xlsx = write_xlsx(renamed("（表格版）"), tmp_path / "申报表表格版.xlsx")
     pdf = write_pdf(renamed("（扫描前电子版）"), tmp_path / "申报表PDF版.pdf")
     page.reload()
-    page.wait_for_selector("#question textarea")
+    _ready(page)
     _tab(page, "导入 / 预审")
     _upload(page, [xlsx, pdf])
     page.click("#import-button")
@@ -379,6 +468,73 @@ def test_import_of_an_xlsx_and_a_pdf(page: object, server: tuple[str, Path], tmp
 
     names = {p.name for p in Index.open(server[1], create=False).projects()}
     assert {"环保热线运行（表格版）", "环保热线运行（扫描前电子版）"} <= names
+
+
+def test_batch_upload_processes_each_file_once_and_a_reupload_nothing(
+    page: object, server: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Two samples and an XLSX version in a zip, the XLSX once more beside it: the samples are in the
+    index already (recognised by sha256, not parsed), the XLSX is parsed and embedded once; sent again,
+    nothing is processed and the index is not rewritten."""
+    import json
+    import zipfile
+
+    from corpus.parse import parse_file
+    from index.store import MANIFEST, Index
+    from tests.build_docs import write_xlsx
+
+    _, index = server
+    xlsx = write_xlsx(parse_file(DECLARATION_SAMPLE), tmp_path / "2024申报表Excel版.xlsx")
+    archive = tmp_path / "一批文件.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in (SELF_EVAL_SAMPLE, DECLARATION_SAMPLE, xlsx):
+            z.write(path, f"报送材料/{path.name}")
+    uploads = index.parent / f"{index.name}-uploads"
+
+    def stored() -> list[Path]:
+        return sorted(uploads.glob("*/*")) if uploads.exists() else []
+
+    def generation() -> str:
+        return json.loads((index / MANIFEST).read_text(encoding="utf-8"))["generation"]
+
+    before_files, before = stored(), {d.sha256 for d in Index.open(index, create=False).documents()}
+    _tab(page, "导入 / 预审")
+    _upload(page, [archive, xlsx])
+    page.click("#import-button")
+    _wait_text(page, "#intake-status", "导入完成", timeout=600_000)
+    status = page.inner_text("#intake-status")
+    assert "新增 1 个" in status and "已在索引中 2 个" in status
+    assert status.count("本批重复") == 1 and status.count("已在索引中") >= 3
+    documents = Index.open(index, create=False).documents()
+    added = [d for d in documents if d.sha256 not in before]
+    assert [d.name for d in added] == [xlsx.name]
+    assert [p.name for p in stored() if p not in before_files] == [xlsx.name]  # the samples were not copied
+    _wait_text(page, "#intake-findings", SELF_EVAL_SAMPLE.name)  # the batch's findings, known files' too
+    _shot(page, "import.png")
+
+    # The overview of that batch: the three documents it named.
+    _tab(page, "总览")
+    page.click("#overview-batch")
+    batch_docs = [SELF_EVAL_SAMPLE.name, DECLARATION_SAMPLE.name, xlsx.name]
+    page.wait_for_function(
+        "n => document.querySelector('#card-documents .jx-card-value').innerText === String(n)",
+        arg=len(batch_docs),
+    )
+    expected_projects = sum(len(d.projects) for d in documents if d.name in batch_docs)
+    _wait_text(page, "#card-projects", str(expected_projects))
+
+    # The same batch again: every file is recognised, nothing parsed, embedded or written.
+    generation_before, files_before = generation(), stored()
+    page.reload()
+    _ready(page)
+    _tab(page, "导入 / 预审")
+    _upload(page, [archive, xlsx])
+    page.click("#import-button")
+    _wait_text(page, "#intake-status", "导入完成")
+    status = page.inner_text("#intake-status")
+    assert "新增 0 个" in status and "已在索引中 4 个（未重新处理）" in status
+    assert generation() == generation_before
+    assert stored() == files_before
 
 
 # ------------------------------------------------------------------------------------------ no browser
@@ -453,5 +609,5 @@ def test_document_text_is_escaped_in_every_html_view(tmp_path: Path) -> None:
 def test_readme_shows_every_tab() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "## 界面" in readme
-    for name in ("ask.png", "check.png", "project.png", "import.png"):
+    for name in ("overview.png", "ask.png", "check.png", "project.png", "import.png"):
         assert f"docs/screenshots/{name}" in readme
