@@ -827,7 +827,7 @@ class App:
 
     def import_files(self, client, paths: list[tuple[str, str]]) -> list:
         files = [{"path": p, "orig_name": n, "meta": {"_type": "gradio.FileData"}} for p, n in paths]
-        return self.call(client, "on_import", [files])
+        return self.call(client, "on_import", [files, None])  # (files, folder)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
