@@ -571,7 +571,7 @@ class Workspace:
         from qa.report import write_xlsx
 
         intake.report = directory / "预审报告.xlsx"
-        write_xlsx(intake.findings, intake.report, marks={})
+        write_xlsx(intake.findings, intake.report, marks={}, documents=intake.documents, settings=self.settings)
         progress(1.0, "完成")
         return intake
 
