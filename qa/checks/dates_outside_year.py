@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from corpus.model import Finding, Project
 from qa.checks.base import DECLARATION, Context, Rule, make_finding
+from qa.checks.start_after_end import parse_iso
 
 SLUG = "dates-outside-year"
-
-
-def _parse(iso: str | None) -> date | None:
-    try:
-        return date.fromisoformat(iso) if iso else None
-    except ValueError:
-        return None
 
 
 def check(project: Project, ctx: Context) -> Iterator[Finding]:
     f = project.funding
     if f is None:
         return
-    start, end = _parse(f.start_date), _parse(f.end_date)
+    start, end = parse_iso(f.start_date), parse_iso(f.end_date)
     source = f.source or project.source
     # A start after the end is start-after-end's finding; this rule only compares each date with the year.
     if project.year is None:
