@@ -453,6 +453,7 @@ def summary_json(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fill_sheet(ws: Any, header: Sequence[str], rows: Iterable[list[Any]], widths: Sequence[int]) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -460,7 +461,8 @@ def _fill_sheet(ws: Any, header: Sequence[str], rows: Iterable[list[Any]], width
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        # Control characters (a NUL from a damaged file) cannot be stored in a worksheet: drop them, keep the rest.
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text

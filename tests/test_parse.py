@@ -323,6 +323,16 @@ def test_encodings(tmp_path, encoding):
     assert rows_of(doc) == EXPECTED
 
 
+def test_damaged_utf16_keeps_what_it_can(tmp_path):
+    # One stray byte puts every later code unit off by one; the file still decodes (U+FFFD where it cannot).
+    from corpus.load import decode_text
+
+    data = ("\ufeff" + self_eval(STANDARD, ROWS)).encode("utf-16-le")
+    damaged = data[:120] + b"\x00" + data[120:]
+    text, encoding = decode_text(damaged, "damaged.txt")
+    assert encoding == "utf-16" and self_eval(STANDARD, ROWS)[:40] in text
+
+
 def test_pdf_text_noise(tmp_path):
     """Merged cells omitted, labels and cells broken across lines, markup, full-width digits, page text."""
     header = "一级 指标\t二级 指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析 及改进措施"

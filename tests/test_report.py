@@ -92,6 +92,14 @@ def test_excel_has_one_row_per_finding_with_its_citation(tmp_path):
     assert "actual_value=5" in first["依据"]
 
 
+def test_excel_drops_control_characters_a_damaged_file_left(tmp_path):
+    # A NUL read from a damaged file is not allowed in a worksheet; the rest of the cell is kept.
+    path = write_xlsx([finding(project="项目\x00甲", indicator="报告\x01数")], tmp_path / "核查.xlsx")
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["项目"], row["指标"]) == ("项目甲", "报告数")
+
+
 def test_excel_cells_never_become_formulas(tmp_path):
     evil = finding(
         project='=HYPERLINK("http://x","点我")',
