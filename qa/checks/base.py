@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
-from corpus.model import Finding, Indicator, Measure, Project, Severity, Source
+from corpus.model import Finding, GoalBlock, Indicator, Measure, Project, Severity, Source
 from corpus.settings import Settings
 from qa.checks import vocab
 
@@ -133,6 +133,19 @@ def printed_matches(printed: Decimal, exact: Decimal, tolerance: Decimal) -> boo
 
 _WHITESPACE = re.compile(r"\s+")
 _SHORT = 200  # units, names and clauses recur across a run's projects; long cells rarely do
+
+
+def goal_blocks(project: Project) -> Iterable[tuple[str, GoalBlock]]:
+    """(form label, block) for each goal block the project has, in the form's order."""
+    goals = project.goals
+    for label, block in (
+        ("项目总目标", goals.overall),
+        ("年度总体目标", goals.annual),
+        ("预期目标", goals.expected),
+        ("实际完成情况", goals.achieved),
+    ):
+        if block is not None:
+            yield label, block
 
 
 def compact(text: str | None) -> str:

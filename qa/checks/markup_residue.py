@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from corpus.model import Finding, Project, Source
 from qa.checks import vocab
-from qa.checks.base import DECLARATION, Context, Rule, make_finding
+from qa.checks.base import DECLARATION, Context, Rule, goal_blocks, make_finding
 
 SLUG = "markup-residue"
 _PATTERNS = [(re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in vocab.MARKUP_PATTERNS]
@@ -24,15 +24,8 @@ def residue(text: str) -> list[str]:
 
 def _places(project: Project) -> Iterator[tuple[str, Source, str | None]]:
     """(what, source, indicator name) for every raw text the project was read from."""
-    goals = project.goals
-    for label, block in (
-        ("项目总目标", goals.overall),
-        ("年度总体目标", goals.annual),
-        ("预期目标", goals.expected),
-        ("实际完成情况", goals.achieved),
-    ):
-        if block is not None:
-            yield label, block.source, None
+    for label, block in goal_blocks(project):
+        yield label, block.source, None
     if project.funding is not None and project.funding.source is not None:
         yield "项目资金", project.funding.source, None
     for ind in project.indicators:

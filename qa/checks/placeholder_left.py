@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from corpus.model import Finding, Indicator, Project, Source
 from qa.checks import vocab
-from qa.checks.base import ANY_KIND, Context, Rule, compact, make_finding
+from qa.checks.base import ANY_KIND, Context, Rule, compact, goal_blocks, make_finding
 
 SLUG = "placeholder-left"
 _PATTERNS = [re.compile(p) for p, _ in vocab.PLACEHOLDER_PATTERNS]
@@ -106,15 +106,8 @@ def _places(project: Project) -> Iterator[tuple[str, Source, Indicator | None, l
     """(what, source, indicator, cells as parsed, raw row text) for every part of the form the project has."""
     parts = [c for c in (project.name, project.department, project.implementer) if c]
     yield "项目名称、主管部门、实施单位", project.source, None, parts, project.source.text
-    goals = project.goals
-    for label, block in (
-        ("项目总目标", goals.overall),
-        ("年度总体目标", goals.annual),
-        ("预期目标", goals.expected),
-        ("实际完成情况", goals.achieved),
-    ):
-        if block is not None:
-            yield label, block.source, None, [block.text], ""
+    for label, block in goal_blocks(project):
+        yield label, block.source, None, [block.text], ""
     f = project.funding
     if f is not None:
         fields = [v for v in (f.nature, f.category, f.start_date, f.end_date) if v]
