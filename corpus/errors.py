@@ -7,14 +7,25 @@ class JixiaoError(Exception):
     """Base of every error jixiao raises on purpose; the CLI maps it to exit code 2."""
 
     exit_code = 2
+    reason = "error"  # a stable key for why (RefusedFile.reason): lists group refusals by it
+
+    def __init__(self, message: str = "", reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
 
 
 class UnreadableFileError(JixiaoError):
     """A file that cannot be read at all (missing, empty, truncated, encrypted, too large, unknown format)."""
 
+    reason = "damaged"
+
 
 class NotAPerformanceTableError(JixiaoError):
-    """A readable file that holds no 自评表 or 申报表."""
+    """A readable file that holds no 自评表 or 申报表 (reason not-a-form), or one whose layout was not
+    understood (reason layout-not-understood; the message says what was found)."""
+
+    reason = "not-a-form"
 
 
 class IndexError_(JixiaoError):

@@ -156,6 +156,32 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
+class Coverage:
+    """What of one form the parser found and read, computed from what it saw (never guessed afterwards).
+
+    A part is "read" (found and understood), "partial" (found, some of it not understood), "missing" (not
+    found on the form) or "n/a" (the form has no such part, e.g. a 部门整体 form without a money block).
+    """
+
+    money: str = "read"  # the 项目资金 / 资金情况 block
+    goals: str = "read"  # 预期目标 / 年度总体目标 texts
+    indicators: str = "read"  # the 绩效指标 table
+    indicator_rows_seen: int = 0  # rows that stood in the indicator table
+    indicator_rows_read: int = 0  # of those, rows that became Indicator records
+    missing: tuple[str, ...] = ()  # what a reviewer is told is missing, in Chinese (未读出绩效指标表 …)
+
+    @property
+    def complete(self) -> bool:
+        """True when the money block and the indicator table were read whole."""
+        return self.money in ("read", "n/a") and self.indicators in ("read", "n/a") and not self.missing
+
+    @property
+    def indicators_unread(self) -> bool:
+        """True when some or all of the indicator table could not be read."""
+        return self.indicators in ("partial", "missing")
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     name: str
     kind: DocumentKind
@@ -172,6 +198,8 @@ class Project:
     grade: str | None
     source: Source
     total_source: Source | None = None  # the 总分 row
+    code: str | None = None  # 项目编码
+    coverage: Coverage | None = None  # None: read before coverage was recorded (treated as complete)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +208,9 @@ class ParseWarning:
     message: str
     text: str = ""
     page: int | None = None
+    kind: str = ""  # a stable key to group by: skipped-pages, unread-indicator-rows, no-unit, …
+    end_line: int | None = None  # the last line of a grouped warning (第1–30页 …)
+    end_page: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +220,22 @@ class Document:
     kind: DocumentKind
     projects: tuple[Project, ...]
     warnings: tuple[ParseWarning, ...] = ()
+    tables_seen: int = 0  # performance forms (tables) the parser found in the file
+    tables_read: int = 0  # of those, forms that became Project records
+
+    @property
+    def name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedFile:
+    """A file that could not be read into any project, kept so that lists and answers can say it exists."""
+
+    path: str
+    sha256: str
+    reason: str  # not-a-form | layout-not-understood | scanned | encrypted | damaged | unsupported
+    message: str  # what the reviewer reads, in Chinese (what was found, what to do next)
 
     @property
     def name(self) -> str:
@@ -251,8 +298,10 @@ def _setstate(self: Any, state: Any) -> None:
 
 
 # Records hold slots, not a __dict__: ~48 bytes less each, and a served index holds millions of them.
-_RECORDS = (Source, Row, Measure, Clause, GoalBlock, Goals, BudgetLine, Budget, Funding, Indicator, Project)
-for _record in (*_RECORDS, ParseWarning, Document, Finding, Citation, Value, Answer):
+_RECORDS = (
+    Source, Row, Measure, Clause, GoalBlock, Goals, BudgetLine, Budget, Funding, Indicator, Coverage, Project
+)
+for _record in (*_RECORDS, ParseWarning, Document, RefusedFile, Finding, Citation, Value, Answer):
     _record.__setstate__ = _setstate  # type: ignore[attr-defined]
 
 
