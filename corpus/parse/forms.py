@@ -1,0 +1,396 @@
+"""Grid -> forms: a document cut into forms at titles and 项目名称 labels, each form read by its labels.
+
+The walk reads cells in order. A label says what follows it: a field's value to its right (or on the next
+lines of a text stream), a money header's columns, a goal label's text, an indicator header's columns. What
+comes after a header is read against it until another label ends the block. Nothing is read by position in
+a fixed template, so labels may stand in any column and a project may be a block, a sheet or a page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.parse import labels as lb
+from corpus.parse.grid import Cell, GridRow
+from corpus.parse.indicators import IndicatorTable
+from corpus.parse.values import _YEAR, to_decimal
+
+_FIGURE = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?\s*(?:万元|万|元|%)?$")
+_EMPTY_VALUES = ("", "—", "-", "－", "/", "／", "无", "——")
+
+
+@dataclass
+class FormDraft:
+    """What one form said, as read: fields, money, goals, indicator table, totals, and the cells behind them."""
+
+    start: Cell
+    title: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    field_cells: dict[str, list[Cell]] = field(default_factory=dict)
+    unit: str | None = None
+    money_cols: list[str] | None = None
+    money_rows: list[tuple[str, dict[str, str], list[Cell]]] = field(default_factory=list)
+    money_seen: bool = False  # a money block label stood on the form
+    funding: dict[str, str] = field(default_factory=dict)
+    funding_cells: list[Cell] = field(default_factory=list)
+    goal_cols: list[str] = field(default_factory=list)
+    goals: dict[str, list[tuple[str, Cell]]] = field(default_factory=dict)
+    table: IndicatorTable | None = None
+    tables: list[IndicatorTable] = field(default_factory=list)
+    total_score: str | None = None
+    total_weight: str | None = None
+    total_cells: list[Cell] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    unread: list[Cell] = field(default_factory=list)
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.money_rows or self.funding or self.tables or self.goals)
+
+
+def _is_value(text: str) -> bool:
+    t = lb.key_of(text) if text else ""
+    return text.strip() in _EMPTY_VALUES or bool(_FIGURE.match(text.replace(" ", ""))) or (
+        bool(t) and not lb.is_label(text) and bool(re.fullmatch(r"[\d.,%万元:：]+", t))
+    )
+
+
+def _split_inline(cell: Cell) -> list[Cell]:
+    """`项目名称：XXX` / `年度资金总额:310.21` / `771,325,800.00 年度资金申请总额` -> label and value cells."""
+    text = cell.text
+    m = re.match(r"^([^:：]{2,16})[:：]\s*(.+)$", text)
+    if m and lb.is_label(m.group(1)) and not lb.is_label(text):
+        return [Cell(m.group(1), cell.row, cell.col, cell.line, cell.page), Cell(m.group(2), cell.row, cell.col, cell.line, cell.page)]
+    m = re.match(r"^([-−]?\d[\d,]*(?:\.\d+)?\s*(?:万元|万|元)?)\s+(\S.{1,20})$", text)
+    if m and lb.is_label(m.group(2)):
+        return [Cell(m.group(1), cell.row, cell.col, cell.line, cell.page), Cell(m.group(2), cell.row, cell.col, cell.line, cell.page)]
+    return [cell]
+
+
+@dataclass
+class _Tok:
+    cell: Cell
+    stream: bool
+    row_end: bool  # the last cell of its row
+
+
+def _tokens(rows: list[GridRow]) -> list[_Tok]:
+    out: list[_Tok] = []
+    for r in rows:
+        cells = [piece for c in r.cells for piece in _split_inline(c)]
+        for i, c in enumerate(cells):
+            out.append(_Tok(c, r.stream, i == len(cells) - 1))
+    return out
+
+
+def read_forms(rows: list[GridRow]) -> tuple[list[FormDraft], list[Cell]]:
+    """Cut the grid into forms and read each; returns the drafts and the cells outside any form."""
+    toks = _tokens(rows)
+    forms: list[FormDraft] = []
+    outside: list[Cell] = []
+    form: FormDraft | None = None
+    pending_title: tuple[str, Cell] | None = None
+    pending_year: int | None = None
+    mode = "head"
+    i = 0
+    n = len(toks)
+
+    def new_form(at: Cell) -> FormDraft:
+        nonlocal form, mode, pending_title, pending_year
+        form = FormDraft(start=at)
+        if pending_title:
+            form.title = pending_title[0]
+            form.kind = lb.title_kind(pending_title[0])
+            y = _YEAR.search(pending_title[0])
+            form.year = int(y.group(1)) if y else None
+        if pending_year:
+            form.year = pending_year
+        pending_title = None
+        pending_year = None
+        forms.append(form)
+        mode = "head"
+        return form
+
+    def row_rest(j: int) -> list[Cell]:
+        """Cells after position j up to the end of its row (row layouts) or the next label (streams)."""
+        out: list[Cell] = []
+        k = j + 1
+        if not toks[j].row_end and not toks[j].stream:
+            while k < n:
+                c = toks[k].cell
+                if lb.is_label(c.text) and not _is_value(c.text):
+                    break
+                out.append(c)
+                if toks[k].row_end:
+                    break
+                k += 1
+            return out
+        while k < n and toks[k].stream:
+            c = toks[k].cell
+            if (lb.is_label(c.text) and not _is_value(c.text)) or lb.is_title(c.text):
+                break
+            out.append(c)
+            k += 1
+        return out
+
+    while i < n:
+        tok = toks[i]
+        cell = tok.cell
+        text = cell.text
+        if form is not None:
+            form.cells.append(cell)
+        if not text:
+            if mode == "ind" and form is not None and form.table is not None:
+                form.table.add(cell, tok.stream, tok.row_end)
+            i += 1
+            continue
+        labels = lb.labels_of(text)
+        kinds = {x.kind for x in labels}
+        year = re.fullmatch(r"[(（]?\s*(\d{4})\s*年度?\s*[)）]?", lb.key_of(text) or "")
+        if year and not labels:
+            if form is not None and not form.has_content and form.year is None:
+                form.year = int(year.group(1))
+            else:
+                pending_year = int(year.group(1))
+            i += 1
+            continue
+        if lb.is_title(text):
+            if form is not None and form.has_content:
+                form = None
+            pending_title = (text, cell)
+            if form is not None and form.title is None:
+                form.title, form.kind = text, lb.title_kind(text)
+                y = _YEAR.search(text)
+                form.year = form.year or (int(y.group(1)) if y else None)
+                pending_title = None
+            i += 1
+            continue
+        unit = lb.unit_in(text)
+        if unit and form is not None and (not labels or "frame" in kinds or "field" not in kinds):
+            form.unit = form.unit or unit
+        # Indicator header: a run of header cells naming at least a name or target column.
+        header, j = _header_run(toks, i)
+        if header is not None:
+            cols = [f for f, _ in header]
+            if "name" in cols or ("target" in cols and ("level2" in cols or "level1" in cols)):
+                if form is None:
+                    new_form(cell)
+                assert form is not None
+                form.table = IndicatorTable(cols, [c for _, c in header])
+                form.tables.append(form.table)
+                form.cells.extend(c for _, c in header[1:])
+                mode = "ind"
+                i = j
+                continue
+        money, j = _money_header_run(toks, i)
+        if money is not None:
+            if form is None:
+                new_form(cell)
+            assert form is not None
+            form.money_cols = [f for f, _ in money]
+            form.money_seen = True
+            form.cells.extend(c for _, c in money[1:])
+            mode = "money"
+            i = j
+            continue
+        fld = next((x.field for x in labels if x.kind == "field"), None)
+        if fld and not (mode == "ind" and fld in ("unit_name",) and False):
+            if fld == "name" and form is not None and (form.has_content or "name" in form.fields):
+                form = None
+            if form is None:
+                new_form(cell)
+            assert form is not None
+            value_cells = row_rest(i)
+            value = "".join(c.text for c in value_cells if c.text and not lb.is_label(c.text))
+            if fld not in form.fields or not form.fields[fld]:
+                form.fields[fld] = value
+                form.field_cells[fld] = [cell, *value_cells]
+            form.cells.extend(value_cells)
+            if unit and fld == "name":
+                pass
+            mode = "head"
+            i += 1 + len(value_cells)
+            continue
+        if "total" in kinds and form is not None:
+            vals = row_rest(i)
+            nums = [c.text for c in vals if to_decimal(c.text) is not None]
+            if not nums and i + 1 < n and to_decimal(toks[i + 1].cell.text) is not None:
+                vals = [toks[i + 1].cell]
+                nums = [vals[0].text]
+            if nums:
+                form.total_score = nums[-1]
+                form.total_weight = nums[-2] if len(nums) >= 2 else None
+                form.total_cells = [cell, *vals]
+            form.cells.extend(vals)
+            mode = "total"
+            i += 1 + len(vals)
+            continue
+        if "end" in kinds:
+            mode = "end"
+            i += 1
+            continue
+        if form is not None and "money_row" in kinds and form.money_cols and mode == "money":
+            label = next(x.field for x in labels if x.kind == "money_row")
+            vals = _values_after(toks, i, len(form.money_cols))
+            form.money_rows.append((label, _assign_money(form.money_cols, [c.text for c in vals]), [cell, *vals]))
+            form.cells.extend(vals)
+            u = lb.unit_in(text)
+            form.unit = form.unit or u
+            i += 1 + len(vals)
+            continue
+        if "funding" in kinds and mode in ("head", "money", "funding", "goals"):
+            if form is None:
+                new_form(cell)
+            assert form is not None
+            fkey = next(x.field for x in labels if x.kind == "funding")
+            vals = _values_after(toks, i, 1, stop_at_text=True)
+            if fkey == "other" and "other" in form.funding:
+                fkey = "annual_other"
+            value = next((c.text for c in vals if c.text), "")
+            form.funding.setdefault(fkey, value)
+            form.funding_cells.extend([cell, *vals])
+            form.money_seen = True
+            form.cells.extend(vals)
+            mode = "funding"
+            i += 1 + len(vals)
+            continue
+        if "goal" in kinds and mode != "ind":
+            if form is None:
+                new_form(cell)
+            assert form is not None
+            cols = [next(x.field for x in labels if x.kind == "goal")]
+            j = i + 1
+            while j < n and toks[j].cell.text and lb.has(toks[j].cell.text, "goal") and not toks[j - 1].row_end:
+                cols.append(lb.has(toks[j].cell.text, "goal").field)  # type: ignore[union-attr]
+                j += 1
+            # 年度总体目标 over 预期目标 / 实际完成情况 is a section label, not a column.
+            if len(cols) >= 2 and cols[0] == "annual" and cols[1] in ("expected", "achieved"):
+                cols = cols[1:]
+            form.goal_cols = cols
+            mode = "goals"
+            i = j
+            continue
+        if "frame" in kinds or ("level1" in kinds and mode != "ind") or ("level2" in kinds and mode != "ind"):
+            if mode == "ind" and form is not None and form.table is not None:
+                form.table.add(cell, tok.stream, tok.row_end)
+            i += 1
+            continue
+        if form is None:
+            outside.append(cell)
+            i += 1
+            continue
+        if mode == "ind" and form.table is not None:
+            form.table.add(cell, tok.stream, tok.row_end)
+        elif mode == "goals" and form.goal_cols:
+            _add_goal(form, cell, toks[i - 1].row_end if i else True)
+        elif mode in ("head", "money", "funding", "total", "end"):
+            form.unread.append(cell)
+        i += 1
+    return forms, outside
+
+
+def _add_goal(form: FormDraft, cell: Cell, row_start: bool) -> None:
+    cols = form.goal_cols
+    filled = [c for c in cols if c in form.goals]
+    if len(cols) == 1:
+        key = cols[0]
+    elif row_start or not filled:
+        key = cols[0] if not filled else (cols[min(len(filled), len(cols) - 1)] if not row_start else cols[0])
+    else:
+        key = cols[min(len(filled), len(cols) - 1)]
+    if len(cols) > 1 and filled and not row_start:
+        last = filled[-1]
+        idx = cols.index(last)
+        key = cols[min(idx + 1, len(cols) - 1)]
+    elif len(cols) > 1 and filled:
+        key = cols[min(len(filled), len(cols) - 1)]
+    form.goals.setdefault(key, []).append((cell.text, cell))
+
+
+def _header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, int]:
+    """A run of indicator-header cells from position i (frame cells like 绩效指标 may lead it)."""
+    j = i
+    out: list[tuple[str, Cell]] = []
+    n = len(toks)
+    while j < n:
+        t = toks[j].cell.text
+        if not t:
+            j += 1
+            continue
+        x = lb.has(t, "indicator")
+        if x is None:
+            if not out and lb.has(t, "frame"):
+                j += 1
+                continue
+            break
+        out.append((x.field, toks[j].cell))
+        j += 1
+    fields_ = [f for f, _ in out]
+    indicator_only = {"level1", "level2", "name", "target", "actual", "note", "unit", "op", "extra"}
+    if len(out) >= 2 and indicator_only & set(fields_) and ("name" in fields_ or "target" in fields_):
+        return out, j
+    return None, i
+
+
+def _money_header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, int]:
+    j = i
+    out: list[tuple[str, Cell]] = []
+    n = len(toks)
+    while j < n:
+        t = toks[j].cell.text
+        if not t:
+            j += 1
+            continue
+        x = lb.has(t, "money_header")
+        if x is None:
+            if not out and lb.has(t, "frame"):
+                j += 1
+                continue
+            break
+        out.append((x.field, toks[j].cell))
+        j += 1
+    fields_ = [f for f, _ in out]
+    if len(out) >= 2 and {"planned", "adjusted", "spent"} & set(fields_):
+        return out, j
+    return None, i
+
+
+def _values_after(toks: list[_Tok], i: int, count: int, stop_at_text: bool = False) -> list[Cell]:
+    """Up to `count` value cells after position i (figures, blanks, dashes), within the row when rows hold."""
+    out: list[Cell] = []
+    k = i + 1
+    row_mode = not toks[i].stream and not toks[i].row_end
+    while k < len(toks) and len(out) < count + (1 if not stop_at_text else 0):
+        t = toks[k]
+        text = t.cell.text
+        if text and lb.is_label(text) and not _is_value(text):
+            break
+        if text and not _is_value(text):
+            if stop_at_text and out:
+                break
+            if not stop_at_text:
+                break
+        out.append(t.cell)
+        if (row_mode and t.row_end) or (not row_mode and not t.stream):
+            break
+        k += 1
+        if stop_at_text and text:
+            break
+    return out[: max(count, 1)] if not row_mode else out
+
+
+def _assign_money(cols: list[str], values: list[str]) -> dict[str, str]:
+    vals = list(values)
+    if len(vals) == 1 and len(cols) > 1 and re.fullmatch(r"[\d.,%万元]+", vals[0].replace(" ", "")):
+        try:
+            from corpus.parse import fused
+
+            cut = fused.split_figures(vals[0], cols)
+        except Exception:  # noqa: BLE001 - the fused-cell splitter is optional help, never a reason to fail
+            cut = None
+        if cut:
+            vals = list(cut)
+    return {c: v for c, v in zip(cols, vals, strict=False)}

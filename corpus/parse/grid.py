@@ -1,0 +1,130 @@
+"""Reader rows -> a grid of cells with their place: text streams cut into cells, merged-cell copies blanked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.load import Loaded
+from corpus.parse.labels import is_label
+from corpus.parse.values import clean_text
+
+_TEXT_SUFFIXES = (".txt", ".md", ".tsv", ".csv", ".text")
+_WIDE_GAP = re.compile(r"[ \u3000]{2,}|\t")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its text (clean, may be empty), its row and column in the grid, and where it was read."""
+
+    text: str
+    row: int
+    col: int
+    line: int
+    page: int | None
+
+
+@dataclass
+class GridRow:
+    """Cells that stand in one row. `stream` rows are one cell of text whose row the layout did not keep."""
+
+    cells: list[Cell]
+    stream: bool = False
+
+
+def is_text(loaded: Loaded) -> bool:
+    return loaded.encoding is not None or loaded.path.lower().endswith(_TEXT_SUFFIXES)
+
+
+def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int]:
+    """A text line's cells cut at `|` as well (web pages end every cell with ` |`); and its pipe count."""
+    if len(cells) == 1:
+        raw = cells[0]
+        pipes = raw.count("|")
+        if not pipes:
+            parts = _WIDE_GAP.split(raw.strip())
+            if len(parts) == 1:
+                # Cells a PDF or web page printed with one space between them: cut only where a label stands.
+                words = raw.split()
+                if len(words) > 1 and any(is_label(w) for w in words):
+                    parts = words
+            return ([p for p in parts] if len(parts) > 1 else [raw]), 0
+        parts = raw.split("|")
+        if raw.rstrip().endswith("|"):
+            parts = parts[:-1]
+        if raw.lstrip().startswith("|"):
+            parts = parts[1:]
+        return parts, pipes
+    out: list[str] = []
+    for c in cells:
+        out.extend(c.split("|") if "|" in c else [c])
+    return out, len(cells) - 1
+
+
+def grid_of(loaded: Loaded) -> list[GridRow]:
+    """The rows of a file as grid rows.
+
+    Text: a line with two or more cells is a row; a line with one cell is a stream cell; a line of pipes
+    alone ends a row where the page kept rows that way (`||||` after each row), so the stream cells since
+    the last such line are one row. Sheets/PDF/DOCX: rows as read, a merged cell's copies blanked.
+    """
+    text = is_text(loaded)
+    rows: list[GridRow] = []
+    if not text:
+        for r in loaded.rows:
+            cells: list[Cell] = []
+            prev = None
+            for ci, raw in enumerate(r.cells):
+                t = clean_text(raw) if raw else ""
+                if t and t == prev:
+                    t = ""  # a merged cell filled across columns: keep its first column only
+                else:
+                    prev = t if t else prev
+                cells.append(Cell(t, len(rows), ci, r.line, r.page))
+            if any(c.text for c in cells):
+                rows.append(GridRow(cells))
+        return rows
+    pending: list[Cell] = []
+    markers = sum(1 for r in loaded.rows if len(r.cells) >= 1 and _only_pipes(r.cells) and _pipe_count(r.cells) >= 2)
+    grouped = markers >= 3
+
+    def flush() -> None:
+        if pending:
+            rows.append(GridRow([Cell(c.text, len(rows), i, c.line, c.page) for i, c in enumerate(pending)],
+                                stream=not grouped or len(pending) == 1))
+            pending.clear()
+
+    for r in loaded.rows:
+        if not r.cells:
+            continue
+        parts, pipes = _pieces(r.cells)
+        texts = [clean_text(p) for p in parts]
+        content = [t for t in texts if t]
+        if not content:
+            if pipes >= 2 or (len(r.cells) > 1):
+                flush()  # the end of a row
+            elif pipes == 1:
+                pending.append(Cell("", 0, 0, r.line, r.page))  # an empty cell on its own line
+                if not grouped:
+                    flush()
+            continue
+        if len(content) >= 2:
+            flush()
+            # Keep empty cells between contents (column positions), drop the empty edges.
+            first = next(i for i, t in enumerate(texts) if t)
+            last = max(i for i, t in enumerate(texts) if t)
+            rows.append(GridRow([Cell(t, len(rows), i, r.line, r.page) for i, t in enumerate(texts[first : last + 1])]))
+            continue
+        pending.append(Cell(content[0], 0, 0, r.line, r.page))
+        if not grouped:
+            flush()
+    flush()
+    return rows
+
+
+def _only_pipes(cells: tuple[str, ...]) -> bool:
+    return all(not c.replace("|", "").strip() for c in cells)
+
+
+def _pipe_count(cells: tuple[str, ...]) -> int:
+    return sum(c.count("|") for c in cells) + max(len(cells) - 1, 0)

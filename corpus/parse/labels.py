@@ -1,0 +1,128 @@
+"""What a cell is, by the forms' own vocabulary: a field label, a money or indicator header, a level label …"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from corpus import vocab
+from corpus.parse.values import compact
+
+# Annotations printed inside labels: (A) (B/A) (10分) (必填硬性指标) (0-20)分 (万元) ★ *
+_ANNOTATION = re.compile(r"[(（][^()（）]{0,12}[)）](?:分)?|[★☆*＊]")
+_LEADING = re.compile(r"^(?:其中|包括|含)[:：]?")
+_INDEX = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,2})[、.．]")
+_UNIT = re.compile(r"(万元|千元|亿元|元)")
+
+
+def key_of(text: str) -> str:
+    """A cell's label key: NFKC, no white space or annotations, no trailing colon or leading 其中."""
+    c = compact(text)
+    c = _ANNOTATION.sub("", c)
+    c = c.strip(":：;；,，.。、 ")
+    c = _LEADING.sub("", c)
+    return c.strip(":：")
+
+
+def unit_in(text: str) -> str | None:
+    """A money unit the cell states: (万元) / 单位：元 / 金额单位:万元."""
+    c = compact(text)
+    m = re.search(r"[(（](万元|千元|亿元|元)[)）]|单位[:：]?(万元|千元|亿元|元)", c)
+    if m:
+        return m.group(1) or m.group(2)
+    return None
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: str  # field | money_header | money_row | funding | goal | indicator | level1 | level2 | total | end | frame
+    field: str
+
+
+def _lookup(table: dict[str, str], key: str, suffixes: tuple[str, ...] = ()) -> str | None:
+    if key in table:
+        return table[key]
+    for suffix in suffixes:
+        if key.endswith(suffix) and key[: -len(suffix)] in table:
+            return table[key[: -len(suffix)]]
+    return None
+
+
+@lru_cache(maxsize=20000)
+def labels_of(text: str) -> tuple[Label, ...]:
+    """Every reading a cell's text has as a label (ambiguous ones, like 分值 or 资金总额, have several)."""
+    key = key_of(text)
+    if not key or len(key) > 24:
+        return ()
+    out: list[Label] = []
+    fld = _lookup(vocab.FIELD_LABELS, key, ("及代码", "名称", "单位名称", "及电话"))
+    if fld:
+        out.append(Label("field", fld))
+    for table, kind in (
+        (vocab.MONEY_HEADER_LABELS, "money_header"),
+        (vocab.MONEY_ROW_LABELS, "money_row"),
+        (vocab.FUNDING_FIELD_LABELS, "funding"),
+        (vocab.GOAL_LABELS, "goal"),
+        (vocab.INDICATOR_COLUMNS, "indicator"),
+    ):
+        found = _lookup(table, key)
+        if found is None and kind == "indicator":
+            found = _lookup(table, re.sub(r"[(（].*$", "", key))
+        if found:
+            out.append(Label(kind, found))
+    level = level_of(text)
+    if level:
+        out.append(Label(f"level{level[0]}", level[1]))
+    if key in vocab.TOTAL_LABELS:
+        out.append(Label("total", "total_score"))
+    if any(key.startswith(e) for e in vocab.FORM_END_LABELS):
+        out.append(Label("end", "end"))
+    if key in vocab.FRAME_LABELS or key.replace("金额单位", "") == "" or re.fullmatch(r"项目资金(?:万元|元)?", key):
+        out.append(Label("frame", key))
+    return tuple(out)
+
+
+def has(text: str, kind: str) -> Label | None:
+    return next((lb for lb in labels_of(text) if lb.kind == kind), None)
+
+
+def is_label(text: str) -> bool:
+    return bool(labels_of(text))
+
+
+def level_of(text: str) -> tuple[int, str] | None:
+    """(1, 产出指标) / (2, 数量指标) for a level label as printed (产出 / 数量 / 数量指标(必填) …)."""
+    key = key_of(text)
+    key = re.sub(r"[(（].*$", "", key)
+    key = re.sub(r"\d+分$", "", key)
+    if not key:
+        return None
+    if key in vocab.LEVEL2_FORMS and key not in vocab.LEVEL1_FORMS:
+        return 2, vocab.LEVEL2_FORMS[key]
+    if key in vocab.LEVEL1_FORMS:
+        return 1, vocab.LEVEL1_FORMS[key]
+    return None
+
+
+def is_title(text: str) -> bool:
+    """A form title: …绩效自评表 / 绩效目标申报表 / 绩效目标表 / 部门整体支出绩效… (short, ends in 表)."""
+    c = compact(text)
+    if len(c) > 70 or is_label(text):
+        return False
+    c = re.sub(r"[(（][^()（）]*[)）]$", "", c)
+    return "绩效" in c and (c.endswith("表") or c.endswith("自评") or c.endswith("目标"))
+
+
+def title_kind(text: str) -> str | None:
+    c = compact(text)
+    if "自评" in c or "评价" in c:
+        return "self_evaluation"
+    if "申报" in c or "目标" in c:
+        return "declaration"
+    return None
+
+
+def strip_index(text: str) -> str:
+    """`指标1:` / `1、` numbering in front of an indicator name."""
+    return re.sub(r"^指标\d{1,2}[:：]", "", _INDEX.sub("", text.strip())).strip()
