@@ -223,6 +223,22 @@ FIELD_LABELS: dict[str, str] = {
     "自评等级": "grade",
     "中央主管部门": "central_department",
     "填报单位": "filler",
+    "联系人": "contact",
+    "联系电话": "phone",
+    "部门编码": "unit_code",
+    "部门预算编码": "unit_code",
+    "单位编码": "unit_code",
+    "预算编码": "unit_code",
+    "财政资金预算分类": "budget_class",
+    "财政资金科目代码": "subject_code",
+    "项目审批": "approval",
+    "立项依据": "basis",
+    "项目立项依据": "basis",
+    "项目总体概况": "summary",
+    "部门职能职责概述": "duties",
+    "部门职能概述": "duties",
+    "部门职责": "duties",
+    "业务主管部门": "department",
 }
 
 # Money blocks. Self-evaluation columns (header cell -> field); (A)/(B)/(10分) suffixes are dropped.

@@ -119,12 +119,13 @@ def read_forms(rows: list[GridRow]) -> tuple[list[FormDraft], list[Cell]]:
         out: list[Cell] = []
         k = j + 1
         if not toks[j].row_end and not toks[j].stream:
+            # In a kept row a label's value is the next cell with text (a merged value's copies are blank).
             while k < n:
                 c = toks[k].cell
                 if lb.is_label(c.text) and not _is_value(c.text):
                     break
                 out.append(c)
-                if toks[k].row_end:
+                if toks[k].row_end or c.text:
                     break
                 k += 1
             return out

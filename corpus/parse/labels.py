@@ -126,3 +126,20 @@ def title_kind(text: str) -> str | None:
 def strip_index(text: str) -> str:
     """`指标1:` / `1、` numbering in front of an indicator name."""
     return re.sub(r"^指标\d{1,2}[:：]", "", _INDEX.sub("", text.strip())).strip()
+
+
+_TITLE_TAIL = re.compile(
+    r"(?:项目)?(?:支出)?(?:绩效)(?:目标)?(?:自评|申报|填报|审批|设定)?(?:明细)?表?$|(?:项目)?绩效目标$"
+)
+
+
+def name_in_title(text: str) -> str | None:
+    """The project a title names (`3岁以下婴幼儿照护服务项目项目绩效目标` -> `3岁以下婴幼儿照护服务项目`), if any."""
+    c = compact(text)
+    c = re.sub(r"[(（][^()（）]*[)）]$", "", c)
+    c = _TITLE_TAIL.sub("", c)
+    c = re.sub(r"^\d{4}年度?", "", c)
+    c = re.sub(r"^(?:财政)?(?:项目)?(?:支出)?$", "", c)
+    if len(c) < 4 or any(w in c for w in ("部门整体", "整体支出", "项目支出", "专项资金")) and len(c) < 8:
+        return None
+    return c

@@ -66,7 +66,7 @@ def _measure_op(text: str) -> str:
 
 def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) -> Project:
     kind = d.kind or ("self_evaluation" if d.money_cols or (d.table and "actual" in d.table.columns) else "declaration")
-    name = d.fields.get("name") or d.fields.get("unit_name") or ""
+    name = d.fields.get("name") or d.fields.get("unit_name") or (lb.name_in_title(d.title) if d.title else "") or ""
     missing: list[str] = []
     start = d.field_cells.get("name", [d.start])[0]
     if not name:
