@@ -181,6 +181,7 @@ FIELD_LABELS: dict[str, str] = {
     "转移支付名称": "name",
     "专项名称": "name",
     "专项资金名称": "name",
+    "资金名称": "name",
     "项目全称": "name",
     "部门名称": "unit_name",
     "单位名称": "unit_name",

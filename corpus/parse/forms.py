@@ -161,7 +161,13 @@ def read_forms(rows: list[GridRow]) -> tuple[list[FormDraft], list[Cell]]:
         if lb.is_title(text):
             if form is not None and form.has_content:
                 form = None
-            pending_title = (text, cell)
+            named = lb.name_in_title(pending_title[0]) if pending_title else None
+            later = lb.name_in_title(text)
+            if pending_title and named and later and named != later:
+                new_form(pending_title[1])  # a title that named a project whose form did not follow
+                form = None
+            if not (named and not lb.name_in_title(text)):
+                pending_title = (text, cell)  # a generic title after a naming one keeps the naming one
             if form is not None and form.title is None:
                 form.title, form.kind = text, lb.title_kind(text)
                 y = _YEAR.search(text)
@@ -290,6 +296,8 @@ def read_forms(rows: list[GridRow]) -> tuple[list[FormDraft], list[Cell]]:
         elif mode in ("head", "money", "funding", "total", "end"):
             form.unread.append(cell)
         i += 1
+    if pending_title and lb.name_in_title(pending_title[0]):
+        new_form(pending_title[1])
     return forms, outside
 
 

@@ -85,29 +85,33 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
                 rows.append(GridRow(cells))
         return rows
     pending: list[Cell] = []
-    markers = sum(1 for r in loaded.rows if len(r.cells) >= 1 and _only_pipes(r.cells) and _pipe_count(r.cells) >= 2)
+    # The reader cut `| a | b |` lines at their pipes: a line of pipes alone is a row of empty cells.
+    markers = sum(1 for r in loaded.rows if r.cells and _only_pipes(r.cells) and r.cells != ("|",)) + sum(
+        1 for r in loaded.rows if len(r.cells) == 1 and r.cells[0].rstrip().endswith("||") and r.cells[0].strip("| ")
+    )
     grouped = markers >= 3
 
     def flush() -> None:
         if pending:
             rows.append(GridRow([Cell(c.text, len(rows), i, c.line, c.page) for i, c in enumerate(pending)],
-                                stream=not grouped or len(pending) == 1))
+                                stream=not grouped))
             pending.clear()
 
     for r in loaded.rows:
         if not r.cells:
             continue
-        parts, pipes = _pieces(r.cells)
-        texts = [clean_text(p) for p in parts]
-        content = [t for t in texts if t]
-        if not content:
-            if pipes >= 2 or (len(r.cells) > 1):
-                flush()  # the end of a row
-            elif pipes == 1:
+        if _only_pipes(r.cells):
+            if r.cells == ("|",):
                 pending.append(Cell("", 0, 0, r.line, r.page))  # an empty cell on its own line
                 if not grouped:
                     flush()
+            else:
+                flush()  # the end of a row
             continue
+        parts, pipes = _pieces(r.cells)
+        texts = [clean_text(p) for p in parts]
+        content = [t for t in texts if t]
+        ends_row = len(r.cells) == 1 and r.cells[0].rstrip().endswith("||")
         if len(content) >= 2:
             flush()
             # Keep empty cells between contents (column positions), drop the empty edges.
@@ -115,8 +119,10 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             last = max(i for i, t in enumerate(texts) if t)
             rows.append(GridRow([Cell(t, len(rows), i, r.line, r.page) for i, t in enumerate(texts[first : last + 1])]))
             continue
+        if not content:
+            continue
         pending.append(Cell(content[0], 0, 0, r.line, r.page))
-        if not grouped:
+        if not grouped or ends_row:
             flush()
     flush()
     return rows
@@ -126,5 +132,3 @@ def _only_pipes(cells: tuple[str, ...]) -> bool:
     return all(not c.replace("|", "").strip() for c in cells)
 
 
-def _pipe_count(cells: tuple[str, ...]) -> int:
-    return sum(c.count("|") for c in cells) + max(len(cells) - 1, 0)

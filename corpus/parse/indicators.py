@@ -82,8 +82,9 @@ class IndicatorTable:
                     level1, level2 = lv[1], ""
                 else:
                     level2 = lv[1]
-                    if not level1:
-                        level1 = _level1_for(lv[1])
+                    implied = _level1_for(lv[1])
+                    if not level1 or (implied and implied != level1 and implied != "成本指标"):
+                        level1 = implied or level1
                 k += 1
             rest = cells[k:]
             while rest and not rest[0].text:

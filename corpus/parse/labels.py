@@ -57,6 +57,8 @@ def labels_of(text: str) -> tuple[Label, ...]:
         return ()
     out: list[Label] = []
     fld = _lookup(vocab.FIELD_LABELS, key, ("及代码", "名称", "单位名称", "及电话"))
+    if fld is None and key.endswith(("名称", "单位")) is False and len(key) >= 5 and key[:-1].endswith("名称"):
+        fld = vocab.FIELD_LABELS.get(key[:-1])  # a label with one stray character after it (专项名称金)
     if fld:
         out.append(Label("field", fld))
     for table, kind in (
@@ -111,7 +113,9 @@ def is_title(text: str) -> bool:
     if len(c) > 70 or is_label(text):
         return False
     c = re.sub(r"[(（][^()（）]*[)）]$", "", c)
-    return "绩效" in c and (c.endswith("表") or c.endswith("自评") or c.endswith("目标"))
+    if re.match(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])", c):
+        return False  # a numbered heading inside a text, not a form's title
+    return "绩效" in c and (c.endswith("表") or c.endswith("自评") or c.endswith("绩效目标"))
 
 
 def title_kind(text: str) -> str | None:
@@ -136,9 +140,11 @@ _TITLE_TAIL = re.compile(
 def name_in_title(text: str) -> str | None:
     """The project a title names (`3岁以下婴幼儿照护服务项目项目绩效目标` -> `3岁以下婴幼儿照护服务项目`), if any."""
     c = compact(text)
+    c = re.sub(r"^附件\d*[:：]?", "", c)
     c = re.sub(r"[(（][^()（）]*[)）]$", "", c)
     c = _TITLE_TAIL.sub("", c)
     c = re.sub(r"^\d{4}年度?", "", c)
+    c = re.sub(r"(?:区域|整体)$", "", c)
     c = re.sub(r"^(?:财政)?(?:项目)?(?:支出)?$", "", c)
     if len(c) < 4 or any(w in c for w in ("部门整体", "整体支出", "项目支出", "专项资金")) and len(c) < 8:
         return None

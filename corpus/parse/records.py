@@ -190,7 +190,7 @@ def _iso(text: str | None) -> str | None:
 def is_form(d: FormDraft) -> bool:
     """A draft that is a performance form at all: a name or an indicator table, with something read."""
     return bool(d.tables or (d.fields.get("name") and (d.money_rows or d.funding or d.goals))) or bool(
-        d.fields.get("name") and d.title
+        d.title and (d.fields.get("name") or lb.name_in_title(d.title))
     )
 
 
