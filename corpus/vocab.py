@@ -318,6 +318,9 @@ GOAL_LABELS: dict[str, str] = {
     "本年度绩效目标": "annual",
     "本年度目标": "annual",
     "年度绩效目标": "annual",
+    "年度总体绩效目标": "annual",
+    "年度绩效总目标": "annual",
+    "部门年度总体目标": "annual",
 }
 
 # Indicator table header cell -> column field. Columns whose text a reviewer may need but no record field
@@ -342,6 +345,7 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "指标值及单位": "target",
     "年度指标值A": "target",
     "实际完成值": "actual",
+    "实际完成指标值": "actual",
     "全年实际值": "actual",
     "全年实际完成值": "actual",
     "全年完成值": "actual",
@@ -427,7 +431,9 @@ LEVEL2_FORMS: dict[str, str] = {
 }
 
 # Cells that end a form's tables (signatures, approvals) and cells that only frame a block.
-FORM_END_LABELS: tuple[str, ...] = ("财政部门审核意见", "主管部门审核意见", "填表人", "填报人", "单位负责人签字")
+FORM_END_LABELS: tuple[str, ...] = (
+    "财政部门审核意见", "主管部门审核意见", "填表人", "填报人", "单位负责人签字", "扫一扫在手机打开当前页",
+)
 FRAME_LABELS: tuple[str, ...] = (
     "绩效指标", "年度绩效指标", "本年度绩效指标", "项目绩效目标", "项目资金", "资金情况", "项目资金申请",
     "总体目标", "年度总体目标", "绩效目标", "项目绩效指标", "项目具体目标表", "年度绩效目标",

@@ -159,7 +159,11 @@ def read_forms(rows: list[GridRow]) -> tuple[list[FormDraft], list[Cell]]:
             i += 1
             continue
         if lb.is_title(text):
-            if form is not None and form.has_content:
+            # A title cuts a new form after a read indicator table, or when it names another project.
+            named_here = lb.name_in_title(text)
+            if form is not None and form.has_content and (
+                form.tables or (named_here and named_here != (form.fields.get("name") or named_here + "?"))
+            ):
                 form = None
             named = lb.name_in_title(pending_title[0]) if pending_title else None
             later = lb.name_in_title(text)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corpus.load import Loaded
 from corpus.parse.labels import is_label
@@ -30,6 +32,43 @@ class GridRow:
 
     cells: list[Cell]
     stream: bool = False
+
+
+_PINYIN = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
+_TONED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+
+
+def simplified(texts: list[str]) -> Callable[[str], str]:
+    """A converter for a document printed in traditional characters (mirror pages, Hong Kong/Taiwan copies):
+    pinyin annotations dropped, characters converted to simplified so labels and names match; identity when
+    the document is in simplified characters already."""
+    sample = "".join(texts)[:20000]
+    if _TONED.search(sample) is None and not _looks_traditional(sample):
+        return lambda t: t
+    converter = _t2s()
+
+    def convert(text: str) -> str:
+        text = _PINYIN.sub("", text)
+        return converter.convert(text) if converter is not None else text
+
+    return convert
+
+
+def _looks_traditional(sample: str) -> bool:
+    converter = _t2s()
+    if converter is None or not sample:
+        return False
+    changed = sum(a != b for a, b in zip(sample, converter.convert(sample), strict=False))
+    return changed >= max(5, len(sample) // 50)
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # noqa: ANN202 - opencc's converter type
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - a dependency; without it traditional forms read less well
+        return None
+    return opencc.OpenCC("t2s")
 
 
 def is_text(loaded: Loaded) -> bool:
@@ -70,6 +109,9 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
     """
     text = is_text(loaded)
     rows: list[GridRow] = []
+    convert = simplified([c for r in loaded.rows[:400] for c in r.cells])
+    if convert("") == "" and convert is not None:
+        loaded = _converted(loaded, convert)
     if not text:
         for r in loaded.rows:
             cells: list[Cell] = []
@@ -132,3 +174,15 @@ def _only_pipes(cells: tuple[str, ...]) -> bool:
     return all(not c.replace("|", "").strip() for c in cells)
 
 
+
+
+def _converted(loaded: Loaded, convert: Callable[[str], str]) -> Loaded:
+    from dataclasses import replace
+
+    from corpus.model import Row
+
+    probe = convert("產")
+    if probe == "產":
+        return loaded
+    rows = tuple(Row(tuple(convert(c) for c in r.cells), r.line, r.page) for r in loaded.rows)
+    return replace(loaded, rows=rows)

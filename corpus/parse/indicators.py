@@ -58,6 +58,8 @@ class IndicatorTable:
         if "name" not in cols:
             cols = ["name", *cols]
         after = cols[cols.index("name") + 1 :]
+        # Long-term and annual sets side by side (指标值(长期) … 指标值(年度)): one column each.
+        after = [c for k, c in enumerate(after) if c not in after[:k] and c != "name"]
         level1 = level2 = ""
         out: list[IndicatorRow] = []
         unread: list[list[Cell]] = []
@@ -100,7 +102,14 @@ class IndicatorTable:
             # Trailing empty cells carry nothing.
             while values and not values[-1].text:
                 values = values[:-1]
-            assigned = _assign([v.text for v in values], after)
+            texts_ = [v.text for v in values]
+            if len(texts_) == len(after) + 1 and not (_NUMERIC & set(after)) and is_plain_number(texts_[-1]):
+                # A header without 分值/得分 over rows that end in one more figure: that figure is the score.
+                assigned = _assign(texts_[:-1], after)
+                if assigned is not None:
+                    assigned["score"] = texts_[-1]
+            else:
+                assigned = _assign(texts_, after)
             if assigned is None:
                 unread.append(cells)
                 continue
@@ -129,6 +138,11 @@ class IndicatorTable:
                     col = after[len(group) - 1]
                     if col in _NUMERIC and nxt and not is_plain_number(nxt):
                         break
+                    group.append(pending[j])
+                    j += 1
+                # A header without 分值/得分 over rows that each end in a figure: that figure is the score.
+                if (j < len(pending) and len(group) == len(after) + 1 and not (_NUMERIC & set(after))
+                        and is_plain_number(pending[j].text)):
                     group.append(pending[j])
                     j += 1
                 out.append(group)

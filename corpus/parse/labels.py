@@ -10,7 +10,7 @@ from corpus import vocab
 from corpus.parse.values import compact
 
 # Annotations printed inside labels: (A) (B/A) (10分) (必填硬性指标) (0-20)分 (万元) ★ *
-_ANNOTATION = re.compile(r"[(（][^()（）]{0,12}[)）](?:分)?|[★☆*＊]")
+_ANNOTATION = re.compile(r"[(（][\d\-－~～.]+[)）]分|[(（][^()（）]{0,12}[)）]|[★☆*＊]")
 _LEADING = re.compile(r"^(?:其中|包括|含)[:：]?")
 _INDEX = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,2})[、.．]")
 _UNIT = re.compile(r"(万元|千元|亿元|元)")
@@ -78,7 +78,7 @@ def labels_of(text: str) -> tuple[Label, ...]:
         out.append(Label(f"level{level[0]}", level[1]))
     if key in vocab.TOTAL_LABELS:
         out.append(Label("total", "total_score"))
-    if any(key.startswith(e) for e in vocab.FORM_END_LABELS):
+    if any(key.startswith(e) for e in vocab.FORM_END_LABELS) or key == "附件":
         out.append(Label("end", "end"))
     if key in vocab.FRAME_LABELS or key.replace("金额单位", "") == "" or re.fullmatch(r"项目资金(?:万元|元)?", key):
         out.append(Label("frame", key))
@@ -140,12 +140,14 @@ _TITLE_TAIL = re.compile(
 def name_in_title(text: str) -> str | None:
     """The project a title names (`3岁以下婴幼儿照护服务项目项目绩效目标` -> `3岁以下婴幼儿照护服务项目`), if any."""
     c = compact(text)
-    c = re.sub(r"^附件\d*[:：]?", "", c)
+    c = re.sub(r"^附件\d*[:：]?|^[*＊★]+", "", c)
     c = re.sub(r"[(（][^()（）]*[)）]$", "", c)
     c = _TITLE_TAIL.sub("", c)
     c = re.sub(r"^\d{4}年度?", "", c)
     c = re.sub(r"(?:区域|整体)$", "", c)
     c = re.sub(r"^(?:财政)?(?:项目)?(?:支出)?$", "", c)
+    if len(re.sub(r"绩效|项目|指标|目标|支出|部门|整体|区域|专项|资金|年度|情况|表", "", c)) < 2:
+        return None
     if len(c) < 4 or any(w in c for w in ("部门整体", "整体支出", "项目支出", "专项资金")) and len(c) < 8:
         return None
     return c
