@@ -122,6 +122,7 @@ class IndicatorTable:
         pending: list[Cell] = []
 
         def flush_stream() -> None:
+            _join_wrapped_labels(pending)
             j = 0
             while j < len(pending):
                 c = pending[j]
@@ -156,6 +157,24 @@ class IndicatorTable:
                 pending.extend(cells)
         flush_stream()
         return out
+
+
+def _join_wrapped_labels(cells: list[Cell]) -> None:
+    """A level label a PDF wrapped over lines (可持续影 / 响指标, 服务对象 / 满意度指 / 标) joined back, in place."""
+    j = 0
+    while j < len(cells):
+        for width in (3, 2):
+            part = cells[j : j + width]
+            if len(part) < width or not all(c.text for c in part):
+                continue
+            joined = "".join(c.text for c in part)
+            if compact(joined).endswith("指标") and lb.level_of(joined) and not (
+                compact(part[0].text).endswith("指标") and lb.level_of(part[0].text)
+            ):
+                first = part[0]
+                cells[j : j + width] = [Cell(joined, first.row, first.col, first.line, first.page)]
+                break
+        j += 1
 
 
 def _level1_for(level2: str) -> str:
