@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+# Why a file was refused (JixiaoError.reason, RefusedFile.reason): lists and answers group refusals by it.
+REFUSAL_REASONS = {
+    "empty": "空文件",
+    "damaged": "文件损坏或不完整",
+    "encrypted": "文件已加密",
+    "scanned": "扫描件（没有文字层）",
+    "unsupported": "不支持的格式或文件",
+    "not-a-form": "不是绩效自评表或申报表",
+    "layout-not-understood": "表格版式未能识别",
+}
+
 
 class JixiaoError(Exception):
     """Base of every error jixiao raises on purpose; the CLI maps it to exit code 2."""
@@ -16,7 +27,8 @@ class JixiaoError(Exception):
 
 
 class UnreadableFileError(JixiaoError):
-    """A file that cannot be read at all (missing, empty, truncated, encrypted, too large, unknown format)."""
+    """A file that cannot be read at all; `reason` is empty, damaged (truncated, corrupt, a zip bomb),
+    encrypted, scanned (no text layer) or unsupported (missing, too large, an unknown format)."""
 
     reason = "damaged"
 

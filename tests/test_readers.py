@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 from build_docs import CJK_FONT, write_docx, write_pdf, write_xls, write_xlsx
 
-from corpus.errors import UnreadableFileError
+from corpus.errors import REFUSAL_REASONS, UnreadableFileError
 from corpus.load import READERS, load
 from corpus.model import (
     Budget,
@@ -167,6 +169,12 @@ def test_cell_text(raw, text):
 
 def test_readers_are_registered():
     assert {".pdf", ".xlsx", ".xls", ".docx"} <= READERS.keys()
+
+
+def test_readers_do_not_import_the_load_facade():
+    # corpus.load re-exports corpus.readers; the other way round would be an import cycle again.
+    code = "import sys, corpus.readers; assert 'corpus.load' not in sys.modules, sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # --- XLSX -----------------------------------------------------------------------------------------
@@ -509,12 +517,13 @@ def test_pdf_with_repeated_headers_parses_the_same(sample_docs, built, tmp_path)
 # --- refusals -----------------------------------------------------------------------------------
 
 
-def _refused(path: Path, *words: str, **kwargs) -> str:
+def _refused(path: Path, *words: str, reason: str, **kwargs) -> str:
     before = sorted(path.parent.iterdir())
     with pytest.raises(UnreadableFileError) as info:
         READERS[path.suffix](path, **kwargs)
     message = str(info.value)
     assert str(path) in message
+    assert info.value.reason == reason and reason in REFUSAL_REASONS
     for word in words:
         assert word in message
     assert sorted(path.parent.iterdir()) == before  # nothing written
@@ -525,9 +534,10 @@ def _refused(path: Path, *words: str, **kwargs) -> str:
 def test_empty_file_is_refused(tmp_path, suffix):
     path = tmp_path / f"empty{suffix}"
     path.write_bytes(b"")
-    _refused(path, "文件为空")
-    with pytest.raises(UnreadableFileError, match="文件为空"):
+    _refused(path, "文件为空", reason="empty")
+    with pytest.raises(UnreadableFileError, match="文件为空") as info:
         load(path)
+    assert info.value.reason == "empty"
 
 
 def _cut(path: Path) -> Path:
@@ -549,7 +559,7 @@ def test_truncated_file_is_refused(tmp_path, fmt):
     cut_dir = tmp_path / "cut"
     cut_dir.mkdir()
     cut = cut.rename(cut_dir / cut.name)
-    _refused(cut, "重新")
+    _refused(cut, "重新", reason="damaged")
 
 
 def _encrypt_ooxml(plain: Path, out: Path) -> Path:
@@ -567,16 +577,16 @@ def test_password_protected_office_file_is_refused(tmp_path, fmt):
     folder.mkdir()
     path = _encrypt_ooxml(plain, folder / f"locked.{fmt}")
     assert path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
-    _refused(path, "密码", "加密")
+    _refused(path, "密码", "加密", reason="encrypted")
 
 
 def test_cfb_container_named_docx_is_refused(tmp_path):
     path = tmp_path / "old.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)  # a bare CFB header
-    _refused(path, ".docx")
+    _refused(path, ".docx", reason="unsupported")
     locked = tmp_path / "locked.xlsx"
     locked.write_bytes(path.read_bytes() + "EncryptedPackage".encode("utf-16-le"))
-    _refused(locked, "加密")
+    _refused(locked, "加密", reason="encrypted")
 
 
 @needs_font
@@ -591,7 +601,7 @@ def test_encrypted_pdf_is_refused(tmp_path):
     pdf.cell(text="绩效目标")
     path = tmp_path / "locked.pdf"
     pdf.output(str(path))
-    _refused(path, "密码")
+    _refused(path, "密码", reason="encrypted")
 
 
 def test_scanned_pdf_needs_ocr(tmp_path):
@@ -606,7 +616,7 @@ def test_scanned_pdf_needs_ocr(tmp_path):
     pdf.rect(10, 120, 100, 20)
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
-    _refused(path, "OCR")
+    _refused(path, "OCR", reason="scanned")
 
 
 def test_zip_bomb_is_refused_before_opening(tmp_path):
@@ -617,31 +627,33 @@ def test_zip_bomb_is_refused_before_opening(tmp_path):
             for _ in range(200):  # 200 MB of zeros, a few hundred KB packed
                 member.write(chunk)
     assert path.stat().st_size < 2 << 20
-    _refused(path, "压缩炸弹", "压缩比")
+    _refused(path, "压缩炸弹", "压缩比", reason="damaged")
 
 
 def test_unzipped_size_limit(tmp_path):
     path = _docx_by_hand(tmp_path / "t.docx")
-    _refused(path, "压缩炸弹", "超过上限", max_unzipped_mb=0)
+    _refused(path, "压缩炸弹", "超过上限", reason="damaged", max_unzipped_mb=0)
 
 
 def test_file_over_the_size_limit_is_refused_by_load(tmp_path):
     path = tmp_path / "big.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x01" * (1 << 20) + b"\x02" * 100)
-    with pytest.raises(UnreadableFileError, match="超过上限 1 MB"):
+    with pytest.raises(UnreadableFileError, match="超过上限 1 MB") as info:
         load(path, max_mb=1)
+    assert info.value.reason == "unsupported"
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "word"),
+    ("name", "data", "word", "reason"),
     [
-        ("page.xls", b"<html><table><tr><td>1</td></tr></table></html>", "不是 Excel"),
-        ("junk.xlsx", b"not a zip at all", "无法读取"),
-        ("junk.pdf", b"%PDF-1.7\n garbage without end", "不完整"),
-        ("junk.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x07" * 600, "不完整"),
+        ("page.xls", b"<html><table><tr><td>1</td></tr></table></html>", "不是 Excel", "unsupported"),
+        ("junk.xlsx", b"not a zip at all", "无法读取", "damaged"),
+        ("junk.pdf", b"%PDF-1.7\n garbage without end", "不完整", "damaged"),
+        ("junk.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x07" * 600, "不完整", "damaged"),
+        ("binary.txt", b"\x00\x01\x02 not text", "不是文本文件", "unsupported"),
     ],
 )
-def test_not_what_the_suffix_says_is_refused(tmp_path, name, data, word):
+def test_not_what_the_suffix_says_is_refused(tmp_path, name, data, word, reason):
     path = tmp_path / name
     path.write_bytes(data)
-    _refused(path, word)
+    _refused(path, word, reason=reason)

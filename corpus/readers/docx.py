@@ -1,0 +1,117 @@
+"""Word .docx -> rows: each table row (merged cells filled), and each paragraph line as a one-cell row."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from corpus.model import Row
+from corpus.readers.base import (
+    DEFAULT_MAX_UNZIPPED_MB,
+    DEFAULT_MAX_ZIP_RATIO,
+    Loaded,
+    cell_text,
+    check_container,
+    read_bytes,
+    refuse,
+    sha256_bytes,
+)
+
+
+def read_docx(
+    path: Path,
+    *,
+    fill_merged: bool = True,
+    max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB,
+    max_ratio: int = DEFAULT_MAX_ZIP_RATIO,
+) -> Loaded:
+    """Read a .docx body into rows: each table row, and each paragraph line as a one-cell row.
+
+    Args:
+        path: the document.
+        fill_merged: give every grid column/row a merged cell covers its text (else only the first).
+        max_unzipped_mb, max_ratio: zip-bomb limits checked before opening.
+    Returns:
+        Loaded whose rows carry a running `line` number in body order (no pages in a .docx).
+    Raises:
+        UnreadableFileError: empty, truncated, encrypted, a zip bomb, or not a Word document.
+    """
+    data = read_bytes(path)
+    check_container(path, data, "Word", max_unzipped_mb, max_ratio)
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError):
+        raise refuse(path, "truncated") from None
+    except Exception as exc:  # python-docx raises PackageNotFoundError, KeyError, lxml errors
+        raise refuse(path, "corrupt", kind="Word", detail=type(exc).__name__) from exc
+    blocks: list[tuple[bool, list[tuple[str, ...]]]] = []  # (is a table, its rows) in body order
+    try:
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                blocks.append((True, _docx_table(item, fill_merged)))
+            elif isinstance(item, Paragraph):
+                # A line break (<w:br/>) inside a paragraph starts a new text line, as in the PDF.
+                lines = [cell_text(line) for line in item.text.split("\n")]
+                blocks.append((False, [(line,) if line else () for line in lines]))
+    except Exception as exc:  # malformed XML inside a part surfaces only while walking the body
+        raise refuse(path, "corrupt", kind="Word", detail=type(exc).__name__) from exc
+    rows = _number_rows(blocks, page=None)
+    return Loaded(path=str(path), sha256=sha256_bytes(data), rows=tuple(rows))
+
+
+def _docx_table(table: Any, fill_merged: bool) -> list[tuple[str, ...]]:
+    width = len(table.columns)
+    grid: list[list[Any]] = []  # the python-docx cell at each grid position, or None
+    for row in table.rows:
+        cells: list[Any] = [None] * row.grid_cols_before + list(row.cells)
+        cells += [None] * (width - len(cells))
+        grid.append(cells)
+    texts: dict[int, str] = {}
+    out: list[tuple[str, ...]] = []
+    for r, cells in enumerate(grid):
+        row_text: list[str] = []
+        for c, cell in enumerate(cells):
+            if cell is None:
+                row_text.append("")
+                continue
+            # python-docx repeats one <w:tc> over a merged cell's span (gridSpan) and rows (vMerge):
+            # that repetition is the fill; without fill only the first position keeps the text.
+            tc = cell._tc
+            left = cells[c - 1] if c > 0 else None
+            above = grid[r - 1][c] if r > 0 and c < len(grid[r - 1]) else None
+            covered = (left is not None and left._tc is tc) or (above is not None and above._tc is tc)
+            if covered and not fill_merged:
+                row_text.append("")
+                continue
+            if id(tc) not in texts:
+                texts[id(tc)] = cell_text(cell.text)
+            row_text.append(texts[id(tc)])
+        out.append(tuple(row_text))
+    return out
+
+
+def _number_rows(blocks: list[tuple[bool, list[tuple[str, ...]]]], page: int | None) -> list[Row]:
+    """Blocks -> rows with a running line number; an empty row between a table and what surrounds it."""
+    rows: list[Row] = []
+
+    def emit(cells: tuple[str, ...]) -> None:
+        if not cells and (not rows or not rows[-1].cells):
+            return  # one empty row separates; more say nothing
+        rows.append(Row(cells=cells, line=len(rows) + 1, page=page))
+
+    for is_table, block in blocks:
+        if is_table:
+            emit(())
+        for cells in block:
+            emit(cells)
+        if is_table:
+            emit(())
+    while rows and not rows[-1].cells:
+        rows.pop()
+    return rows
