@@ -58,10 +58,11 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+NO_UPLOAD = "请先选择要上传的文件（txt、md、pdf、xlsx、xls、docx，或装有这些文件的 zip / 文件夹），再点击按钮。"
+
+
 def _uploads(files: list[Any] | None, folder: list[Any] | None = None) -> list[tuple[str, str]]:
     paths = [str(getattr(f, "name", f)) for f in [*(files or []), *(folder or [])]]
-    if not paths:
-        raise gr.Error("请先选择要上传的文件（txt、md、pdf、xlsx、xls、docx，或装有这些文件的 zip / 文件夹），再点击按钮。")
     return [(p, Path(p).name) for p in paths]
 
 
@@ -81,6 +82,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                     batch_button = gr.Button("最近一次导入的文件", scale=1, elem_id="overview-batch")
                     all_button = gr.Button("全部索引", scale=1, elem_id="overview-all")
                 counts = gr.HTML(views.PENDING, elem_id="overview-counts")
+                unread = gr.HTML(elem_id="overview-unread")
                 pareto = gr.HTML(views.PENDING, js_on_load=views.PICK_JS, elem_id="overview-pareto")
                 with gr.Row():
                     histogram = gr.HTML(js_on_load=views.PICK_JS, elem_id="overview-execution")
@@ -189,10 +191,6 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                     headers=views.PLAIN_FINDING_COLUMNS, datatype="str", interactive=False, wrap=True,
                     column_widths=views.PLAIN_FINDING_WIDTHS,
                     max_height=480, label="发现的问题", elem_id="intake-findings",
-                )
-                intake_warnings = gr.Dataframe(
-                    headers=["文件", "行", "警告", "原文"], datatype="str", interactive=False, wrap=True,
-                    max_height=300, label="解析警告", elem_id="intake-warnings",
                 )
                 report = gr.File(label="预审报告（Excel）", interactive=False, visible=False, elem_id="precheck-report")
 
@@ -307,45 +305,49 @@ def build(workspace: views.Workspace) -> gr.Blocks:
             )
 
         def _intake_outputs(intake: views.Intake, imported: bool):
-            if not intake.documents and not intake.known:
-                why = [f"{line.name}：{line.status}（{line.detail}）" for line in intake.lines] or intake.errors
-                raise gr.Error(
-                    "没有可用的文件：" + "；".join(why) + "。请确认上传的是财政项目支出绩效自评表或申报表。"
-                )
+            # A file that was not read is a row of the results with its reason, never an error toast.
             return (
                 views.intake_html(intake, imported),
                 views.plain_findings_frame(intake.findings),
-                views.warnings_frame(intake.documents),
                 gr.update(value=str(intake.report) if intake.report else None, visible=intake.report is not None),
             )
 
+        def _nothing_chosen():
+            gr.Warning(NO_UPLOAD)
+            return views.no_upload_html(NO_UPLOAD), views.plain_findings_frame([]), gr.update(value=None, visible=False)
+
         @_friendly
         def on_import(uploaded, uploaded_folder, progress=gr.Progress()):  # noqa: B008
+            chosen = _uploads(uploaded, uploaded_folder)
+            if not chosen:
+                return _nothing_chosen()
             progress(0, desc="开始导入")
-            intake = workspace.ingest(_uploads(uploaded, uploaded_folder), lambda f, d: progress(f, desc=d))
+            intake = workspace.ingest(chosen, lambda f, d: progress(f, desc=d))
             return _intake_outputs(intake, imported=True)
 
         @_friendly
         def on_precheck(uploaded, uploaded_folder, progress=gr.Progress()):  # noqa: B008
+            chosen = _uploads(uploaded, uploaded_folder)
+            if not chosen:
+                return _nothing_chosen()
             progress(0, desc="开始预审")
             directory = Path(tempfile.mkdtemp(prefix="jixiao-precheck-"))
-            intake = workspace.precheck(
-                _uploads(uploaded, uploaded_folder), directory, lambda f, d: progress(f, desc=d)
-            )
+            intake = workspace.precheck(chosen, directory, lambda f, d: progress(f, desc=d))
             return _intake_outputs(intake, imported=False)
 
         @_friendly
         def on_scope_choices(current: list[str] | None):
-            names = [d.name for d in workspace.documents()]
+            names = list(dict.fromkeys([*(d.name for d in workspace.documents()), *(r.name for r in workspace.refused())]))
             return gr.update(choices=names, value=[n for n in current or [] if n in names])
 
         @_friendly
         def on_overview(chosen: list[str] | None):
             ready = workspace.findings_ready()
             parts = views.overview_parts(
-                workspace.documents(), workspace.finding_views() if ready else None, chosen or [], workspace.settings
+                workspace.documents(), workspace.finding_views() if ready else None, chosen or [], workspace.settings,
+                workspace.refused(),
             )
-            return tuple(parts[k] for k in ("counts", "pareto", "execution", "scatter", "departments",
+            return tuple(parts[k] for k in ("counts", "unread", "pareto", "execution", "scatter", "departments",
                                              "implementers", "verdicts"))
 
         @_friendly
@@ -382,7 +384,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
         export_button.click(on_export, filters, export_file)
         project_pick.change(on_project, project_pick, [project_head, budget, goals, indicators, chart])
 
-        overview_outputs = [counts, pareto, histogram, scatter, departments, implementers, verdicts]
+        overview_outputs = [counts, unread, pareto, histogram, scatter, departments, implementers, verdicts]
         scope.change(on_overview, scope, overview_outputs)
         batch_button.click(on_last_batch, None, scope)
         all_button.click(lambda: [], None, scope)
@@ -403,7 +405,7 @@ def build(workspace: views.Workspace) -> gr.Blocks:
                 .then(on_project, project_pick, [project_head, budget, goals, indicators, chart])
             )
 
-        outputs = [intake_status, intake_findings, intake_warnings, report]
+        outputs = [intake_status, intake_findings, report]
         refresh_all(import_button.click(on_import, [files, folder], outputs))
         precheck_button.click(on_precheck, [files, folder], outputs)
         refresh_all(demo.load(lambda: None, None, None))

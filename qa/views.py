@@ -22,16 +22,18 @@ import pandas as pd
 
 from corpus.errors import JixiaoError, UnreadableFileError
 from corpus.load import READERS, TEXT_SUFFIXES
-from corpus.model import Answer, Citation, Document, Finding, Indicator, ParseWarning, Project, Source
+from corpus.model import Answer, Citation, Document, Finding, Indicator, Project, RefusedFile, Source
 from corpus.parse import clean_text
 from corpus.readers import DEFAULT_MAX_UNZIPPED_MB, DEFAULT_MAX_ZIP_RATIO
 from corpus.settings import Settings
+from qa import reading
 from qa.ask import label as field_label
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
 from qa.verdict import (
     STATUS_ERRORS,
     STATUS_OK,
     STATUS_REVIEW,
+    STATUS_UNREAD,
     DocumentVerdict,
     ProjectVerdict,
     document_verdicts,
@@ -185,17 +187,28 @@ def store_upload(src: str | Path, directory: Path, max_mb: int, original_name: s
     suffix = Path(name).suffix.lower()
     if suffix not in allowed_suffixes():
         kinds = "、".join(sorted(s.lstrip(".") for s in allowed_suffixes()))
-        raise UnreadableFileError(f"{name}: 不支持的文件格式 {suffix or '（无后缀）'}，请上传 {kinds} 文件")
+        raise UnreadableFileError(
+            f"{name}: 不支持的文件格式 {suffix or '（无后缀）'}，请上传 {kinds} 文件", reason="unsupported"
+        )
     if not src.is_file():
         raise UnreadableFileError(f"{name}: 上传的文件已不存在，请重新上传")
     size = src.stat().st_size
     if size > max_mb * 1024 * 1024:
-        raise UnreadableFileError(f"{name}: 文件大小 {size / 1048576:.1f} MB 超过上限 {max_mb} MB，请拆分后再上传")
+        raise UnreadableFileError(
+            f"{name}: 文件大小 {size / 1048576:.1f} MB 超过上限 {max_mb} MB，请拆分后再上传", reason="too-large"
+        )
     target_dir = directory / uuid.uuid4().hex
     target_dir.mkdir(parents=True, exist_ok=False)
     target = target_dir / name
     shutil.copyfile(src, target)
     return target
+
+
+def _sha256_or_empty(path: str | Path) -> str:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return ""
 
 
 def file_sha256(path: str | Path) -> str:
@@ -209,11 +222,30 @@ def file_sha256(path: str | Path) -> str:
 
 @dataclass(frozen=True)
 class FileLine:
-    """What happened to one file of a batch: its name, a short status and the detail a reviewer reads."""
+    """What happened to one file of a batch: its name, a short status and the detail a reviewer reads;
+    how much of it was read (reading.READ_*, "" when it was not meant to be read), why not, and the
+    grouped parse warnings."""
 
     name: str
     status: str
     detail: str = ""
+    reading: str = ""
+    reason: str = ""  # RefusedFile.reason when the file was not read
+    missing: tuple[str, ...] = ()  # what a partly read file lacks
+    warnings: tuple[reading.WarningGroup, ...] = ()
+
+
+def refused_line(name: str, detail: str, reason: str, status: str | None = None) -> FileLine:
+    """A file that was not read, with why."""
+    return FileLine(name, status or FILE_FAILED, detail, reading.READ_NONE, reason)
+
+
+def document_line(document: Document, status: str, detail: str, name: str | None = None) -> FileLine:
+    """A parsed (or already indexed) file: read whole or in part, with its grouped warnings."""
+    state = reading.document_reading(document)
+    return FileLine(
+        name or document.name, status, detail, state.state, "", state.missing, tuple(reading.group_warnings(document))
+    )
 
 
 # FileLine.status values; the first two mean the file went on to be parsed.
@@ -224,6 +256,7 @@ FILE_REPEATED = "本批重复"
 FILE_SKIPPED = "已跳过"
 FILE_FAILED = "失败"
 FILE_CHECKED = "已预审"
+FILE_NOT_IMPORTED = "未导入"
 FILE_STATUS_CLASSES = {
     FILE_NEW: "jx-ok", FILE_REPLACED: "jx-ok", FILE_CHECKED: "jx-ok", FILE_KNOWN: "jx-known",
     FILE_REPEATED: "jx-known", FILE_SKIPPED: "jx-muted", FILE_FAILED: "jx-error",
@@ -281,27 +314,27 @@ def expand_zip(path: str | Path, shown: str, directory: Path, max_mb: int) -> tu
             suffix = Path(name).suffix.lower()
             if suffix not in allowed_suffixes():
                 why = "压缩包内的压缩包不展开" if suffix == ARCHIVE_SUFFIX else f"不支持的格式 {suffix or '（无后缀）'}"
-                lines.append(FileLine(shown_name, FILE_SKIPPED, why))
+                lines.append(refused_line(shown_name, why, "unsupported", FILE_SKIPPED))
                 continue
             if m.flag_bits & 0x1:
-                lines.append(FileLine(shown_name, FILE_FAILED, "压缩包内的文件设置了密码，请解密后再上传"))
+                lines.append(refused_line(shown_name, "压缩包内的文件设置了密码，请解密后再上传", "encrypted"))
                 continue
             if m.file_size > limit:
                 lines.append(
-                    FileLine(shown_name, FILE_FAILED, f"文件大小 {m.file_size / 1048576:.1f} MB 超过上限 {max_mb} MB")
+                    refused_line(shown_name, f"文件大小 {m.file_size / 1048576:.1f} MB 超过上限 {max_mb} MB", "too-large")
                 )
                 continue
             if m.file_size > RATIO_FLOOR_BYTES and m.file_size > DEFAULT_MAX_ZIP_RATIO * max(m.compress_size, 1):
-                lines.append(FileLine(shown_name, FILE_FAILED, "压缩比异常，疑似压缩炸弹，已拒绝"))
+                lines.append(refused_line(shown_name, "压缩比异常，疑似压缩炸弹，已拒绝", "damaged"))
                 continue
             try:
                 with archive.open(m) as src:
                     data = src.read(limit + 1)  # the header's size may lie: read no more than allowed
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
-                lines.append(FileLine(shown_name, FILE_FAILED, "压缩包内的文件已损坏，无法解压"))
+                lines.append(refused_line(shown_name, "压缩包内的文件已损坏，无法解压", "damaged"))
                 continue
             if len(data) > limit:
-                lines.append(FileLine(shown_name, FILE_FAILED, f"解压后超过上限 {max_mb} MB"))
+                lines.append(refused_line(shown_name, f"解压后超过上限 {max_mb} MB", "too-large"))
                 continue
             target_dir = directory / uuid.uuid4().hex
             target_dir.mkdir(parents=True)
@@ -328,14 +361,17 @@ def expand_uploads(
         try:
             members, skipped = expand_zip(path, name, directory, max_mb)
         except JixiaoError as exc:
-            lines.append(FileLine(name, FILE_FAILED, str(exc)))
+            lines.append(refused_line(name, reading.without_paths(str(exc), path, name=name), exc.reason))
             continue
         out.extend((str(p), n) for p, n in members)
         lines.extend(skipped)
         if not members and not skipped:
             lines.append(FileLine(name, FILE_SKIPPED, "压缩包内没有文件"))
     if len(out) > MAX_BATCH_FILES:
-        lines.extend(FileLine(n, FILE_SKIPPED, f"一次最多处理 {MAX_BATCH_FILES} 个文件，请分批上传") for _, n in out[MAX_BATCH_FILES:])
+        lines.extend(
+            refused_line(n, f"一次最多处理 {MAX_BATCH_FILES} 个文件，请分批上传", "too-many", FILE_SKIPPED)
+            for _, n in out[MAX_BATCH_FILES:]
+        )
         out = out[:MAX_BATCH_FILES]
     return out, lines
 
@@ -369,7 +405,7 @@ def sort_batch(files: Sequence[tuple[str, str]], indexed: dict[str, str], progre
         try:
             sha = file_sha256(path)
         except OSError:
-            lines.append(FileLine(name, FILE_FAILED, "上传的文件已不存在，请重新上传"))
+            lines.append(refused_line(name, "上传的文件已不存在，请重新上传", "damaged"))
             continue
         if sha in indexed:
             known.append((name, indexed[sha]))
@@ -406,10 +442,11 @@ class FindingView:
 
 @dataclass
 class Intake:
-    """What an upload did: documents parsed, files that failed, findings of the new documents."""
+    """What an upload did: documents parsed, files that were not read (and why), findings of the new documents."""
 
     documents: list[Document] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    refused: list[RefusedFile] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
@@ -417,6 +454,10 @@ class Intake:
     report: Path | None = None
     lines: list[FileLine] = field(default_factory=list)  # one per file of the batch (zip members apart)
     known: list[tuple[str, str]] = field(default_factory=list)  # (upload name, indexed document with its bytes)
+
+
+def _upload_identity(record: Document | RefusedFile) -> str:
+    return f"upload:{record.name}"
 
 
 class Workspace:
@@ -441,6 +482,10 @@ class Workspace:
 
     def documents(self) -> list[Document]:
         return self.index.documents()
+
+    def refused(self) -> list[RefusedFile]:
+        """The files the index lists as not read (Index.refused)."""
+        return list(self.index.refused())
 
     def projects(self) -> list[Project]:
         return self.index.projects()
@@ -503,20 +548,42 @@ class Workspace:
             expanded, intake.lines = expand_uploads(files, staging, self.settings.max_file_mb)
             batch = sort_batch(expanded, indexed, progress)
             intake.lines += batch.lines
+            intake.refused += [
+                RefusedFile(line.name, "", line.reason, line.detail)
+                for line in intake.lines
+                if line.reading == reading.READ_NONE
+            ]
             intake.known = list(batch.known)
             for i, (path, name) in enumerate(batch.todo):
                 progress(0.05 + 0.25 * i / max(len(batch.todo), 1), f"第 {i + 1}/{len(batch.todo)} 个文件：解析 {name}")
+                stored: Path | None = None
                 try:
                     stored = store_upload(path, directory, self.settings.max_file_mb, name)
                     doc = parse_file(stored, max_mb=self.settings.max_file_mb)
                 except JixiaoError as exc:
-                    intake.errors.append(str(exc))
-                    intake.lines.append(FileLine(name, FILE_FAILED, str(exc)))
+                    # The reviewer reads the file's name, never where the server keeps it.
+                    message = reading.without_paths(str(exc), *(p for p in (stored, path) if p), name=name)
+                    if stored is not None:  # a file that was not read is not kept
+                        shutil.rmtree(stored.parent, ignore_errors=True)
+                    intake.errors.append(message)
+                    intake.lines.append(refused_line(name, message, exc.reason))
+                    intake.refused.append(RefusedFile(name, _sha256_or_empty(path), exc.reason, message))
                     continue
                 intake.documents.append(doc)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return intake
+
+    def _known_lines(self, intake: Intake) -> None:
+        """Give the files already in the index the reading of their indexed document."""
+        by_name = {d.name: d for d in self.documents()}
+        lines = []
+        for line in intake.lines:
+            known = next((doc for upload, doc in intake.known if upload == line.name), None)
+            if line.status == FILE_KNOWN and known in by_name:
+                line = document_line(by_name[known], line.status, line.detail, line.name)
+            lines.append(line)
+        intake.lines = lines
 
     def ingest(self, files: Sequence[tuple[str, str]], progress: Progress) -> Intake:
         """Parse, add to the index (embedding with progress) and check the uploaded documents.
@@ -526,7 +593,15 @@ class Workspace:
         """
         indexed = {d.sha256: d.name for d in self.documents()}
         intake = self._parse(files, self.upload_dir(), progress, indexed)
-        self.last_batch = list(dict.fromkeys([*(n for _, n in intake.known), *(d.name for d in intake.documents)]))
+        self._known_lines(intake)
+        self.last_batch = list(
+            dict.fromkeys(
+                [*(n for _, n in intake.known), *(d.name for d in intake.documents), *(r.name for r in intake.refused)]
+            )
+        )
+        with self._lock:
+            for refused in intake.refused:  # listed as not read until a version of it is read
+                self.index.add_refused(refused, identity=_upload_identity)
         if not intake.documents:
             known = set(self.last_batch)
             if known and self.findings_ready():
@@ -540,7 +615,7 @@ class Workspace:
         with self._lock:
             # Each upload lands in a folder of its own, so the file's name is what makes a corrected
             # re-upload replace its earlier version instead of sitting beside it.
-            result = self.index.add(intake.documents, progress=embedded, identity=lambda d: f"upload:{d.name}")
+            result = self.index.add(intake.documents, progress=embedded, identity=_upload_identity)
             intake.added, intake.replaced, intake.unchanged = result.added, result.replaced, result.unchanged
             progress(0.85, "核查")
             self._findings = None
@@ -549,7 +624,7 @@ class Workspace:
         status = {**dict.fromkeys(result.added, FILE_NEW), **dict.fromkeys(result.replaced, FILE_REPLACED)}
         for d in intake.documents:
             what = status.get(d.path, FILE_KNOWN)
-            intake.lines.append(FileLine(d.name, what, f"{KIND_LABELS.get(d.kind, d.kind)}，{len(d.projects)} 个项目"))
+            intake.lines.append(document_line(d, what, f"{KIND_LABELS.get(d.kind, d.kind)}，{len(d.projects)} 个项目"))
         progress(1.0, "完成")
         return intake
 
@@ -565,7 +640,7 @@ class Workspace:
         intake.findings = [f for f in self._check(context + intake.documents) if f.document in mine]
         for d in intake.documents:
             intake.lines.append(
-                FileLine(d.name, FILE_CHECKED, f"{KIND_LABELS.get(d.kind, d.kind)}，{len(d.projects)} 个项目（未加入索引）")
+                document_line(d, FILE_CHECKED, f"{KIND_LABELS.get(d.kind, d.kind)}，{len(d.projects)} 个项目（未加入索引）")
             )
         progress(0.9, "生成报告")
         from qa.report import write_xlsx
@@ -765,40 +840,57 @@ def finding_detail_html(view: FindingView | None, rule_doc: str = "") -> str:
 # ------------------------------------------------------------------------------------------ parse warnings
 
 
-def warnings_frame(documents: Sequence[Document]) -> pd.DataFrame:
-    rows = [[d.name, str(w.line), w.message, _warning_text(w)] for d in documents for w in d.warnings]
-    return pd.DataFrame(rows, columns=["文件", "行", "警告", "原文"])
-
-
-def _warning_text(w: ParseWarning) -> str:
-    text = " │ ".join(c.strip() for c in w.text.split("\t") if c.strip())
-    return text if len(text) <= 200 else text[:199] + "…"
+def intake_counts(intake: Intake) -> dict[str, int]:
+    """Files of a batch by how much of them was read (reading.READ_*), from its lines."""
+    counts = {reading.READ_FULL: 0, reading.READ_PARTIAL: 0, reading.READ_NONE: 0}
+    for line in intake.lines:
+        if line.reading in counts:
+            counts[line.reading] += 1
+    if not intake.lines:  # built from documents alone (no batch lines)
+        for d in intake.documents:
+            counts[reading.document_reading(d).state] += 1
+    return counts
 
 
 def intake_html(intake: Intake, imported: bool) -> str:
-    """The summary line of an import or a pre-check (escaped)."""
+    """The result of an import or a pre-check (escaped): a headline that is green only when every file was
+    read whole, then one row per file - 已读取 / 部分读取（缺什么）/ 未读取（原因）- with its grouped warnings."""
     docs = intake.documents
     projects = sum(len(d.projects) for d in docs)
+    partial_projects = sum(len(reading.document_reading(d).partial_projects) for d in docs)
     warnings = sum(len(d.warnings) for d in docs)
     errors = sum(1 for f in intake.findings if f.severity == "error")
+    counts = intake_counts(intake)
+    unread, partial = counts[reading.READ_NONE], counts[reading.READ_PARTIAL]
+    problems = "、".join(
+        f"{label} {n} 个" for label, n in ((reading.READ_NONE, unread), (reading.READ_PARTIAL, partial)) if n
+    )
     if imported:
-        head = (
-            f"导入完成：新增 {len(intake.added)} 个、替换 {len(intake.replaced)} 个、未变化 {len(intake.unchanged)} 个文件，"
+        done = (
+            f"新增 {len(intake.added)} 个、替换 {len(intake.replaced)} 个、未变化 {len(intake.unchanged)} 个文件，"
             f"已在索引中 {len(intake.known)} 个（未重新处理）"
         )
+        if not docs and not intake.known and unread:
+            head, cls = f"未导入任何文件：{unread} 个文件都未能读取（原因见下表）", "jx-fail-head"
+        elif problems:
+            head, cls = f"导入结束，但有文件未能完整读取：{problems}（见下表）。{done}", "jx-warn-head"
+        else:
+            head, cls = f"导入完成：{done}", "jx-done"
     else:
-        head = f"预审完成（未加入索引）：{len(docs)} 个文件"
+        if not docs and unread:
+            head, cls = f"没有可预审的文件：{unread} 个文件都未能读取（原因见下表）", "jx-fail-head"
+        elif problems:
+            head, cls = f"预审结束（未加入索引），但有文件未能完整读取：{problems}（见下表）；预审了 {len(docs)} 个文件", "jx-warn-head"
+        else:
+            head, cls = f"预审完成（未加入索引）：{len(docs)} 个文件", "jx-done"
+    unread_projects = f"（其中 {partial_projects} 个未能完整读取）" if partial_projects else ""
     lines = [
-        f"<div class='jx-done'>{esc(head)}；项目 {projects} 个；解析警告 {warnings} 条；"
-        f"发现问题 {len(intake.findings)} 条（错误 {errors} 条）。</div>"
+        f"<div class='{cls}' id='intake-headline'>{esc(head)}</div>",
+        f"<div>项目 {projects} 个{esc(unread_projects)}；解析提示 {warnings} 条；"
+        f"发现问题 {len(intake.findings)} 条（错误 {errors} 条）。</div>",
     ]
     if intake.lines:
-        rows = [
-            [esc(line.name), f"<span class='jx-file {FILE_STATUS_CLASSES.get(line.status, '')}'>{esc(line.status)}</span>",
-             esc(line.detail)]
-            for line in intake.lines
-        ]
-        lines.append(f"<h4>逐个文件（{len(rows)} 个）</h4>" + _table(["文件", "处理", "说明"], rows))
+        lines.append(f"<h4>逐个文件（{len(intake.lines)} 个）</h4>" + _table(["文件", "读取", "处理", "说明"], file_rows(intake.lines)))
     for d in docs:
         names = "、".join(p.name for p in d.projects)
         lines.append(f"<div>· {esc(d.name)}（{esc(KIND_LABELS.get(d.kind, d.kind))}）：{esc(names)}</div>")
@@ -807,6 +899,29 @@ def intake_html(intake: Intake, imported: bool) -> str:
         if e not in listed:
             lines.append(f"<div class='jx-error'>✗ {esc(e)}</div>")
     return "\n".join(lines)
+
+
+def no_upload_html(message: str) -> str:
+    """The import result when no file was chosen (not an error: nothing was tried)."""
+    return f"<div class='jx-warn-head'>{esc(message)}</div>"
+
+
+def file_rows(lines: Sequence[FileLine]) -> list[list[str]]:
+    """The per-file rows of an intake (escaped): name, reading, what was done, and the detail with what is
+    missing and the grouped warnings to expand."""
+    rows = []
+    for line in lines:
+        if line.reading == reading.READ_NONE:
+            state = reading.reading_badge(line.reading, reading.refusal_label(line.reason))
+        else:
+            state = reading.reading_badge(line.reading) if line.reading else "—"
+        detail = esc(line.detail)
+        if line.missing:
+            detail += f"<div class='jx-missing'>未能读取：{esc('；'.join(line.missing))}</div>"
+        detail += reading.warnings_html(line.warnings)
+        status = f"<span class='jx-file {FILE_STATUS_CLASSES.get(line.status, '')}'>{esc(line.status)}</span>"
+        rows.append([esc(line.name), state, status, detail])
+    return rows
 
 
 # ------------------------------------------------------------------------------------------ projects
@@ -826,6 +941,8 @@ def project_choices(documents: Sequence[Document]) -> list[tuple[str, str]]:
             label = f"{p.name}（{year}{KIND_LABELS.get(p.kind, p.kind)}）"
             if names.count(p.name) > 1:
                 label += f" · {d.name}"
+            if not reading.project_complete(p):
+                label += f" · {reading.READ_PARTIAL}"
             out.append((label, project_id(d, i)))
     return out
 
@@ -857,6 +974,7 @@ def project_header_html(project: Project, verdict: ProjectVerdict | None = None,
         f"<div class='jx-muted'>{esc(KIND_LABELS.get(project.kind, project.kind))} · {esc(project.year or '')}年度 · "
         f"主管部门 {esc(project.department or '—')} · 实施单位 {esc(project.implementer or '—')} · "
         f"{esc(project.document)}</div>",
+        reading.coverage_html(project),
     ]
     if project.total_score is not None:
         bits.append(
@@ -1021,9 +1139,10 @@ def execution_frame(projects: Sequence[Project], settings: Settings, width: int 
 
 YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 WAN = Decimal(10000)
-STATUS_CLASSES = {STATUS_OK: "jx-ok", STATUS_REVIEW: "jx-review", STATUS_ERRORS: "jx-bad"}
-STATUS_RANK = {STATUS_OK: 0, STATUS_REVIEW: 1, STATUS_ERRORS: 2}
-STATUS_COLORS = {STATUS_OK: "#16a34a", STATUS_REVIEW: "#d97706", STATUS_ERRORS: "#dc2626"}
+STATUS_CLASSES = {STATUS_OK: "jx-ok", STATUS_REVIEW: "jx-review", STATUS_ERRORS: "jx-bad", STATUS_UNREAD: "jx-unscored"}
+# Worst last; a project not read whole is listed first: nothing is known of what was not read.
+STATUS_RANK = {STATUS_OK: 0, STATUS_REVIEW: 1, STATUS_ERRORS: 2, STATUS_UNREAD: 3}
+STATUS_COLORS = {STATUS_OK: "#16a34a", STATUS_REVIEW: "#d97706", STATUS_ERRORS: "#dc2626", STATUS_UNREAD: "#6b7280"}
 SEVERITY_COLORS = {"error": "#dc2626", "warning": "#d97706", "info": "#2563eb"}
 # Upper edges of the 执行率 bins (percent); the last bin holds 100% and above.
 EXECUTION_EDGES = (60, 70, 80, 90, 95, 100)
@@ -1097,6 +1216,13 @@ class Overview:
     scored: int
     statuses: dict[str, int] | None  # projects per verdict status; None while the checks run
     findings: int | None
+    refused: int = 0  # files not read at all
+    partial_files: int = 0  # files read in part
+    partial_projects: int = 0  # projects not read whole
+
+    @property
+    def unread_files(self) -> int:
+        return self.refused + self.partial_files
 
     @property
     def total_funds(self) -> Decimal:
@@ -1114,8 +1240,10 @@ def overview(
     documents: Sequence[Document],
     verdicts: Sequence[ProjectVerdict] | None = None,
     findings: Sequence[Finding] | None = None,
+    refused: Sequence[RefusedFile] = (),
 ) -> Overview:
-    """Counts, funds (元), mean 总分 and verdict statuses of `documents` (findings/verdicts already scoped)."""
+    """Counts, funds (元), mean 总分, verdict statuses and what was not read of `documents` and the files
+    `refused` (all already scoped)."""
     projects = [p for d in documents for p in d.projects]
     kinds: dict[str, int] = {}
     funds: dict[str, Decimal] = {}
@@ -1127,13 +1255,14 @@ def overview(
             unfunded += 1
         else:
             funds[p.kind] = funds.get(p.kind, Decimal(0)) + amount
+    state = reading.unread(documents, refused)
     scores = [p.total_score for p in projects if p.kind == "self_evaluation" and p.total_score is not None]
     average = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"), ROUND_HALF_UP) if scores else None
     statuses = None
     if verdicts is not None:
         statuses = {STATUS_OK: 0, STATUS_REVIEW: 0, STATUS_ERRORS: 0}
         for v in verdicts:
-            statuses[v.status] += 1
+            statuses[v.status] = statuses.get(v.status, 0) + 1
     return Overview(
         documents=len(documents),
         projects=len(projects),
@@ -1144,6 +1273,9 @@ def overview(
         scored=len(scores),
         statuses=statuses,
         findings=None if findings is None else len(findings),
+        refused=len(refused),
+        partial_files=len(state.partial_documents),
+        partial_projects=state.partial_projects,
     )
 
 
@@ -1167,9 +1299,13 @@ def overview_html(ov: Overview) -> str:
          f"{ov.scored} 个自评项目"),
         ("pass", "可提交比例", f"{rate}%" if rate is not None else pending, statuses),
         ("findings", "问题", str(ov.findings) if ov.findings is not None else pending, ""),
+        ("unread", "未完整读取", f"{ov.unread_files} 个文件",
+         f"未读取 {ov.refused} 个文件、部分读取 {ov.partial_files} 个文件；{ov.partial_projects} 个项目未能完整读取"
+         if ov.unread_files or ov.partial_projects else "全部文件均已完整读取"),
     ]
     body = "".join(
-        f"<div class='jx-card' id='card-{key}'><div class='jx-card-label'>{esc(label)}</div>"
+        f"<div class='jx-card{' jx-card-warn' if key == 'unread' and (ov.unread_files or ov.partial_projects) else ''}'"
+        f" id='card-{key}'><div class='jx-card-label'>{esc(label)}</div>"
         f"<div class='jx-card-value'>{esc(value)}</div><div class='jx-card-note'>{note}</div></div>"
         for key, label, value, note in cards
     )
@@ -1443,7 +1579,9 @@ def verdicts_html(documents: Sequence[DocumentVerdict], projects: Sequence[Proje
         for d in documents
     ]
     doc_head = ["文件", "类型", "项目数", "健康分", "结论", *STATUS_RANK, *(SEVERITY_LABELS[s] for s in SEVERITY_ORDER)]
-    ordered = sorted(projects, key=lambda v: (-STATUS_RANK.get(v.status, 0), v.health))
+    ordered = sorted(
+        projects, key=lambda v: (-STATUS_RANK.get(v.status, 0), v.health if v.health is not None else Decimal(-1))
+    )
     shown = ordered if limit is None else ordered[:limit]
     head = "".join(f"<th>{h}</th>" for h in ["项目", "文件", "健康分", "结论",
                                               *(SEVERITY_LABELS[s] for s in SEVERITY_ORDER), "主要规则"])
@@ -1461,7 +1599,8 @@ def verdicts_html(documents: Sequence[DocumentVerdict], projects: Sequence[Proje
         (f"<h4>文件结论（{len(doc_rows)} 个）</h4>" + _table(doc_head, doc_rows) if documents else "")
         + f"<h4>项目结论（{len(projects)} 个，问题多的在前；点击一行查看其问题）</h4>{table}{more}"
         + "<div class='jx-muted'>健康分 = 100 − 每条问题的扣分（错误、警告、提示各扣若干分）；"
-        "有错误为“存在问题”，只有警告为“建议复核”，否则“可提交”。</div>"
+        "有错误为“存在问题”，只有警告为“建议复核”，否则“可提交”；资金表或绩效指标表未能完整读取的项目为"
+        "“未能完整读取”，不计健康分。</div>"
     )
 
 
@@ -1470,6 +1609,10 @@ def verdict_line_html(verdict: ProjectVerdict | None) -> str:
     if verdict is None:
         return "<div class='jx-muted'>结论：核查中……</div>"
     counts = "、".join(f"{SEVERITY_LABELS[s]} {verdict.counts.get(s, 0)}" for s in SEVERITY_ORDER)
+    if verdict.health is None:
+        missing = "；".join(verdict.missing)
+        return (f"<div class='jx-verdict'>结论 {status_badge(verdict.status)} 不计健康分"
+                f"{'（未能读取：' + esc(missing) + '）' if missing else ''}；已读出部分的问题：{esc(counts)}</div>")
     return (f"<div class='jx-verdict'>结论 {status_badge(verdict.status)} 健康分 <b>{esc(fmt_number(verdict.health))}</b>"
             f"（{esc(counts)}）</div>")
 
@@ -1531,20 +1674,25 @@ def overview_parts(
     finding_views: Sequence[FindingView] | None,
     scope: Sequence[str],
     settings: Settings,
+    refused: Sequence[RefusedFile] = (),
 ) -> dict[str, str]:
-    """Every block of the 总览 tab for the documents in `scope` (all when empty); `finding_views` None
-    while the checks run (the blocks that need findings then say so).
+    """Every block of the 总览 tab for the documents and refused files in `scope` (all when empty);
+    `finding_views` None while the checks run (the blocks that need findings then say so).
 
     Returns:
-        {"counts", "pareto", "departments", "implementers", "execution", "scatter", "verdicts"} -> HTML.
+        {"counts", "unread", "pareto", "departments", "implementers", "execution", "scatter", "verdicts"} -> HTML.
     """
+    from qa.coverage import unread_note
+
     docs = in_scope(documents, scope)
     names = {d.name for d in docs}
+    refused = [r for r in refused if not scope or r.name in scope]
     scoped = None if finding_views is None else [v for v in finding_views if v.finding.document in names]
     findings = None if scoped is None else [v.finding for v in scoped]
     verdicts = None if findings is None else project_verdicts(docs, findings, settings)
     parts = {
-        "counts": overview_html(overview(docs, verdicts, findings)),
+        "counts": overview_html(overview(docs, verdicts, findings, refused)),
+        "unread": reading.unread_html(reading.unread(docs, refused), unread_note(docs, refused)),
         "execution": histogram_html(execution_bins(docs), settings.low_execution_rate),
         "scatter": scatter_html(scatter_points(docs, verdicts)),
     }
@@ -1791,4 +1939,7 @@ CSS = """
 .jx-verdicts tr.jx-pick:hover td { background: #eef2ff; }
 .jx-file.jx-ok { color: #166534; font-weight: 600; } .jx-file.jx-known { color: #1d4ed8; font-weight: 600; }
 .jx-from { background: #eef2ff; border-radius: 6px; padding: 4px 10px; margin: 4px 0; }
-"""
+.jx-status.jx-unscored { background: #6b7280; }
+.jx-missing { color: #92400e; }
+""" + reading.CSS
+

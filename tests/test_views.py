@@ -285,3 +285,158 @@ def test_overview_html_escapes_document_text(docs, findings) -> None:
     fv = [views.FindingView(n, str(n), f, "", "", *units(f)) for n, f in enumerate(fs, 1)]
     for html in views.overview_parts([doc], fv, [], Settings()).values():
         assert "<img" not in html
+
+
+# ------------------------------------------------------------------------------------------ what was read
+
+# A readable 自评表; the partly read and the refused files of the tests below are made from it.
+READABLE_FORM = "\n".join(
+    [
+        "财政项目支出绩效自评表",
+        "(2024年度)",
+        "项目名称\t{name}",
+        "主管部门\t测试局\t实施单位\t测试中心",
+        "项目资金 (万元)\t\t年初预算数\t全年预算数\t全年执行数\t分数\t执行率(%)\t得分",
+        "\t年度资金总额:\t100.00\t100.00\t95.00\t10.00\t95.00\t9.50",
+        "年度总体目标\t预期目标\t\t\t实际完成情况",
+        "\t完成测试工作。\t\t\t完成测试工作。",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "产出指标\t数量指标\t测试报告数量\t≥10.00(份)\t12.00(份)\t40.00\t40.00\t",
+        "满意度指标\t服务对象满意度指标\t使用方满意度\t≥85(%)\t90.00(%)\t50.00\t50.00\t",
+        "总分\t\t\t\t\t100.00\t99.50",
+        "评分等级\t优",
+        "",
+    ]
+)
+UNREAD_ROWS = 9
+
+
+def _partly_read(doc):
+    """`doc` as the parser reads a form whose indicator table has UNREAD_ROWS rows it cannot read on page 31."""
+    from corpus.model import Coverage, ParseWarning
+
+    seen = len(doc.projects[0].indicators) + UNREAD_ROWS
+    coverage = Coverage(
+        indicators="partial",
+        indicator_rows_seen=seen,
+        indicator_rows_read=seen - UNREAD_ROWS,
+        missing=(f"绩效指标表共 {seen} 行，只读出 {seen - UNREAD_ROWS} 行",),
+    )
+    warnings = (
+        ParseWarning(1, "不是绩效表，已跳过", page=1, kind="skipped-pages", end_line=40, end_page=30),
+        *(
+            ParseWarning(12 + i, "指标行无法识别", f"产出指标\t■■{i}\t▲▲", page=31, kind="unread-indicator-rows")
+            for i in range(UNREAD_ROWS)
+        ),
+    )
+    return replace(doc, projects=(replace(doc.projects[0], coverage=coverage),), warnings=warnings)
+
+
+def test_warnings_are_grouped_by_kind_and_place_with_the_rows_behind_a_click(tmp_path: Path) -> None:
+    from corpus.parse import parse_file
+    from qa import reading
+
+    path = tmp_path / "部分读取.pdf.txt"
+    path.write_text(READABLE_FORM.format(name="分组测试"), encoding="utf-8")
+    doc = _partly_read(parse_file(path))
+    groups = reading.group_warnings(replace(doc, path=str(tmp_path / "部分读取.pdf")))
+    assert [g.headline for g in groups] == ["第1–30页 第1–40行：不是绩效表，已跳过", "第31页 第12–20行：指标行无法识别（9 处）"]
+    assert [len(g.rows) for g in groups] == [0, UNREAD_ROWS]
+    assert groups[1].rows[0] == ("第12行", "产出指标 │ ■■0 │ ▲▲")
+    html = reading.warnings_html(groups)
+    assert html.count("<details") == 2 and "查看原文（9 行）" in html  # the group, and its rows behind a click
+    sheet = reading.group_warnings(replace(doc, path=str(tmp_path / "表.xlsx")))
+    assert sheet[1].place == "第31个工作表 第12–20行"
+
+
+def test_server_paths_are_shown_as_the_file_name() -> None:
+    from qa.reading import without_paths
+
+    stored = "/srv/idx-uploads/0123abcd/申报表.pdf"
+    assert without_paths(f"{stored}: 文件为空", stored, name="申报表.pdf") == "申报表.pdf: 文件为空"
+    assert without_paths("/tmp/gradio/xyz/申报表.pdf: 加密", stored, name="申报表.pdf") == "申报表.pdf: 加密"
+    assert without_paths("无路径的说明", stored, name="申报表.pdf") == "无路径的说明"
+
+
+def test_an_import_says_per_file_what_was_read_and_never_a_green_headline_over_a_failure(
+    tmp_path: Path, embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One readable, one partly read (records made so: the parser's coverage is the lead's), one not a form:
+    the results, the index's refusals, the 总览 and the 项目 header say so for each."""
+    import corpus.parse
+    from index.store import Index
+    from qa import reading
+    from qa.verdict import STATUS_UNREAD
+
+    real = corpus.parse.parse_file
+
+    def parse(path, max_mb=50):
+        doc = real(path, max_mb=max_mb)
+        return _partly_read(doc) if Path(path).name == "部分读取.txt" else doc
+
+    monkeypatch.setattr(corpus.parse, "parse_file", parse)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "完整.txt").write_text(READABLE_FORM.format(name="完整读取项目"), encoding="utf-8")
+    (src / "部分读取.txt").write_text(READABLE_FORM.format(name="部分读取项目"), encoding="utf-8")
+    (src / "会议纪要.txt").write_text("会议纪要\n今天讨论了明年的工作安排。\n", encoding="utf-8")
+    index = Index.open(tmp_path / "index", embedder=embedder)
+    workspace = views.Workspace(index, Settings(), embedder)
+    intake = workspace.ingest([(str(p), p.name) for p in sorted(src.iterdir())], lambda f, d: None)
+
+    lines = {line.name: line for line in intake.lines}
+    assert {n: (line.reading, line.reason) for n, line in lines.items()} == {
+        "完整.txt": (reading.READ_FULL, ""),
+        "部分读取.txt": (reading.READ_PARTIAL, ""),
+        "会议纪要.txt": (reading.READ_NONE, "not-a-form"),
+    }
+    assert lines["部分读取.txt"].missing == ("部分读取项目：绩效指标表共 11 行，只读出 2 行",)
+    assert "-uploads" not in lines["会议纪要.txt"].detail and str(tmp_path) not in lines["会议纪要.txt"].detail
+    html = views.intake_html(intake, imported=True)
+    assert "jx-done" not in html and "jx-warn-head" in html
+    assert "导入结束，但有文件未能完整读取：未读取 1 个、部分读取 1 个" in _text(html)
+    assert "未读取（不是绩效表）" in _text(html) and "第31页 第12–20行：指标行无法识别（9 处）" in _text(html)
+    # The refused file is not kept on disk, is listed by the index, and is in the batch.
+    assert sorted(p.name for p in workspace.upload_dir().glob("*/*")) == ["完整.txt", "部分读取.txt"]
+    assert [(r.name, r.reason) for r in index.refused()] == [("会议纪要.txt", "not-a-form")]
+    assert "会议纪要.txt" in workspace.last_batch
+
+    # 总览: the files and projects not read whole, each with why.
+    parts = views.overview_parts(workspace.documents(), workspace.finding_views(), [], Settings(), workspace.refused())
+    counts = _text(parts["counts"])
+    assert "未完整读取 2 个文件" in counts and "未读取 1 个文件、部分读取 1 个文件；1 个项目未能完整读取" in counts
+    unread = _text(parts["unread"])
+    assert "会议纪要.txt 未读取（不是绩效表）" in unread and "部分读取.txt 部分读取" in unread
+    assert "完整.txt" not in unread.replace("部分读取.txt", "")
+    assert "另有" in unread  # qa/coverage.py's note
+    verdicts = {v.project: v for v in workspace.verdicts()}
+    assert verdicts["部分读取项目"].status == STATUS_UNREAD and verdicts["部分读取项目"].health is None
+    assert verdicts["完整读取项目"].health is not None
+
+    # 项目: the coverage of each.
+    by_name = {p.name: p for d in workspace.documents() for p in d.projects}
+    partial_head = _text(views.project_header_html(by_name["部分读取项目"], verdicts["部分读取项目"]))
+    assert "部分读取" in partial_head and "绩效指标 部分读取（11 行中读出 2 行）" in partial_head
+    assert "未能读取：绩效指标表共 11 行，只读出 2 行" in partial_head and "不计健康分" in partial_head
+    full_head = _text(views.project_header_html(by_name["完整读取项目"], verdicts["完整读取项目"]))
+    assert "已读取 资金 已读取 · 目标 已读取 · 绩效指标 已读取" in full_head and "未能读取" not in full_head
+
+
+def test_a_batch_with_nothing_read_says_so_in_red_and_a_batch_read_whole_in_green(tmp_path: Path) -> None:
+    from corpus.model import RefusedFile
+
+    refused = views.Intake(
+        refused=[RefusedFile("扫描件.pdf", "", "scanned", "扫描件.pdf: 没有文字层，请先 OCR")],
+        lines=[views.refused_line("扫描件.pdf", "扫描件.pdf: 没有文字层，请先 OCR", "scanned")],
+    )
+    for imported in (True, False):
+        html = views.intake_html(refused, imported)
+        assert "jx-fail-head" in html and "jx-done" not in html
+        assert "未读取（扫描件，需要先做文字识别（OCR））" in _text(html)
+    from corpus.parse import parse_file
+
+    path = tmp_path / "完整.txt"
+    path.write_text(READABLE_FORM.format(name="完整读取项目"), encoding="utf-8")
+    doc = parse_file(path)
+    read = views.Intake(documents=[doc], lines=[views.document_line(doc, views.FILE_CHECKED, "")])
+    assert "jx-done" in views.intake_html(read, imported=False)
