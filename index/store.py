@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corpus.errors import IndexError_
-from corpus.model import Document, Project, Source, from_jsonable, to_jsonable
+from corpus.model import Document, Project, RefusedFile, Source, from_jsonable, to_jsonable
 from corpus.settings import Settings, default_index_dir
 from index import segment
 from index.search import (
@@ -83,6 +83,14 @@ CREATE TABLE names (position INTEGER PRIMARY KEY, name TEXT NOT NULL);
 _MARKS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (
     key TEXT PRIMARY KEY, status TEXT NOT NULL, remark TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL);
+"""
+# Files that could not be read, kept so that lists and answers can say they exist. Like marks, written in
+# place under the writer lock and carried into every new generation; `key` is the file's identity (its
+# absolute path by default), so a file refused again replaces its row and one read later removes it.
+_REFUSED_SCHEMA = """
+CREATE TABLE IF NOT EXISTS refused (
+    key TEXT PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
+    message TEXT NOT NULL, updated_at TEXT NOT NULL);
 """
 
 
@@ -617,6 +625,71 @@ class Index:
         """key -> {"status", "remark", "updated_at"} for every marked finding."""
         return _read_marks(self.directory / RECORDS)
 
+    # ------------------------------------------------------------------------- refused files
+
+    def refused(self) -> tuple[RefusedFile, ...]:
+        """The files that could not be read (each with why), in the order they were first refused."""
+        return tuple(
+            RefusedFile(path, sha, reason, message)
+            for _key, path, sha, reason, message, _at in _read_refused(self.directory / RECORDS)
+        )
+
+    def add_refused(
+        self, refused: RefusedFile, *, identity: Callable[[Any], str] | None = None
+    ) -> None:
+        """Record a file that could not be read, so that lists and answers can say it exists.
+
+        The same file refused again replaces its entry; once a version of it is read (`add`), the entry
+        goes. The documents indexed are not touched: an earlier version that was read stays searchable.
+
+        Args:
+            refused: the file and why (`RefusedFile(path, sha256, reason, message)`).
+            identity: what makes two files one; default the absolute path (as `add`'s `identity`, which is
+                called with a RefusedFile here: it has `path`, `name` and `sha256` as a Document does).
+        """
+        key = (identity or (lambda d: _path_key(d.path)))(refused)
+        with self._writing():
+            con = _connect(self.directory / RECORDS)
+            try:
+                with con:
+                    con.executescript(_REFUSED_SCHEMA)
+                    row = con.execute("SELECT rowid FROM refused WHERE key = ?", (key,)).fetchone()
+                    values = (refused.path, refused.sha256, refused.reason, refused.message, _now(), key)
+                    if row is None:
+                        con.execute(
+                            "INSERT INTO refused (path, sha256, reason, message, updated_at, key) VALUES (?, ?, ?, ?, ?, ?)",
+                            values,
+                        )
+                    else:
+                        con.execute(
+                            "UPDATE refused SET path = ?, sha256 = ?, reason = ?, message = ?, updated_at = ? WHERE key = ?",
+                            values,
+                        )
+            finally:
+                con.close()
+
+    def _forget_refused(self, documents: Sequence[Document], key_of: Callable[[Any], str]) -> None:
+        """Drop the refusals of files now read (same identity or same content); the caller holds the lock."""
+        path = self.directory / RECORDS
+        rows = _read_refused(path)
+        if not rows:
+            return
+        keys = {key_of(d) for d in documents}
+        shas = {d.sha256 for d in documents}
+        gone = [
+            key
+            for key, p, sha, *_ in rows
+            if key in keys or (sha and sha in shas) or key_of(RefusedFile(p, sha, "", "")) in keys
+        ]
+        if not gone:
+            return
+        con = _connect(path)
+        try:
+            with con:
+                con.executemany("DELETE FROM refused WHERE key = ?", [(k,) for k in gone])
+        finally:
+            con.close()
+
     # ------------------------------------------------------------------------- writing
 
     def add(
@@ -647,6 +720,7 @@ class Index:
             added: list[str] = []
             replaced: list[str] = []
             unchanged: list[str] = []
+            self._forget_refused(documents, key_of)
             for doc in documents:
                 if any(d.sha256 == doc.sha256 for d in current):
                     unchanged.append(doc.path)
@@ -701,9 +775,25 @@ class Index:
             state = self._current()
             target = _find_document(state.documents(), path_or_sha)
             if target is None:
-                return False
+                return self._remove_refused(path_or_sha)
             self._rebuild(state, [d for d in state.documents() if d.sha256 != target.sha256], None)
             return True
+
+    def _remove_refused(self, path_or_sha: str) -> bool:
+        """Remove a refused file's entry by path, file name (when unique) or sha256; the caller holds the lock."""
+        rows = _read_refused(self.directory / RECORDS)
+        files = [RefusedFile(p, sha, reason, message) for _k, p, sha, reason, message, _a in rows]
+        target = _find_document(files, path_or_sha)  # type: ignore[arg-type]
+        if target is None:
+            return False
+        key = next(k for (k, *_), f in zip(rows, files, strict=True) if f is target)
+        con = _connect(self.directory / RECORDS)
+        try:
+            with con:
+                con.execute("DELETE FROM refused WHERE key = ?", (key,))
+        finally:
+            con.close()
+        return True
 
     def _rebuild(
         self,
@@ -924,6 +1014,22 @@ def _read_marks(path: Path) -> dict[str, dict]:
     return {k: {"status": s, "remark": r, "updated_at": t} for k, s, r, t in rows}
 
 
+def _read_refused(path: Path) -> list[tuple[str, str, str, str, str, str]]:
+    """(key, path, sha256, reason, message, updated_at) of every refused file, first refused first."""
+    if not path.exists():
+        return []
+    con = _connect(path)
+    try:
+        exists = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'refused'").fetchone()
+        if not exists:
+            return []
+        return con.execute(
+            "SELECT key, path, sha256, reason, message, updated_at FROM refused ORDER BY rowid"
+        ).fetchall()
+    finally:
+        con.close()
+
+
 def _write_records(
     path: Path,
     generation: str,
@@ -934,10 +1040,11 @@ def _write_records(
     previous: Path,
 ) -> None:
     marks = _read_marks(previous)
+    refused = _read_refused(previous)
     con = _connect(path)
     try:
         with con:
-            con.executescript(_SCHEMA + _MARKS_SCHEMA)
+            con.executescript(_SCHEMA + _MARKS_SCHEMA + _REFUSED_SCHEMA)
             con.execute("INSERT INTO meta VALUES ('generation', ?)", (generation,))
             con.executemany(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
@@ -970,5 +1077,6 @@ def _write_records(
                 "INSERT INTO marks VALUES (?, ?, ?, ?)",
                 [(k, m["status"], m["remark"], m["updated_at"]) for k, m in marks.items()],
             )
+            con.executemany("INSERT INTO refused VALUES (?, ?, ?, ?, ?, ?)", refused)
     finally:
         con.close()

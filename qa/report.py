@@ -9,10 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from corpus.model import Document, Finding, Project, Source, to_jsonable
+from corpus.model import Document, Finding, Project, RefusedFile, Source, to_jsonable
 from corpus.settings import Settings
+from qa.coverage import coverage_of, part_unread
 from qa.verdict import (
+    ALL_STATUSES,
     STATUS_OK,
+    STATUS_UNREAD,
     STATUSES,
     DocumentVerdict,
     ProjectVerdict,
@@ -28,7 +31,7 @@ EXCEL_COLUMNS = ("文档", "项目", "指标", "规则", "级别", "问题", "�
 VERDICT_COLUMNS = (
     "项目", "文件", "类型", "状态", "健康分", "错误", "警告", "提示", "问题规则",
     "年度", "主管部门", "金额单位", "年初预算数", "全年预算数", "全年执行数", "执行率(%)",
-    "项目资金总额", "年度资金申请总额", "自评总分", "评分等级", "出处",
+    "项目资金总额", "年度资金申请总额", "自评总分", "评分等级", "出处", "未能读取",
 )  # fmt: skip
 SUMMARY_COLUMNS = ("指标", "数值", "单位", "说明")
 SHEET_SUMMARY, SHEET_FINDINGS, SHEET_VERDICTS = "汇总", "问题清单", "项目结论"
@@ -37,6 +40,23 @@ MARK_STATUSES = ("已核实", "忽略")
 _DISCRIMINATORS = ("missing", "field", "line", "part", "where", "goal_clause", "goal")
 # A cell starting with one of these is a formula to Excel (and to LibreOffice, with tab and CR).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Reviewer-facing words about what was not read, in one place.
+TEXT = {
+    "no_health": "—",
+    "left_out": "（另有 {n} 个项目未能完整读取，未评分、未计入）",
+    "unread_forms": "；另有 {n} 张绩效表未能读取",
+    "unread_header": "；未能完整读取的项目不评分，不计入文件健康分",
+    "refused_head": "未能读取的文件（{n} 个，未核查）：",
+    "refused_line": "  {name}：{message}",
+    "funds_unread": "；另有 {n} 个项目的资金未能读取，未计入",
+    "pass_rate_note": "状态为“可提交”、既无错误也无警告的项目所占比例",
+    "pass_rate_unread": "；另有 {n} 个项目未能完整读取，不计入",
+    "rate_unread": "；另有 {n} 个项目的资金未能读取，未计入",
+    "unread_projects": "未能完整读取的项目",
+    "refused_files": "未能读取的文件",
+    "unread_forms_row": "未能读取的绩效表",
+    "nothing_read": "没有读出任何项目，无法核查。",
+}
 
 
 def finding_key(finding: Finding) -> str:
@@ -109,6 +129,7 @@ def verdicts_json(projects: Sequence[ProjectVerdict], documents: Sequence[Docume
                     "findings": v.findings,
                     "counts": v.counts,
                     "rules": v.rules,
+                    "missing": list(v.missing),
                 }
             )
             for v in projects
@@ -123,6 +144,8 @@ def verdicts_json(projects: Sequence[ProjectVerdict], documents: Sequence[Docume
                     "projects": v.projects,
                     "counts": v.counts,
                     "statuses": v.statuses,
+                    "left_out": v.left_out,
+                    "unread_forms": v.unread_forms,
                 }
             )
             for v in documents
@@ -157,31 +180,56 @@ def _counts_text(counts: dict[str, int]) -> str:
     return "，".join(f"{SEVERITY_LABELS.get(s, s)} {n}" for s, n in counts.items() if n)
 
 
+def _health_text(health: Decimal | None) -> str:
+    return TEXT["no_health"] if health is None else str(health)
+
+
+def _worst_first(v: ProjectVerdict) -> tuple[int, Decimal]:
+    return (-status_rank(v.status), v.health if v.health is not None else Decimal(-1))
+
+
 def verdict_lines(
-    projects: Sequence[ProjectVerdict], documents: Sequence[DocumentVerdict], settings: Settings | None = None
+    projects: Sequence[ProjectVerdict],
+    documents: Sequence[DocumentVerdict],
+    settings: Settings | None = None,
+    refused: Sequence[RefusedFile] = (),
 ) -> list[str]:
     """The verdict section: per document its status, health and projects by status; per project one line,
-    worst first (status, then health)."""
+    worst first (status, then health); projects not read whole say what is missing; then refused files."""
     weights = "".join(
         f" − {SEVERITY_LABELS.get(sev, sev)}×{_num(Decimal(str(points)))}"
         for sev, points in (settings or Settings()).verdict_weights
         if Decimal(str(points))
     )
-    lines = [f"结论（健康分 = 100{weights}，最低 0；文件健康分为其项目的平均值）"]
+    unread = any(v.status == STATUS_UNREAD for v in projects) or any(d.unread_forms for d in documents)
+    lines = [
+        f"结论（健康分 = 100{weights}，最低 0；文件健康分为其项目的平均值"
+        + (TEXT["unread_header"] if unread else "")
+        + "）"
+    ]
+    by_document: dict[str, list[ProjectVerdict]] = {}
+    for v in projects:
+        by_document.setdefault(v.document, []).append(v)
     for dv in documents:
-        by_status = "，".join(f"{status} {dv.statuses.get(status, 0)}" for status in reversed(STATUSES))
+        shown = [s for s in reversed(ALL_STATUSES) if s in STATUSES or dv.statuses.get(s)]
+        by_status = "，".join(f"{status} {dv.statuses.get(status, 0)}" for status in shown)
+        forms = TEXT["unread_forms"].format(n=dv.unread_forms) if dv.unread_forms else ""
         lines += [
             "",
-            f"【{dv.document}】{KIND_LABELS.get(dv.kind, dv.kind)}：{dv.status}，健康分 {dv.health}；"
-            f"项目 {dv.projects} 个（{by_status}）",
+            f"【{dv.document}】{KIND_LABELS.get(dv.kind, dv.kind)}：{dv.status}，健康分 {_health_text(dv.health)}"
+            + (TEXT["left_out"].format(n=dv.left_out) if dv.left_out else "")
+            + f"；项目 {dv.projects} 个（{by_status}）{forms}",
         ]
-        mine = [v for v in projects if v.document == dv.document]
-        for v in sorted(mine, key=lambda v: (-status_rank(v.status), v.health)):
+        for v in sorted(by_document.get(dv.document, []), key=_worst_first):
             counts = _counts_text(v.counts)
-            # Statuses are three or four CJK characters: pad with a full-width space to keep columns.
+            detail = "；".join([*v.missing, counts] if counts else v.missing)
+            # Statuses are three to six CJK characters: pad with a full-width space to keep columns.
             lines.append(
-                f"  {v.status:　<4} {v.health:>5}  {v.project}" + (f"（{counts}）" if counts else "")
+                f"  {v.status:　<4} {_health_text(v.health):>5}  {v.project}" + (f"（{detail}）" if detail else "")
             )
+    if refused:
+        lines += ["", TEXT["refused_head"].format(n=len(refused))]
+        lines += [TEXT["refused_line"].format(name=r.name, message=r.message) for r in refused]
     return lines
 
 
@@ -189,9 +237,11 @@ def text_report(
     findings: Sequence[Finding],
     documents: Sequence[Document] | None = None,
     settings: Settings | None = None,
+    refused: Sequence[RefusedFile] = (),
 ) -> str:
     """A report a reviewer reads top to bottom: per document, per project, one numbered line per finding;
-    with `documents` (the documents checked), then a verdict per document and project.
+    with `documents` (the documents checked), then a verdict per document and project, and the files that
+    could not be read (`refused`).
 
     Example:
         doc = parse_file("自评表.txt")
@@ -200,7 +250,12 @@ def text_report(
     tail: list[str] = []
     if documents is not None:
         projects = project_verdicts(documents, findings, settings)
-        tail = ["", *verdict_lines(projects, document_verdicts(documents, projects), settings)]
+        tail = ["", *verdict_lines(projects, document_verdicts(documents, projects), settings, refused)]
+    elif refused:
+        tail = ["", TEXT["refused_head"].format(n=len(refused))]
+        tail += [TEXT["refused_line"].format(name=r.name, message=r.message) for r in refused]
+    if documents is not None and not any(d.projects for d in documents) and not findings:
+        return "\n".join([TEXT["nothing_read"], *tail]) + "\n"
     if not findings:
         return "\n".join(["未发现问题。", *tail]) + "\n"
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
@@ -271,7 +326,7 @@ def verdict_rows(documents: Sequence[Document], verdicts: Sequence[ProjectVerdic
             p.document,
             KIND_LABELS.get(p.kind, p.kind),
             v.status,
-            v.health,
+            v.health if v.health is not None else "",
             v.counts.get("error", 0),
             v.counts.get("warning", 0),
             v.counts.get("info", 0),
@@ -288,6 +343,7 @@ def verdict_rows(documents: Sequence[Document], verdicts: Sequence[ProjectVerdic
             p.total_score,
             p.grade or "",
             p.source.cite(),
+            "；".join(v.missing),
         ]
         rows.append([safe_cell(c) for c in row])
     return rows
@@ -312,17 +368,25 @@ def _wan(yuan: Decimal) -> str:
 
 
 def _money_total(projects: Sequence[Project], get: Any) -> dict[str, Any]:
-    """The sum in 元 of one money figure over the projects that print it, with the units the forms used."""
-    total, counted, units = Decimal(0), 0, []
+    """The sum in 元 of one money figure over the projects that print it, with the units the forms used,
+    and how many projects it could not add because their money block was not read whole."""
+    total, counted, units, unread = Decimal(0), 0, [], 0
     for p in projects:
         value, unit = get(p)
+        if part_unread(p, "money"):
+            unread += 1
         if value is None:
             continue
         total += value * _money_scale(unit)
         counted += 1
         if unit not in units:
             units.append(unit)
-    return {"yuan": total.quantize(Decimal("0.01"), ROUND_HALF_UP), "projects": counted, "units": units}
+    return {
+        "yuan": total.quantize(Decimal("0.01"), ROUND_HALF_UP),
+        "projects": counted,
+        "units": units,
+        "unread": unread,
+    }
 
 
 def batch_summary(
@@ -330,12 +394,19 @@ def batch_summary(
     findings: Sequence[Finding],
     verdicts: Sequence[ProjectVerdict],
     marks: dict[str, dict] | None = None,
+    refused: Sequence[RefusedFile] = (),
 ) -> dict[str, Any]:
-    """Figures of a whole batch: documents, projects, money (元), mean 自评总分, pass rate, counts.
+    """Figures of a whole batch: documents, projects, money (元), mean 自评总分, pass rate, counts, and
+    what could not be read (refused files, forms and projects not read whole), which every figure names.
+
+    The pass rate is over the scored projects: a project not read whole (未能完整读取) is left out and
+    counted in `pass_rate_left_out`; a money total counts the projects whose money block was not read in
+    its `unread`.
 
     Returns:
-        A dict with keys documents, projects, funds, execution_rate, score, pass_rate, statuses, severities,
-        rules and marks (Decimals as Decimals; `summary_rows` turns it into rows, `_exact` into JSON).
+        A dict with keys documents, projects, funds, execution_rate, score, pass_rate, pass_rate_left_out,
+        statuses, severities, rules, marks and unread (Decimals as Decimals; `summary_rows` turns it into
+        rows, `_exact` into JSON).
     """
     projects = [p for d in documents for p in d.projects]
     self_eval = [p for p in projects if p.kind == "self_evaluation"]
@@ -358,7 +429,9 @@ def batch_summary(
     adjusted = sum((p.budget.adjusted * _money_scale(p.budget.unit) for p in both if p.budget), Decimal(0))
     scores = [p.total_score for p in self_eval if p.total_score is not None]
     statuses = Counter(v.status for v in verdicts)
+    scored = [v for v in verdicts if v.health is not None]
     marked = Counter((marks or {}).get(finding_key(f), {}).get("status", "") for f in findings)
+    coverage = coverage_of(documents, refused)
     return {
         "documents": {
             "total": len(documents),
@@ -366,20 +439,35 @@ def batch_summary(
         },
         "projects": {"total": len(projects), "self_evaluation": len(self_eval), "declaration": len(declared)},
         "funds": funds,
-        "execution_rate": {"percent": _percent(spent, adjusted), "projects": len(both)},
+        "execution_rate": {
+            "percent": _percent(spent, adjusted),
+            "projects": len(both),
+            "unread": sum(1 for p in self_eval if part_unread(p, "money")),
+        },
         "score": {
             "mean": (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"), ROUND_HALF_UP)
             if scores
             else None,
             "projects": len(scores),
         },
-        "pass_rate": _percent(statuses[STATUS_OK], len(verdicts)),
-        "statuses": {status: statuses[status] for status in reversed(STATUSES)},
+        "pass_rate": _percent(statuses[STATUS_OK], len(scored)),
+        "pass_rate_left_out": len(verdicts) - len(scored),
+        "statuses": {
+            status: statuses[status] for status in reversed(ALL_STATUSES) if status in STATUSES or statuses[status]
+        },
         "severities": {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITY_ORDER},
         "rules": dict(sorted(Counter(f.rule for f in findings).items(), key=lambda kv: (-kv[1], kv[0]))),
         "marks": {
             **{status: marked[status] for status in MARK_STATUSES},
             "未标记": len(findings) - sum(marked[status] for status in MARK_STATUSES),
+        },
+        "unread": {
+            "projects": [
+                {"document": u.document, "project": u.project, "missing": list(u.missing)} for u in coverage.projects
+            ],
+            "forms": [{"document": name, "forms": n} for name, n in coverage.forms],
+            "refused": [{"path": r.path, "name": r.name, "reason": r.reason, "message": r.message} for r in refused],
+            "note": coverage.note(),
         },
     }
 
@@ -413,6 +501,8 @@ def summary_rows(summary: dict[str, Any]) -> list[list[Any]]:
             note = f"{total['projects']} 个项目；原表单位 {'、'.join(total['units'])}"
             if "万元" in total["units"]:
                 note = f"合 {_wan(total['yuan'])} 万元；{note}"
+            if total.get("unread"):
+                note += TEXT["funds_unread"].format(n=total["unread"])
             rows.append([_FUND_LABELS[kind, name], total["yuan"], "元", note])
     rate = summary["execution_rate"]
     if rate["percent"] is not None:
@@ -421,18 +511,33 @@ def summary_rows(summary: dict[str, Any]) -> list[list[Any]]:
                 "自评表 总体预算执行率",
                 rate["percent"],
                 "%",
-                f"全年执行数合计 ÷ 全年预算数合计，{rate['projects']} 个项目",
+                f"全年执行数合计 ÷ 全年预算数合计，{rate['projects']} 个项目"
+                + (TEXT["rate_unread"].format(n=rate["unread"]) if rate.get("unread") else ""),
             ]
         )
     score = summary["score"]
     if score["mean"] is not None:
         rows.append(["自评表 平均自评总分", score["mean"], "分", f"{score['projects']} 个项目的总分平均值"])
-    if summary["pass_rate"] is not None:
-        rows.append(["可提交率", summary["pass_rate"], "%", "状态为“可提交”、既无错误也无警告的项目所占比例"])
+    left_out = summary.get("pass_rate_left_out", 0)
+    if summary["pass_rate"] is not None or left_out:
+        note = TEXT["pass_rate_note"] + (TEXT["pass_rate_unread"].format(n=left_out) if left_out else "")
+        rows.append(["可提交率", summary["pass_rate"] if summary["pass_rate"] is not None else "—", "%", note])
     rows += [[f"项目 {status}", n, "个", ""] for status, n in summary["statuses"].items()]
     rows += [[f"问题 {SEVERITY_LABELS[sev]}", n, "条", ""] for sev, n in summary["severities"].items()]
     rows += [[f"规则 {rule}", n, "条", ""] for rule, n in summary["rules"].items()]
     rows += [[f"标记 {status}", n, "条", ""] for status, n in summary["marks"].items()]
+    unread = summary.get("unread") or {}
+    if unread.get("refused"):
+        names = "；".join(f"{r['name']}（{r['message']}）" for r in unread["refused"])
+        rows.append([TEXT["refused_files"], len(unread["refused"]), "个", names])
+    if unread.get("forms"):
+        names = "、".join(f"{f['document']} {f['forms']} 张" for f in unread["forms"])
+        rows.append([TEXT["unread_forms_row"], sum(f["forms"] for f in unread["forms"]), "张", names])
+    if unread.get("projects"):
+        names = "；".join(
+            f"{u['project']}（{u['document']}：{'、'.join(u['missing'])}）" for u in unread["projects"]
+        )
+        rows.append([TEXT["unread_projects"], len(unread["projects"]), "个", names])
     return [[safe_cell(c) for c in row] for row in rows]
 
 
@@ -444,6 +549,9 @@ def summary_text(summary: dict[str, Any]) -> str:
             f"{value:,.2f} {unit}" if unit == "元" else f"{value}{unit}" if unit == "%" else f"{value} {unit}"
         )
         lines.append(f"{label}：{shown}" + (f"（{note}）" if note else ""))
+    note = (summary.get("unread") or {}).get("note")
+    if note:
+        lines.append(note)
     return "\n".join(lines)
 
 
@@ -525,9 +633,11 @@ def write_report_xlsx(
     path: str | Path,
     marks: dict[str, dict] | None = None,
     settings: Settings | None = None,
+    refused: Sequence[RefusedFile] = (),
 ) -> Path:
-    """Write a whole batch: 汇总 (the batch's figures), 问题清单 (every finding, with its citation and mark)
-    and 项目结论 (every project with its verdict, budget, execution rate and score).
+    """Write a whole batch: 汇总 (the batch's figures, and what could not be read), 问题清单 (every finding,
+    with its citation and mark) and 项目结论 (every project with its verdict, budget, execution rate and
+    score).
 
     Args:
         documents: every document of the batch.
@@ -535,6 +645,7 @@ def write_report_xlsx(
         path: the .xlsx file to write (its folder must exist).
         marks: reviewer marks by `finding_key`.
         settings: the verdict weights (the defaults when None).
+        refused: the files that could not be read (`Index.refused()`), listed in 汇总.
     Returns:
         The path written.
 
@@ -550,7 +661,7 @@ def write_report_xlsx(
     _fill_sheet(
         ws,
         SUMMARY_COLUMNS,
-        summary_rows(batch_summary(documents, findings, verdicts, marks)),
+        summary_rows(batch_summary(documents, findings, verdicts, marks, refused)),
         _SUMMARY_WIDTHS,
     )
     _fill_sheet(wb.create_sheet(SHEET_FINDINGS), EXCEL_COLUMNS, excel_rows(findings, marks), _FINDING_WIDTHS)

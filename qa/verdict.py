@@ -2,8 +2,10 @@
 
 health = 100 − Σ points of its findings (Settings.verdict_weights, per severity), floored at 0.
 status = 存在问题 (any error) · 建议复核 (warnings, no error) · 可提交 (neither).
-A document's health is the mean of its projects' (findings about the document as a whole count against
-every project of it), and its status is the worst of its projects'.
+A project whose money block or indicator table was not read whole (qa/coverage.py) is 未能完整读取: never
+可提交, no health score. A document's health is the mean of its scored projects' (findings about the
+document as a whole count against every project of it) and says how many were left out; its status is the
+worst of its projects' (未能完整读取 also when a form of it was not read at all, or it has no project).
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from corpus.model import Document, Finding
 from corpus.settings import Settings
+from qa.coverage import is_complete, missing_phrases
 
 __all__ = [
     "STATUS_ERRORS",
     "STATUS_OK",
     "STATUS_REVIEW",
+    "STATUS_UNREAD",
     "STATUSES",
+    "ALL_STATUSES",
+    "UNSCORED_RULES",
     "DocumentVerdict",
     "ProjectVerdict",
     "document_verdicts",
@@ -31,13 +37,19 @@ __all__ = [
 STATUS_OK = "可提交"
 STATUS_REVIEW = "建议复核"
 STATUS_ERRORS = "存在问题"
-STATUSES = (STATUS_OK, STATUS_REVIEW, STATUS_ERRORS)  # best to worst
-_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+# A project that could not be judged: its money block or indicator table was not read whole.
+STATUS_UNREAD = "未能完整读取"
+STATUSES = (STATUS_OK, STATUS_REVIEW, STATUS_ERRORS)  # the statuses of scored projects, best to worst
+ALL_STATUSES = (*STATUSES, STATUS_UNREAD)  # and the one of projects left unscored (worst: nothing is known)
+_RANK = {status: rank for rank, status in enumerate(ALL_STATUSES)}
 _HUNDRED = Decimal("100")
+# Findings about a whole document that say a form of it was not read: they concern no project of it.
+UNSCORED_RULES = frozenset({"section-unread"})
 
 
 def status_rank(status: str) -> int:
-    """0 for 可提交, 1 for 建议复核, 2 for 存在问题: sort by it (descending) to read the worst first."""
+    """0 for 可提交, 1 for 建议复核, 2 for 存在问题, 3 for 未能完整读取: sort by it (descending) to read the
+    worst first."""
     return _RANK[status]
 
 
@@ -55,14 +67,19 @@ class ProjectVerdict:
     document: str  # file name, as Project.document / Finding.document
     project: str
     kind: str
-    health: Decimal  # 0..100, one decimal
+    health: Decimal | None  # 0..100, one decimal; None when the project could not be read whole
     status: str
     counts: dict[str, int] = field(default_factory=dict)  # error / warning / info
     rules: dict[str, int] = field(default_factory=dict)  # findings per rule slug
+    missing: tuple[str, ...] = ()  # what was not read (未读出绩效指标表 …), when status is 未能完整读取
 
     @property
     def findings(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def scored(self) -> bool:
+        return self.health is not None
 
 
 @dataclass(frozen=True)
@@ -70,10 +87,12 @@ class DocumentVerdict:
     document: str
     kind: str
     projects: int
-    health: Decimal
+    health: Decimal | None  # the mean over scored projects; None when none was scored
     status: str
     counts: dict[str, int] = field(default_factory=dict)
-    statuses: dict[str, int] = field(default_factory=dict)  # projects per status
+    statuses: dict[str, int] = field(default_factory=dict)  # projects per status (未能完整读取 only when any)
+    left_out: int = 0  # projects not scored (未能完整读取), left out of `health`
+    unread_forms: int = 0  # forms the parser saw in the file but read into no project
 
 
 def _weights(settings: Settings) -> dict[str, Decimal]:
@@ -102,7 +121,7 @@ def project_verdicts(
     for doc in docs:
         of_doc = by_document.get(doc.name, {})
         names = {p.name for p in doc.projects}
-        whole = [f for name, fs in of_doc.items() if name not in names for f in fs]
+        whole = [f for name, fs in of_doc.items() if name not in names for f in fs if f.rule not in UNSCORED_RULES]
         for project in doc.projects:
             mine = of_doc.get(project.name, []) + whole
             counts = {"error": 0, "warning": 0, "info": 0}
@@ -110,37 +129,48 @@ def project_verdicts(
             for f in mine:
                 counts[f.severity] = counts.get(f.severity, 0) + 1
                 rules[f.rule] = rules.get(f.rule, 0) + 1
+            complete = is_complete(project)
             out.append(
                 ProjectVerdict(
                     document=doc.name,
                     project=project.name,
                     kind=project.kind,
-                    health=_health(counts, weights),
-                    status=status_of(counts),
+                    health=_health(counts, weights) if complete else None,
+                    status=status_of(counts) if complete else STATUS_UNREAD,
                     counts=counts,
                     rules=rules,
+                    missing=() if complete else missing_phrases(project),
                 )
             )
     return out
 
 
 def document_verdicts(documents: Iterable[Document], verdicts: Sequence[ProjectVerdict]) -> list[DocumentVerdict]:
-    """One verdict per document from its projects' verdicts (a document without projects is 可提交, 100)."""
+    """One verdict per document from its projects' verdicts.
+
+    Health is the mean over the scored projects (None when none was); the status is the worst of its
+    projects', and 未能完整读取 when a form of it was read into no project or it has no project at all.
+    """
+    by_document: dict[str, list[ProjectVerdict]] = {}
+    for v in verdicts:
+        by_document.setdefault(v.document, []).append(v)
     out: list[DocumentVerdict] = []
     for doc in documents:
-        mine = [v for v in verdicts if v.document == doc.name]
+        mine = by_document.get(doc.name, [])
         counts = {"error": 0, "warning": 0, "info": 0}
         statuses = {STATUS_OK: 0, STATUS_REVIEW: 0, STATUS_ERRORS: 0}
         for v in mine:
             for sev, n in v.counts.items():
                 counts[sev] = counts.get(sev, 0) + n
-            statuses[v.status] += 1
+            statuses[v.status] = statuses.get(v.status, 0) + 1
+        scored = [v.health for v in mine if v.health is not None]
         health = (
-            (sum((v.health for v in mine), Decimal(0)) / len(mine)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-            if mine
-            else _HUNDRED
+            (sum(scored, Decimal(0)) / len(scored)).quantize(Decimal("0.1"), ROUND_HALF_UP) if scored else None
         )
-        status = max((v.status for v in mine), key=_RANK.__getitem__, default=STATUS_OK)
+        unread_forms = max(0, doc.tables_seen - doc.tables_read)
+        status = max((v.status for v in mine), key=_RANK.__getitem__, default=STATUS_UNREAD)
+        if unread_forms:
+            status = STATUS_UNREAD
         out.append(
             DocumentVerdict(
                 document=doc.name,
@@ -150,6 +180,8 @@ def document_verdicts(documents: Iterable[Document], verdicts: Sequence[ProjectV
                 status=status,
                 counts=counts,
                 statuses=statuses,
+                left_out=len(mine) - len(scored),
+                unread_forms=unread_forms,
             )
         )
     return out

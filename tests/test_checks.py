@@ -129,7 +129,7 @@ def check(rule: str, *projects: Project, settings: Settings | None = None) -> li
 
 
 def test_registry_has_every_rule_with_a_docstring():
-    assert len(RULES) == 33
+    assert len(RULES) == 34
     for slug, rule in RULES.items():
         assert rule.slug == slug
         assert rule.doc.startswith(slug) or slug in rule.doc, slug
@@ -649,3 +649,56 @@ def test_sample_findings_cite_their_rows(sample_findings):
         assert f.source is not None and f.source.line > 0
         assert f.message and f.severity in ("error", "warning", "info")
         json.dumps(f.evidence, ensure_ascii=False)  # plain values only
+
+
+# ------------------------------------------------------------------------------------------ what was not read
+
+
+def test_section_unread():
+    from corpus.model import Coverage
+
+    no_table = replace(
+        decl(name="无指标表"),
+        source=Source("申报表.txt", 40, page=31),
+        coverage=Coverage(indicators="missing", missing=("未读出绩效指标表",)),
+    )
+    part = replace(
+        proj(ind("数", "≥1(个)", "1(个)"), name="读了一半"),
+        coverage=Coverage(indicators="partial", indicator_rows_seen=9, indicator_rows_read=4),
+    )
+    whole = replace(decl(ind("数", "≥1(个)"), name="读全"), coverage=Coverage(indicator_rows_seen=1, indicator_rows_read=1))
+    before = decl(name="没有覆盖记录")  # read before coverage was recorded: complete
+    assert check("section-unread", no_table, part, whole, before) == [
+        ("section-unread", "无指标表", None),
+        ("section-unread", "读了一半", None),
+    ]
+    documents = [Document("申报表.txt", "0", "declaration", (no_table,)), Document("自评表.txt", "0", "self_evaluation", (part,))]
+    findings = run_checks(documents, rules=["section-unread"])
+    assert [(f.severity, f.message) for f in findings] == [
+        ("error", "「无指标表」第31页 未读出绩效指标表，无法核查指标，请对照原表人工核对。"),
+        ("warning", f"「读了一半」第{part.source.line}行 绩效指标表共 9 行，只读出 4 行，无法核查指标，请对照原表人工核对。"),
+    ]
+
+
+def test_section_unread_names_forms_read_into_no_project():
+    doc = Document("申报表.txt", "0", "declaration", (decl(name="甲"),), tables_seen=3, tables_read=1)
+    findings = run_checks([doc], rules=["section-unread"])
+    assert [(f.project, f.severity, f.evidence) for f in findings] == [
+        ("（全文）", "error", {"tables_seen": 3, "tables_read": 1})
+    ]
+    assert "找到 3 张绩效表，只读出 1 张" in findings[0].message
+
+
+def test_rules_that_need_the_whole_table_are_silent_where_it_was_not_read():
+    """A table read in part 'lacks' categories and its scores 'do not add up' only because rows were not read."""
+    from corpus.model import Coverage
+
+    gaps = decl(ind("数", "≥1(个)"), name="缺项")
+    unread = replace(gaps, name="未读全", coverage=Coverage(indicators="partial", indicator_rows_seen=6, indicator_rows_read=1))
+    assert {p for _, p, _ in check("missing-indicator-category", gaps, unread)} == {"缺项"}
+    rows = (ind("甲", "≥1(份)", "1(份)", "45", "45"),)
+    short = replace(proj(*rows, total="94", name="总分"), coverage=Coverage(indicators="partial"))
+    assert check("total-mismatch", short) == []
+    # Whatever else it finds, the project is flagged as not read whole, first.
+    doc = Document("申报表.txt", "0", "declaration", (unread,))
+    assert run_checks([doc])[0].rule == "section-unread"

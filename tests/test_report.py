@@ -232,6 +232,7 @@ def test_json_verdicts_per_project_and_document_health_as_text():
         "findings": 2,
         "counts": {"error": 0, "warning": 2, "info": 0},
         "rules": {"target-not-met": 1, "budget-cut": 1},
+        "missing": [],
     }
     first, second = data["verdicts"]["documents"]
     assert (first["status"], first["health"], first["statuses"]) == (

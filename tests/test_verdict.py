@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from corpus.model import Document, Finding, Goals, Project, Source
+from corpus.model import Coverage, Document, Finding, Goals, Project, Source
 from corpus.settings import Settings
 from qa.checks import run_checks
 from qa.verdict import (
     STATUS_ERRORS,
     STATUS_OK,
     STATUS_REVIEW,
+    STATUS_UNREAD,
     document_verdicts,
     project_verdicts,
     status_rank,
 )
 
 
-def project(name: str, document: str = "自评表.txt") -> Project:
+def project(name: str, document: str = "自评表.txt", coverage: Coverage | None = None) -> Project:
     return Project(
         name=name,
         kind="self_evaluation",
@@ -34,16 +35,23 @@ def project(name: str, document: str = "自评表.txt") -> Project:
         total_weight=None,
         grade=None,
         source=Source(document, 1),
+        coverage=coverage,
     )
 
 
-def document(name: str, *projects: str) -> Document:
+def document(name: str, *projects: str, unread: dict[str, Coverage] | None = None, **kw) -> Document:
     return Document(
         path=f"/in/{name}",
         sha256="0" * 64,
         kind="self_evaluation",
-        projects=tuple(project(p, name) for p in projects),
+        projects=tuple(project(p, name, (unread or {}).get(p)) for p in projects),
+        **kw,
     )
+
+
+NO_INDICATORS = Coverage(indicators="missing", missing=("未读出绩效指标表",))
+PART_ROWS = Coverage(indicators="partial", indicator_rows_seen=12, indicator_rows_read=7)
+NO_MONEY = Coverage(money="missing")
 
 
 def finding(
@@ -141,7 +149,8 @@ def test_document_verdict_is_the_mean_and_the_worst():
     )
     assert first.counts == {"error": 1, "warning": 1, "info": 0}
     assert first.statuses == {STATUS_OK: 1, STATUS_REVIEW: 1, STATUS_ERRORS: 1}
-    assert (second.projects, second.health, second.status) == (0, Decimal("100"), STATUS_OK)
+    # A document with no project read is nothing a reviewer can pass: unscored, never 可提交.
+    assert (second.projects, second.health, second.status) == (0, None, STATUS_UNREAD)
     only_warnings = document_verdicts([doc], project_verdicts([doc], [finding("甲", "warning")]))[0]
     assert only_warnings.status == STATUS_REVIEW
 
@@ -175,3 +184,71 @@ def test_sample_verdicts_agree_with_their_findings(sample_docs):
         assert dv.projects == len(mine) and sum(dv.statuses.values()) == len(mine)
         assert dv.status == max((v.status for v in mine), key=status_rank)
         assert abs(dv.health - sum(v.health for v in mine) / len(mine)) <= Decimal("0.05")
+
+
+def test_a_project_not_read_whole_is_never_passed_nor_scored():
+    doc = document(
+        "申报表.txt", "甲", "乙", "丙", "丁", unread={"甲": NO_INDICATORS, "乙": PART_ROWS, "丙": NO_MONEY}
+    )
+    verdicts = project_verdicts([doc], [finding("乙", "warning", "申报表.txt")])
+    assert [(v.project, v.status, v.health, v.missing) for v in verdicts] == [
+        ("甲", STATUS_UNREAD, None, ("未读出绩效指标表",)),
+        ("乙", STATUS_UNREAD, None, ("绩效指标表共 12 行，只读出 7 行",)),
+        ("丙", STATUS_UNREAD, None, ("未读出项目资金表",)),
+        ("丁", STATUS_OK, Decimal("100.0"), ()),
+    ]
+    assert verdicts[1].counts == {"error": 0, "warning": 1, "info": 0}  # its findings still count
+    (dv,) = document_verdicts([doc], verdicts)
+    # The document's health is that of 丁 alone, and says that three were left out.
+    assert (dv.health, dv.status, dv.left_out, dv.projects) == (Decimal("100.0"), STATUS_UNREAD, 3, 4)
+    assert dv.statuses == {STATUS_OK: 1, STATUS_REVIEW: 0, STATUS_ERRORS: 0, STATUS_UNREAD: 3}
+
+
+def test_coverage_none_and_complete_coverage_are_judged_as_before():
+    doc = document(
+        "自评表.txt", "甲", "乙", unread={"乙": Coverage(indicator_rows_seen=5, indicator_rows_read=5)}
+    )
+    verdicts = project_verdicts([doc], [])
+    assert [(v.status, v.health) for v in verdicts] == [(STATUS_OK, Decimal("100.0"))] * 2
+
+
+def test_a_document_with_a_form_not_read_is_not_passed():
+    doc = document("申报表.txt", "甲", tables_seen=2, tables_read=1)
+    verdicts = project_verdicts([doc], run_checks([doc], rules=["section-unread"]))
+    # The finding about the unread form concerns no project: 甲 keeps its score.
+    assert [(v.status, v.health) for v in verdicts] == [(STATUS_OK, Decimal("100.0"))]
+    (dv,) = document_verdicts([doc], verdicts)
+    assert (dv.status, dv.health, dv.unread_forms, dv.left_out) == (STATUS_UNREAD, Decimal("100.0"), 1, 0)
+
+
+def test_status_rank_puts_unread_last():
+    assert max([STATUS_ERRORS, STATUS_UNREAD, STATUS_OK], key=status_rank) == STATUS_UNREAD
+
+
+def test_real_documents_never_pass_a_project_not_read_whole():
+    """Whatever the parser reads of ../shared/real, no project it did not read whole is 可提交 or scored."""
+    import pytest
+    from conftest import ROOT
+
+    from corpus.errors import JixiaoError
+    from corpus.parse import parse_file
+
+    real = ROOT.parent / "shared" / "real"
+    if not real.is_dir():
+        pytest.skip("../shared/real is not here")
+    docs = []
+    for path in sorted(real.glob("*.txt")):
+        try:
+            docs.append(parse_file(path))
+        except JixiaoError:
+            continue
+    findings = run_checks(docs)
+    verdicts = project_verdicts(docs, findings)
+    projects = [p for d in docs for p in d.projects]
+    for p, v in zip(projects, verdicts, strict=True):
+        if p.coverage is not None and not p.coverage.complete:
+            assert (v.status, v.health) == (STATUS_UNREAD, None), (p.document, p.name)
+            assert any(f.rule == "section-unread" and f.project == p.name for f in findings), p.name
+    for dv in document_verdicts(docs, verdicts):
+        if dv.left_out:
+            assert dv.status == STATUS_UNREAD

@@ -36,6 +36,7 @@ from qa.checks import (
     score_deducted_though_met,
     score_exceeds_weight,
     score_out_of_band,
+    section_unread,
     start_after_end,
     target_far_below_actual,
     target_not_met,
@@ -47,10 +48,12 @@ from qa.checks.base import Context, Rule
 
 __all__ = ["RULES", "Rule", "load_embedder", "run_checks"]
 
-# Report order: results first, then scores, money, text, declarations, and year-on-year comparisons.
+# Report order: what could not be read first, then results, scores, money, text, declarations, and
+# year-on-year comparisons.
 RULES: dict[str, Rule] = {
     rule.slug: rule
     for rule in (
+        section_unread.RULE,
         target_not_met.RULE,
         deviation_unexplained.RULE,
         score_deducted_though_met.RULE,
@@ -170,13 +173,21 @@ def run_checks(
         )
     findings: list[Finding] = []
     for doc in docs:
-        for rule in selected:
+        # A document rule's finding that names a project of the document is reported with that project's.
+        of_project: dict[str, list[tuple[int, int, Finding]]] = {}
+        names = {p.name for p in doc.projects}
+        for order, rule in enumerate(selected):
             if rule.scope == "document" and doc.kind in rule.kinds:
-                findings.extend(rule.fn(doc, ctx))
+                for f in rule.fn(doc, ctx):
+                    if f.project in names:
+                        of_project.setdefault(f.project, []).append((order, _line(f), f))
+                    else:
+                        findings.append(f)
         for project in doc.projects:
-            batch: list[tuple[int, int, Finding]] = []
+            batch: list[tuple[int, int, Finding]] = of_project.pop(project.name, [])
+            skipped = section_unread.skipped_rules(project)
             for order, rule in enumerate(selected):
-                if project.kind not in rule.kinds:
+                if project.kind not in rule.kinds or rule.slug in skipped:
                     continue
                 if rule.scope == "project":
                     batch += [(order, _line(f), f) for f in rule.fn(project, ctx)]
