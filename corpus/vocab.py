@@ -390,6 +390,9 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "是否核心指标": "extra",
     "评价内容": "extra",
     "评价标准": "extra",
+    "指标说明及评分标准": "extra",
+    "评价指标": "extra",
+    "序号": "seq",
 }
 
 # Level labels as forms print them (short forms included); their canonical 一级/二级 name.

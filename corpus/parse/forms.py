@@ -86,7 +86,7 @@ def _tokens(rows: list[GridRow]) -> list[_Tok]:
     return out
 
 
-def read_forms(rows: list[GridRow]) -> tuple[list[FormDraft], list[Cell]]:
+def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[FormDraft], list[Cell]]:
     """Cut the grid into forms and read each; returns the drafts and the cells outside any form."""
     toks = _tokens(rows)
     forms: list[FormDraft] = []
@@ -190,7 +190,7 @@ def read_forms(rows: list[GridRow]) -> tuple[list[FormDraft], list[Cell]]:
                 if form is None:
                     new_form(cell)
                 assert form is not None
-                form.table = IndicatorTable(cols, [c for _, c in header])
+                form.table = IndicatorTable(cols, [c for _, c in header], positional=positional)
                 form.tables.append(form.table)
                 form.cells.extend(c for _, c in header[1:])
                 mode = "ind"
@@ -342,7 +342,7 @@ def _header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] | None
         out.append((x.field, toks[j].cell))
         j += 1
     fields_ = [f for f, _ in out]
-    indicator_only = {"level1", "level2", "name", "target", "actual", "note", "unit", "op", "extra"}
+    indicator_only = {"level1", "level2", "name", "target", "actual", "note", "unit", "op", "extra", "seq"}
     if len(out) >= 2 and indicator_only & set(fields_) and ("name" in fields_ or "target" in fields_):
         return out, j
     return None, i

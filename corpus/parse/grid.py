@@ -139,11 +139,14 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
                                 stream=not grouped))
             pending.clear()
 
+    open_cell = False  # the last line held a cell that its line did not close with `|`
     for r in loaded.rows:
         if not r.cells:
             continue
         if _only_pipes(r.cells):
-            if r.cells == ("|",):
+            if r.cells == ("|",) and open_cell:
+                open_cell = False  # the `|` that closes a cell printed on the line above
+            elif r.cells == ("|",):
                 pending.append(Cell("", 0, 0, r.line, r.page))  # an empty cell on its own line
                 if not grouped:
                     flush()
@@ -153,6 +156,7 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
         parts, pipes = _pieces(r.cells)
         texts = [clean_text(p) for p in parts]
         content = [t for t in texts if t]
+        open_cell = len(content) == 1 and not r.cells[-1].rstrip().endswith("|")
         ends_row = len(r.cells) == 1 and r.cells[0].rstrip().endswith("||")
         if len(content) >= 2:
             flush()

@@ -33,6 +33,7 @@ class IndicatorTable:
     columns: list[str]
     header: list[Cell]
     groups: list[tuple[list[Cell], bool]] = field(default_factory=list)  # (cells, from a kept row)
+    positional: bool = False  # rows whose cells stand in the header's columns (sheets, PDF, DOCX)
     _current: list[Cell] = field(default_factory=list)
     _current_row: bool = False
 
@@ -54,40 +55,32 @@ class IndicatorTable:
     def read(self) -> tuple[list[IndicatorRow], int, list[list[Cell]]]:
         """The indicator rows; how many rows with content were seen; the rows that could not be read."""
         self._flush()
-        cols = [c for c in self.columns if c not in ("level1", "level2")]
+        cols = [c for c in self.columns if c not in ("level1", "level2", "seq")]
         if "name" not in cols:
             cols = ["name", *cols]
         after = cols[cols.index("name") + 1 :]
         # Long-term and annual sets side by side (指标值(长期) … 指标值(年度)): one column each.
-        after = [c for k, c in enumerate(after) if c not in after[:k] and c != "name"]
-        level1 = level2 = ""
+        after = [c for k, c in enumerate(after) if (c not in after[:k] or c in ("note", "extra")) and c != "name"]
+        state = _Levels()
         out: list[IndicatorRow] = []
         unread: list[list[Cell]] = []
         seen = 0
-        groups = self._regroup(after)
-        for cells in groups:
+        for cells in self._regroup(after):
             texts = [c.text for c in cells]
-            # Level labels first (a row may repeat them or drop them to a merged cell above).
-            k = 0
-            while k < len(texts):
-                t = texts[k]
-                if not t:
-                    k += 1
+            if (out and len([t for t in texts if t]) == 1 and is_plain_number(texts[-1]) and "score" in after
+                    and "score" not in out[-1].cells and not self.positional):
+                out[-1].cells["score"] = texts[-1]  # a score printed on the line after its row
+                out[-1].source.extend(cells)
+                continue
+            if self.positional and len(cells) > 1:
+                row = self._by_position(cells, state)
+                if row is not None:
+                    seen += 1
+                    out.append(row)
                     continue
-                if lb.has(t, "frame") and k == 0:
-                    k += 1
-                    continue
-                lv = lb.level_of(t)
-                if lv is None:
-                    break
-                if lv[0] == 1:
-                    level1, level2 = lv[1], ""
-                else:
-                    level2 = lv[1]
-                    implied = _level1_for(lv[1])
-                    if not level1 or (implied and implied != level1 and implied != "成本指标"):
-                        level1 = implied or level1
-                k += 1
+            if "seq" in self.columns and texts and is_plain_number(texts[0]) and len(cells) > 1:
+                cells, texts = cells[1:], texts[1:]  # the row's 序号
+            k = state.peel(texts)
             rest = cells[k:]
             while rest and not rest[0].text:
                 rest = rest[1:]
@@ -113,8 +106,39 @@ class IndicatorTable:
             if assigned is None:
                 unread.append(cells)
                 continue
-            out.append(IndicatorRow(level1, level2, {"name": name, **assigned}, list(cells)))
+            out.append(IndicatorRow(state.level1, state.level2, {"name": name, **assigned}, list(cells)))
         return out, seen, unread
+
+    def _by_position(self, cells: list[Cell], state: _Levels) -> IndicatorRow | None:
+        """A sheet/PDF/DOCX row read by the header's columns (a merged header covers the columns to its right)."""
+        starts = sorted((c.col, f) for c, f in zip(self.header, self.columns, strict=False))
+        got: dict[str, str] = {}
+        for cell in cells:
+            if not cell.text:
+                continue
+            fld = None
+            for col, f in starts:
+                if col <= cell.col:
+                    fld = f
+            if fld is None or fld == "seq":
+                continue
+            if fld in got:
+                if fld in ("note", "extra"):
+                    got[fld] += cell.text
+                continue
+            got[fld] = cell.text
+        if "name" not in got:
+            for fld in ("level1", "level2"):
+                if fld in got:
+                    state.set(fld, got[fld])
+            return None
+        for fld in ("level1", "level2"):
+            if fld in got:
+                state.set(fld, got.pop(fld))
+        name = lb.strip_index(got.pop("name"))
+        if is_plain_number(name):
+            return None
+        return IndicatorRow(state.level1, state.level2, {"name": name, **got}, list(cells))
 
     def _regroup(self, after: list[str]) -> list[list[Cell]]:
         """Groups as read; a run of stream cells is cut into indicators by the header's width."""
@@ -157,6 +181,55 @@ class IndicatorTable:
                 pending.extend(cells)
         flush_stream()
         return out
+
+
+_POINTS_LABEL = re.compile(r"^[^\d()（）]{1,12}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+
+
+@dataclass
+class _Levels:
+    """The 一级/二级 labels in force, filled down from merged cells."""
+
+    level1: str = ""
+    level2: str = ""
+
+    def set(self, fld: str, text: str) -> None:
+        lv = lb.level_of(text)
+        value = lv[1] if lv else compact(text)
+        if fld == "level1":
+            self.level1, self.level2 = value, ""
+        else:
+            self.level2 = value
+            implied = _level1_for(value)
+            if not self.level1 or (implied and implied != self.level1 and implied != "成本指标"):
+                self.level1 = implied or self.level1
+
+    def peel(self, texts: list[str]) -> int:
+        """Read the level labels at the front of a row; return how many cells they took."""
+        k = 0
+        points = [t for t in texts if t and _POINTS_LABEL.match(compact(t))]
+        while k < len(texts):
+            t = texts[k]
+            if not t or (k == 0 and lb.has(t, "frame")):
+                k += 1
+                continue
+            lv = lb.level_of(t)
+            if lv is not None:
+                self.set("level1" if lv[0] == 1 else "level2", t)
+                k += 1
+                continue
+            if _POINTS_LABEL.match(compact(t)):
+                # Scoring frameworks print points in their level labels: 规划(15分) / 基础信息(3分). A label
+                # alone on its row, or the first of two, is 一级; one before a name is 二级.
+                alone = len([x for x in texts if x]) == 1
+                if alone or (len(points) >= 2 and t == points[0]):
+                    self.level1, self.level2 = compact(t), ""
+                else:
+                    self.level2 = compact(t)
+                k += 1
+                continue
+            break
+        return k
 
 
 def _join_wrapped_labels(cells: list[Cell]) -> None:
@@ -231,5 +304,9 @@ def _assign(values: list[str], cols: list[str]) -> dict[str, str] | None:
                 break
             score += f - 0.05 * j
         if ok and (best is None or score > best[0]):
-            best = (score, {cols[j]: text for text, j in zip(values, combo, strict=True) if text})
+            got: dict[str, str] = {}
+            for text, j in zip(values, combo, strict=True):
+                if text:
+                    got[cols[j]] = got[cols[j]] + " " + text if cols[j] in got else text
+            best = (score, got)
     return best[1] if best else None

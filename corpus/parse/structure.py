@@ -9,7 +9,7 @@ from corpus.load import Loaded
 from corpus.model import Document, ParseWarning
 from corpus.parse import labels as lb
 from corpus.parse.forms import read_forms
-from corpus.parse.grid import Cell, grid_of
+from corpus.parse.grid import Cell, grid_of, is_text
 from corpus.parse.records import is_form, to_project
 
 
@@ -21,7 +21,7 @@ def parse_loaded(loaded: Loaded) -> Document:
     """
     name = Path(loaded.path).name
     rows = grid_of(loaded)
-    forms, outside = read_forms(rows)
+    forms, outside = read_forms(rows, positional=not is_text(loaded))
     warnings: list[ParseWarning] = list(loaded.warnings)
     drafts = [f for f in forms if is_form(f)]
     if not drafts:
@@ -67,7 +67,7 @@ def refusal(loaded: Loaded, forms: list | None = None) -> NotAPerformanceTableEr
     """Why a file holds no form, naming what was found (a header without a project name, titles …)."""
     name = Path(loaded.path).name
     if forms is None:
-        forms, _ = read_forms(grid_of(loaded))
+        forms, _ = read_forms(grid_of(loaded), positional=not is_text(loaded))
     found: list[str] = []
     for f in forms:
         if f.tables and "找到“一级指标/二级指标”表头" not in found:
