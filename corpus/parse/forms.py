@@ -284,6 +284,20 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
             mode = "goals"
             i = j
             continue
+        implicit = _implicit_header(toks, i) if mode != "ind" and ("level1" in kinds or "level2" in kinds) else None
+        if implicit is not None:
+            # Indicator rows without their header (a table's tail on the next page, a fragment): level labels
+            # at the front of kept rows, then a name and values, read as target / actual / score by count.
+            if form is None:
+                new_form(cell)
+            assert form is not None
+            form.table = IndicatorTable(implicit, [cell] * len(implicit), positional=False)
+            form.tables.append(form.table)
+            mode = "ind"
+        if mode == "ind" and ("level1" in kinds or "level2" in kinds) and form is not None and form.table:
+            form.table.add(cell, tok.stream, tok.row_end)
+            i += 1
+            continue
         if "frame" in kinds or ("level1" in kinds and mode != "ind") or ("level2" in kinds and mode != "ind"):
             if mode == "ind" and form is not None and form.table is not None:
                 form.table.add(cell, tok.stream, tok.row_end)
@@ -346,6 +360,36 @@ def _header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] | None
     if len(out) >= 2 and indicator_only & set(fields_) and ("name" in fields_ or "target" in fields_):
         return out, j
     return None, i
+
+
+def _implicit_header(toks: list[_Tok], i: int) -> list[str] | None:
+    """Columns for a headerless run of indicator rows starting at position i, or None."""
+    if toks[i].stream or (i and not toks[i - 1].row_end):
+        return None
+    rows = 0
+    width = None
+    j = i
+    while j < len(toks) and rows < 3:
+        row: list[str] = []
+        while j < len(toks):
+            row.append(toks[j].cell.text)
+            if toks[j].row_end or toks[j].stream:
+                break
+            j += 1
+        j += 1
+        texts = [t for t in row if t]
+        k = 0
+        while k < len(texts) and lb.level_of(texts[k]):
+            k += 1
+        if not k or len(texts) - k < 2:
+            break
+        values = len(texts) - k - 1
+        width = values if width is None else width
+        rows += 1
+    if rows < 2 or width is None or width > 4:
+        return None
+    return ["level1", "level2", "name", *(["target"], ["target", "actual"], ["target", "actual", "score"],
+                                          ["target", "actual", "weight", "score"])[width - 1]]
 
 
 def _money_header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, int]:

@@ -509,19 +509,25 @@ def _row_readings(text: str, columns: list[str], rounded: bool) -> list[list[str
     for c in notes:
         tail.setdefault(c, "")
 
-    scored: list[tuple[list[str], int]] = []
+    # The name ends where the figures begin: the first place from which the rest reads as figures.
     for p in range(1, len(s)):
-        if s[p - 1].isdigit() or s[p - 1] == "." or not _RUN_FULL.match(s, p):
+        # Not inside a figure; a % ends a figure only after a digit (else it is a unit cell: `控制率%100%`).
+        if s[p - 1] in "0123456789." or s[p - 2 : p] in {f"{d}%" for d in "0123456789."}:
+            continue
+        if not _RUN_FULL.match(s, p):
             continue
         if any(s.endswith(c, 0, p) for c in _COMPARATORS):
             continue  # the comparator belongs to the figure
         head = _split_head(s[:p], middle)
         if head is None:
             continue
+        scored: list[tuple[list[str], int]] = []
         for figs, confirmed in _figure_readings(s[p:], fig_cols, rounded, allow_empty=True):
             by_col = {**levels, **head, **tail, **dict(zip(fig_cols, figs, strict=True))}
             scored.append(([by_col.get(c, "") for c in columns], confirmed))
-    return _ranked(scored)
+        if scored:
+            return _ranked(scored)
+    return []
 
 
 def split_row(text: str, columns: list[str], *, rounded_rates: bool = False) -> list[str] | None:

@@ -128,7 +128,7 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
         return rows
     pending: list[Cell] = []
     # The reader cut `| a | b |` lines at their pipes: a line of pipes alone is a row of empty cells.
-    markers = sum(1 for r in loaded.rows if r.cells and _only_pipes(r.cells) and r.cells != ("|",)) + sum(
+    markers = sum(1 for r in loaded.rows if r.cells and _only_pipes(r.cells) and "".join(r.cells).strip() != "|") + sum(
         1 for r in loaded.rows if len(r.cells) == 1 and r.cells[0].rstrip().endswith("||") and r.cells[0].strip("| ")
     )
     grouped = markers >= 3
@@ -140,13 +140,15 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             pending.clear()
 
     open_cell = False  # the last line held a cell that its line did not close with `|`
+    open_before = False  # the last pending cell was never closed by a `|`
     for r in loaded.rows:
         if not r.cells:
             continue
         if _only_pipes(r.cells):
-            if r.cells == ("|",) and open_cell:
-                open_cell = False  # the `|` that closes a cell printed on the line above
-            elif r.cells == ("|",):
+            lone = len(r.cells) == 1 and r.cells[0].strip() == "|"
+            if lone and open_cell:
+                open_cell = open_before = False  # the `|` that closes a cell printed on the line above
+            elif lone:
                 pending.append(Cell("", 0, 0, r.line, r.page))  # an empty cell on its own line
                 if not grouped:
                     flush()
@@ -167,6 +169,9 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             continue
         if not content:
             continue
+        if grouped and pending and open_before:
+            flush()  # the text before was not a cell (no `|` closed it): a row of its own
+        open_before = open_cell
         pending.append(Cell(content[0], 0, 0, r.line, r.page))
         if not grouped or ends_row:
             flush()
