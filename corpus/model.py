@@ -121,6 +121,10 @@ class Budget:
     score: Decimal | None
     lines: tuple[BudgetLine, ...]  # 当年财政拨款, 上年结转资金, 其他资金
     source: Source
+    # Each source line's 全年预算数 (its 年初预算数 where the form prints no 全年预算数), for questions by source.
+    appropriation: Decimal | None = None
+    carryover: Decimal | None = None
+    other: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

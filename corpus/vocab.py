@@ -436,6 +436,7 @@ LEVEL2_FORMS: dict[str, str] = {
 # Cells that end a form's tables (signatures, approvals) and cells that only frame a block.
 FORM_END_LABELS: tuple[str, ...] = (
     "财政部门审核意见", "主管部门审核意见", "填表人", "填报人", "单位负责人签字", "扫一扫在手机打开当前页",
+    "其他需说明的问题", "其他说明的问题",
 )
 FRAME_LABELS: tuple[str, ...] = (
     "绩效指标", "年度绩效指标", "本年度绩效指标", "项目绩效目标", "项目资金", "资金情况", "项目资金申请",

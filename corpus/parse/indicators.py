@@ -96,6 +96,19 @@ class IndicatorTable:
             while values and not values[-1].text:
                 values = values[:-1]
             texts_ = [v.text for v in values]
+            width = len(after) + 1
+            if after and len(texts_) > len(after) and (len(texts_) + 1) % width == 0 and not self.positional:
+                # One kept row that holds several indicators (their rows were not ended in the text).
+                chunks = [rest[n : n + width] for n in range(0, len(texts_) + 1, width)]
+                for chunk in chunks:
+                    got = _assign([c.text for c in chunk[1:]], after)
+                    if got is None or is_plain_number(chunk[0].text):
+                        unread.append(chunk)
+                        continue
+                    out.append(IndicatorRow(state.level1, state.level2,
+                                            {"name": lb.strip_index(chunk[0].text), **got}, list(chunk)))
+                seen += len(chunks) - 1
+                continue
             if len(texts_) == len(after) + 1 and not (_NUMERIC & set(after)) and is_plain_number(texts_[-1]):
                 # A header without 分值/得分 over rows that end in one more figure: that figure is the score.
                 assigned = _assign(texts_[:-1], after)
@@ -207,6 +220,7 @@ class _Levels:
     def peel(self, texts: list[str]) -> int:
         """Read the level labels at the front of a row; return how many cells they took."""
         k = 0
+        last = 0  # the level peeled last in this row: a label may only go deeper (满意度 after 二级 is a name)
         points = [t for t in texts if t and _POINTS_LABEL.match(compact(t))]
         while k < len(texts):
             t = texts[k]
@@ -214,7 +228,10 @@ class _Levels:
                 k += 1
                 continue
             lv = lb.level_of(t)
+            if lv is not None and lv[0] <= last:
+                break
             if lv is not None:
+                last = lv[0]
                 self.set("level1" if lv[0] == 1 else "level2", t)
                 k += 1
                 continue

@@ -562,6 +562,11 @@ def _finish(d: _ProjectDraft, file: str, sha: str) -> tuple[Project, list[ParseW
             score=total.score,
             lines=tuple(bl for bl in lines if bl is not total),
             source=_source(file, sha, [r for _, _, r in d.budget_lines]),
+            **{
+                bl.label: bl.adjusted if bl.adjusted is not None else bl.planned
+                for bl in lines
+                if bl is not total and bl.label in ("appropriation", "carryover", "other")
+            },
         )
     funding = None
     if d.funding_rows:

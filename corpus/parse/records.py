@@ -93,10 +93,13 @@ def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) 
                                     spent=vals.get("spent"), weight=vals.get("weight"), rate=vals.get("rate"),
                                     score=vals.get("score"), source=source_of(file, sha, cells)))
         total = next((x for x in lines if x.label == "total"), lines[0])
+        by_source = {x.label: (x.adjusted if x.adjusted is not None else x.planned) for x in lines if x is not total}
         budget = Budget(unit=unit or "万元", planned=total.planned, adjusted=total.adjusted, spent=total.spent,
                         weight=total.weight, rate=total.rate, score=total.score,
                         lines=tuple(x for x in lines if x is not total),
-                        source=source_of(file, sha, [c for _, _, cs in d.money_rows for c in cs]))
+                        source=source_of(file, sha, [c for _, _, cs in d.money_rows for c in cs]),
+                        appropriation=by_source.get("appropriation"), carryover=by_source.get("carryover"),
+                        other=by_source.get("other"))
         money_state = "read" if readable == len(lines) else ("partial" if readable else "missing")
     if d.funding:
         vals2: dict[str, Decimal | None] = {}
