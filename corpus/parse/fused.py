@@ -47,8 +47,8 @@ _DECIMALS = (1, 2, 4)
 
 # Annotations printed after a label: (A) (B/A) (B/A×100%) (10分) (万元) (%) (分) (0-20)分 及代码.
 _ANNOTATION = (
-    r"(?:\((?:[A-Za-z](?:/[A-Za-z])?(?:[×xX*]100%)?|\d+(?:\.\d+)?分?|\d+[-~]\d+|[万亿千]?元|%|分|单位:?[万亿千]?元)\)分?"
-    r"|及代码|及构成|及电话)"
+    r"(?:\((?:[A-Za-z](?:/[A-Za-z])?(?:[×xX*]100%)?|\d+(?:\.\d+)?分?|[万亿千]?元|%|分|单位:?[万亿千]?元)\)"
+    r"|\(\d+[-~]\d+\)分?|及代码|及构成|及电话)"
 )
 _LABEL = re.compile(
     "(?P<label>"
@@ -56,8 +56,10 @@ _LABEL = re.compile(
     + rf")(?P<suffix>{_ANNOTATION}*)(?P<colon>:)?"
 )
 _NOT_INLINE = frozenset(lb.translate(_WIDTH) for lb in fv.NOT_INLINE)
+_FIELD_NAMES = frozenset(lb.translate(_WIDTH) for lb in fv.FIELD_NAMES)
 _SENTENCE_PUNCT = ",，。;；、"
-_OPENING = "|:;,，。、)】]"
+# A cell may start after these (a sentence's comma is not one: 主管部门 after a comma is a subject).
+_OPENING = "|:)】]》"
 
 # Rate slack when a rate is compared with spent/planned: percentage points (project default, Settings).
 RATE_TOLERANCE = Decimal("0.01")
@@ -118,26 +120,28 @@ def _accepted_labels(norm: str, spans: list[_Span]) -> list[_Span]:
         elif len(chain) == 2 and len(plain) == 2 and _boundary_before(norm, members[0].start):
             accepted.update(chain)
     # A label alone: where a cell may start (line start, after a space or a figure) and not a prose word.
-    for i, s in enumerate(spans):
-        if i in accepted or s.name in _NOT_INLINE:
-            continue
+    def prose(s: _Span) -> bool:
+        prev = norm[s.start - 1] if s.start else ""
         after = norm[s.end : s.end + 1]
-        if after and after in _SENTENCE_PUNCT:
+        return bool(prev and prev in fv.PROSE_BEFORE or after and after in fv.PROSE_AFTER + _SENTENCE_PUNCT)
+
+    for i, s in enumerate(spans):
+        if i in accepted or s.name in _NOT_INLINE or prose(s):
             continue
         prev = norm[s.start - 1] if s.start else ""
-        if _boundary_before(norm, s.start) or prev.isdigit() or prev == "%":
-            if after and not after.isspace():
-                accepted.add(i)
-    # A line that names several form fields is a fused form row: its other long labels are cells too.
-    if len({spans[i].name for i in accepted}) >= 2:
-        for i, s in enumerate(spans):
-            if i in accepted or s.name in _NOT_INLINE or len(s.name) < 4:
-                continue
-            prev = norm[s.start - 1] if s.start else ""
-            after = norm[s.end : s.end + 1]
-            if prev and prev in fv.PROSE_BEFORE or after in ("的",) or (after and after in _SENTENCE_PUNCT):
-                continue
+        after = norm[s.end : s.end + 1]
+        if (_boundary_before(norm, s.start) or prev.isdigit() or prev == "%") and after and not after.isspace():
             accepted.add(i)
+    # A line that names several form fields, or starts with one, is a fused form row: its other long
+    # labels are cells too.
+    names = {spans[i].name for i in accepted}
+    starts_with_field = any(spans[i].name in _FIELD_NAMES and _boundary_before(norm, spans[i].start) for i in accepted)
+    if len(names) >= 2 or starts_with_field:
+        for i, s in enumerate(spans):
+            if i in accepted or s.name in _NOT_INLINE or len(s.name) < 4 or prose(s):
+                continue
+            if len(names) >= 2 or s.name in _FIELD_NAMES:
+                accepted.add(i)
     return [spans[i] for i in sorted(accepted)]
 
 
@@ -171,10 +175,25 @@ def _figure_spans(norm: str, labels: list[_Span], all_labels: list[_Span]) -> li
     return out
 
 
+def _leading_levels(norm: str) -> list[_Span]:
+    """Level labels that open a row (产出数量指标, 项目年度绩效目标(定量指标)制度指标 …), not in a sentence."""
+    if any(p in norm for p in "，。；;"):
+        return []
+    start = len(norm) - len(norm.lstrip())
+    found, rest = _peel_levels(norm[start:])
+    out: list[_Span] = []
+    for label in found:
+        out.append(_Span(start, start + len(label), "label", True, label))
+        start += len(label)
+    return out
+
+
 def _cells(text: str) -> tuple[list[str], int, int]:
     """Cells of a line, and how many of them are labels and figures."""
     norm = _norm(text)
-    all_labels = _label_spans(norm)
+    levels = _leading_levels(norm)
+    level_end = levels[-1].end if levels else 0
+    all_labels = levels + [s for s in _label_spans(norm) if s.start >= level_end]
     labels = _accepted_labels(norm, all_labels)
     figures = _figure_spans(norm, labels, all_labels)
     marks = sorted(labels + figures, key=lambda s: s.start)
@@ -205,7 +224,7 @@ def split_fused(text: str) -> list[str]:
     return _cells(text)[0]
 
 
-_FUSED_FIGURES = re.compile(rf"\d%\d|\d%(?:{_COMP})|(?:{_UNIT})\d")
+_FUSED_FIGURES = re.compile(rf"(?:%|{_UNIT}|{_QUAL})\d|\d%(?:{_COMP})")
 
 
 def looks_fused(text: str) -> bool:
@@ -224,7 +243,8 @@ def looks_fused(text: str) -> bool:
     if n_labels == 1 and (n_figures or len(cells) >= 2):
         return True
     # A level label and the rest of its row: 数量指标建设普通省道二级公路32.1公里2020.
-    if _LEVEL_START.match(norm) and len(norm) > _LEVEL_START.match(norm).end():
+    level = _LEVEL_START.match(norm)
+    if level and level.end() < len(norm) and not any(p in norm for p in "，。；;"):
         return True
     # Figures printed back to back (95%10, 100%92%, 32.1公里2020) at the end of a row.
     return n_figures > 0 and any(_FUSED_FIGURES.search(_norm(c)) for c in cells if _RUN_FULL.match(_norm(c)))
@@ -419,7 +439,7 @@ _LEVEL_WORD = (
     + r")(?:\((?:\d+(?:\.\d+)?分|[^()]{0,10})\))?"
 )
 _LEVEL_ONE = re.compile(rf"{fv.LEVEL1_ANNOTATED}|{_LEVEL_WORD}|{fv.LEVEL_GENERIC}")
-_LEVEL_START = re.compile(rf"\s*(?:{_LEVEL_WORD})")
+_LEVEL_START = re.compile(rf"(?:{fv.LEVEL1_ANNOTATED}|[\u4e00-\u9fff]{{0,4}}?(?:{_LEVEL_WORD})|{fv.LEVEL_GENERIC})")
 _LEVEL1_ONLY = frozenset(w for w in fv.LEVEL1_WORDS if w not in fv.LEVEL2_WORDS)
 
 

@@ -77,10 +77,11 @@ def _vocab_labels() -> set[str]:
     return out
 
 
-# Every label that may be cut out of running text, longest first (the regex alternation takes the first).
+# Every label that may be cut out of running text, longest first (the regex alternation takes the first);
+# those in NOT_INLINE only with an annotation, a colon or inside a run of labels.
 INLINE_LABELS: tuple[str, ...] = tuple(
     sorted(
-        {lb for lb in _vocab_labels() | set(EXTRA_LABELS) if len(lb) >= 2 and lb not in NOT_INLINE},
+        {lb for lb in _vocab_labels() | set(EXTRA_LABELS) | NOT_INLINE if len(lb) >= 2},
         key=lambda s: (-len(s), s),
     )
 )
@@ -134,4 +135,13 @@ NATURE_WORDS: tuple[str, ...] = ("定量指标", "定性指标", "定量", "定�
 FLAG_WORDS: tuple[str, ...] = ("是", "否")
 
 # A figure directly after one of these characters belongs to the sentence (在2021年, 的20条 …).
-PROSE_BEFORE = "的在由经对为与和及将把向按从被使让给至于共约近达超"
+PROSE_BEFORE = "的在由经对为与和及将把向按从被使让给至于共约近达超该此各每"
+# A label directly before one of these is a word of a sentence or a formula (主管部门和财政部门, 执行率*分值).
+PROSE_AFTER = "的和与及或等*×/÷+="
+# Names of form fields (a line that starts with one is a form row; its other field names are cells too).
+FIELD_NAMES: frozenset[str] = frozenset(
+    {
+        *getattr(vocab, "FIELD_LABELS", {}), *vocab.HEADER_FIELDS, *vocab.FUNDING_LABELS, *vocab.BUDGET_LINE_LABELS,
+        *getattr(vocab, "FUNDING_FIELD_LABELS", {}), *getattr(vocab, "MONEY_ROW_LABELS", {}),
+    }
+)

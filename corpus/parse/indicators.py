@@ -161,12 +161,16 @@ class IndicatorTable:
         def flush_stream() -> None:
             _join_wrapped_labels(pending)
             j = 0
+            last = 0  # the level of the label just before (a label right after a 二级 label is a name)
             while j < len(pending):
                 c = pending[j]
-                if lb.level_of(c.text) or not c.text or lb.has(c.text, "frame"):
+                lv = lb.level_of(c.text)
+                if (lv and not _shallower(lv[0], last, c.text)) or not c.text or lb.has(c.text, "frame"):
                     out.append([c])
+                    last = lv[0] if lv else last
                     j += 1
                     continue
+                last = 0
                 group = [c]
                 j += 1
                 while j < len(pending) and len(group) <= len(after):
@@ -228,7 +232,7 @@ class _Levels:
                 k += 1
                 continue
             lv = lb.level_of(t)
-            if lv is not None and lv[0] <= last:
+            if lv is not None and _shallower(lv[0], last, t):
                 break
             if lv is not None:
                 last = lv[0]
@@ -247,6 +251,11 @@ class _Levels:
                 continue
             break
         return k
+
+
+def _shallower(level: int, last: int, text: str) -> bool:
+    """A short level word (满意度, 质量) right after a deeper label is an indicator's name, not a label."""
+    return bool(last) and level < last and not compact(text).endswith("指标")
 
 
 def _join_wrapped_labels(cells: list[Cell]) -> None:
