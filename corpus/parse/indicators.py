@@ -36,6 +36,7 @@ class IndicatorTable:
     positional: bool = False  # rows whose cells stand in the header's columns (sheets, PDF, DOCX)
     _current: list[Cell] = field(default_factory=list)
     _current_row: bool = False
+    _named: set[int] = field(default_factory=set)
 
     def add(self, cell: Cell, stream: bool, row_end: bool) -> None:
         if stream:
@@ -66,6 +67,7 @@ class IndicatorTable:
         unread: list[list[Cell]] = []
         seen = 0
         for cells in self._regroup(after):
+            named = id(cells) in self._named
             texts = [c.text for c in cells]
             if (out and len([t for t in texts if t]) == 1 and is_plain_number(texts[-1]) and "score" in after
                     and "score" not in out[-1].cells and not self.positional):
@@ -80,7 +82,7 @@ class IndicatorTable:
                     continue
             if "seq" in self.columns and texts and is_plain_number(texts[0]) and len(cells) > 1:
                 cells, texts = cells[1:], texts[1:]  # the row's 序号
-            k = state.peel(texts)
+            k = 0 if named else state.peel(texts)
             rest = cells[k:]
             while rest and not rest[0].text:
                 rest = rest[1:]
@@ -156,6 +158,7 @@ class IndicatorTable:
     def _regroup(self, after: list[str]) -> list[list[Cell]]:
         """Groups as read; a run of stream cells is cut into indicators by the header's width."""
         out: list[list[Cell]] = []
+        self._named = set()
         pending: list[Cell] = []
 
         def flush_stream() -> None:
@@ -188,6 +191,7 @@ class IndicatorTable:
                     group.append(pending[j])
                     j += 1
                 out.append(group)
+                self._named.add(id(group))  # grouped from a stream: its first cell was taken as the name
             pending.clear()
 
         for cells, kept in self.groups:
