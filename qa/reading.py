@@ -58,6 +58,14 @@ def without_paths(message: str, *paths: str | Path, name: str) -> str:
     return message
 
 
+def beside_name(message: str, name: str) -> str:
+    """A message shown in the row of its file, without the file's name in front (`a.pdf: 文件为空` -> `文件为空`)."""
+    for sep in (":", "："):
+        if message.startswith(name + sep):
+            return message[len(name) + 1 :].strip()
+    return message
+
+
 # ------------------------------------------------------------------------------------------ coverage
 
 
@@ -232,7 +240,8 @@ def unread_html(state: Unread, note: str | None = None) -> str:
     if not state.files:
         return ""
     rows = [
-        [esc(r.name), reading_badge(READ_NONE, refusal_label(r.reason)), esc(r.message)] for r in state.refused
+        [esc(r.name), reading_badge(READ_NONE, refusal_label(r.reason)), esc(beside_name(r.message, r.name))]
+        for r in state.refused
     ]
     rows += [
         [esc(d.name), reading_badge(READ_PARTIAL), esc("；".join(reading.missing))]

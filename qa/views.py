@@ -915,7 +915,7 @@ def file_rows(lines: Sequence[FileLine]) -> list[list[str]]:
             state = reading.reading_badge(line.reading, reading.refusal_label(line.reason))
         else:
             state = reading.reading_badge(line.reading) if line.reading else "—"
-        detail = esc(line.detail)
+        detail = esc(reading.beside_name(line.detail, line.name))
         if line.missing:
             detail += f"<div class='jx-missing'>未能读取：{esc('；'.join(line.missing))}</div>"
         detail += reading.warnings_html(line.warnings)
@@ -1290,8 +1290,14 @@ def overview_html(ov: Overview) -> str:
     statuses = (
         "、".join(f"{s} {n}" for s, n in ov.statuses.items()) if ov.statuses is not None else pending
     )
+    unread_parts = "、".join(
+        text for text, n in (
+            (f"未读取 {ov.refused} 个文件", ov.refused), (f"部分读取 {ov.partial_files} 个文件", ov.partial_files),
+            (f"{ov.partial_projects} 个项目未能完整读取", ov.partial_projects),
+        ) if n
+    )
     cards = [
-        ("documents", "文件", str(ov.documents), ""),
+        ("documents", "文件", str(ov.documents), f"另有 {ov.refused} 个文件未能读取" if ov.refused else ""),
         ("projects", "项目", str(ov.projects), kinds),
         ("funds", "资金合计", f"{(ov.total_funds / WAN).quantize(Decimal('0.01'), ROUND_HALF_UP):,} 万元",
          f"{ov.total_funds.quantize(Decimal('0.01'), ROUND_HALF_UP):,} 元<br>{funds}"),
@@ -1299,9 +1305,7 @@ def overview_html(ov: Overview) -> str:
          f"{ov.scored} 个自评项目"),
         ("pass", "可提交比例", f"{rate}%" if rate is not None else pending, statuses),
         ("findings", "问题", str(ov.findings) if ov.findings is not None else pending, ""),
-        ("unread", "未完整读取", f"{ov.unread_files} 个文件",
-         f"未读取 {ov.refused} 个文件、部分读取 {ov.partial_files} 个文件；{ov.partial_projects} 个项目未能完整读取"
-         if ov.unread_files or ov.partial_projects else "全部文件均已完整读取"),
+        ("unread", "未完整读取", f"{ov.unread_files} 个文件", unread_parts or "全部文件均已完整读取"),
     ]
     body = "".join(
         f"<div class='jx-card{' jx-card-warn' if key == 'unread' and (ov.unread_files or ov.partial_projects) else ''}'"

@@ -537,6 +537,81 @@ def test_batch_upload_processes_each_file_once_and_a_reupload_nothing(
     assert stored() == files_before
 
 
+# A 自评表 read whole, and the same form with indicator rows garbled (numbers where the names stand).
+READABLE_FORM = HOSTILE_SELF_EVALUATION.replace(SCRIPT, "").replace(ENTITY_SCRIPT, "")
+GARBLED_ROWS = ["\t\t2024\t10.00\t12.00\t40.00\t40.00", "\t\t35.5\t≥90\t95\t10.00\t10.00"]
+
+
+def _garbled(form: str, name: str) -> str:
+    lines = form.replace("网页安全测试项目", name).split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("满意度指标"))
+    return "\n".join([*lines[:at], *GARBLED_ROWS, *lines[at:]])
+
+
+def test_an_import_says_for_each_file_what_was_read_in_the_results_the_overview_and_the_project(
+    page: object, tmp_path: Path
+) -> None:
+    """A readable form, a form with garbled indicator rows and a file that is no form, in one import: each
+    is a row of the results (已读取 / 部分读取 / 未读取（不是绩效表）), the headline is not green, no error
+    toast; 总览 of that batch counts and lists the files not read whole; 项目 shows each project's reading."""
+    from corpus.parse import parse_file
+    from qa import reading
+
+    readable = tmp_path / "完整读取自评表.txt"
+    readable.write_text(READABLE_FORM.replace("网页安全测试项目", "完整读取测试项目"), encoding="utf-8")
+    partial = tmp_path / "指标行错乱自评表.txt"
+    partial.write_text(_garbled(READABLE_FORM, "指标行错乱测试项目"), encoding="utf-8")
+    other = tmp_path / "会议纪要.txt"
+    other.write_text("会议纪要\n今天讨论了明年的工作安排，没有表格。\n", encoding="utf-8")
+    expected = {p.name: reading.document_reading(parse_file(p)).state for p in (readable, partial)}
+    assert expected[readable.name] == reading.READ_FULL
+
+    _tab(page, "导入 / 预审")
+    _upload(page, [readable, partial, other])
+    page.click("#import-button")
+    _wait_text(page, "#intake-status", "逐个文件", timeout=600_000)
+    headline = page.locator("#intake-headline")
+    assert "jx-done" not in headline.get_attribute("class")
+    assert "导入结束，但有文件未能完整读取" in headline.inner_text()
+    assert page.locator(".toast-body.error, .toast-wrap .error").count() == 0  # a row, not a gr.Error toast
+    status = page.inner_text("#intake-status")
+    assert "Error" not in status and "-uploads" not in status
+    rows = dict(
+        zip(_cell_texts(page, "#intake-status", 0), _cell_texts(page, "#intake-status", 1), strict=True)
+    )
+    assert rows[readable.name] == reading.READ_FULL
+    assert rows[other.name] == "未读取（不是绩效表）"
+    assert rows[partial.name] == expected[partial.name]
+    _shot(page, "import-unread.png")
+
+    # 总览 of this batch: the files not read whole, each with why.
+    _tab(page, "总览")
+    page.click("#overview-batch")
+    unread_files = 1 + (expected[partial.name] == reading.READ_PARTIAL)
+    _wait_text(page, "#card-unread", f"{unread_files} 个文件")
+    listed = page.inner_text("#overview-unread")
+    assert other.name in listed and "不是绩效表" in listed and readable.name not in listed
+    _wait_text(page, "#overview-verdicts", "项目结论", timeout=CHECKS_S * 1000)
+    _shot(page, "overview-unread.png")
+
+    # 项目: each project's reading.
+    _tab(page, "项目")
+    for name, state in (("完整读取测试项目", reading.READ_FULL), ("指标行错乱测试项目", expected[partial.name])):
+        picker = page.locator("#project-picker input")
+        picker.click()
+        picker.fill(name)
+        page.get_by_role("option", name=name, exact=False).first.click()
+        _wait_text(page, "#project-head", name)
+        assert page.inner_text("#project-head .jx-coverage .jx-reading") == state
+
+    # The parser's part: a form whose indicator rows cannot be read is read in part (corpus/parse keeps
+    # the row reader's reading, which takes the garbled rows as indicators, until it weighs coverage).
+    if expected[partial.name] != reading.READ_PARTIAL:
+        pytest.xfail("waits on corpus/parse: the garbled indicator rows are read as indicators (Coverage read)")
+    assert partial.name in listed and "部分读取" in listed
+    assert "未能读取" in page.inner_text("#project-head")
+
+
 # ------------------------------------------------------------------------------------------ no browser
 
 
