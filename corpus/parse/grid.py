@@ -34,6 +34,7 @@ class GridRow:
     stream: bool = False
 
 
+_FIGURE_END = re.compile(r"^[≥≤><=＝]?[-−]?\d[\d,.]*\s*(?:%|％|万元|元|个|人|次|份|天|户|亩|年|月)?$")
 _PINYIN = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 _TONED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 
@@ -85,7 +86,8 @@ def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int]:
             if len(parts) == 1:
                 # Cells a PDF or web page printed with one space between them: cut only where a label stands.
                 words = raw.split()
-                if len(words) > 1 and any(is_label(w) for w in words):
+                if len(words) > 1 and (any(is_label(w) for w in words) or (
+                        _FIGURE_END.match(words[-1]) and not _FIGURE_END.match(words[0]) and len(words) <= 6)):
                     parts = words
             return ([p for p in parts] if len(parts) > 1 else [raw]), 0
         parts = raw.split("|")

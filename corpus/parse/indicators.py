@@ -17,6 +17,7 @@ from corpus.parse.grid import Cell
 from corpus.parse.values import compact, is_plain_number, normalise_number_text
 
 _NUMERIC = {"weight", "score"}
+_OP_WORDS = ("定量", "定性", "正向", "反向")
 _MEASURE_LIKE = re.compile(r"^(?:[≥≤><=＝]|大于|小于|不低于|不少于|不高于|不超过)?\s*[-−]?\d")
 
 
@@ -89,6 +90,9 @@ class IndicatorTable:
             if not rest:
                 continue
             seen += 1
+            if "op" in after and compact(rest[0].text) in _OP_WORDS and k:
+                # The 三级指标 cell is empty and the row starts at its 指标性质: the label before names it.
+                rest = [Cell(texts[k - 1], rest[0].row, rest[0].col, rest[0].line, rest[0].page), *rest]
             name = lb.strip_index(rest[0].text)
             if is_plain_number(name) or not name:
                 unread.append(cells)
@@ -302,7 +306,8 @@ def _fit(col: str, text: str) -> float | None:
     if col in ("target", "actual"):
         return 1.5 if _MEASURE_LIKE.match(normalise_number_text(text)) else 0.5
     if col == "unit":
-        return 1.0 if len(compact(text)) <= 6 and not numeric else None
+        t = compact(text)
+        return (1.0 if len(t) <= 2 else 0.2) if len(t) <= 6 and not numeric else None
     if col == "op":
         return 1.0 if len(compact(text)) <= 4 else None
     if col in ("note", "extra"):
