@@ -6,7 +6,8 @@
    reading can avoid: a parse equal to the truth itself scores 89%).
 2. Names are matched exactly (after the scorer's normalisation) before the scorer's substring rule, so 服务周期
    is not matched to 服务周期内空气质量 when both exist.
-3. CORRECTIONS below: truth values that the document's own lines contradict, each with the line.
+3. Comparators are compared by meaning: the truth keeps `>=` as printed, records hold it as `≥`.
+4. CORRECTIONS below: truth values that the document's own lines contradict, each with the line.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ _spec.loader.exec_module(score_real)  # type: ignore[union-attr]
 
 # (file prefix, project name, indicator name, field) -> corrected value, with the document line that proves it.
 CORRECTIONS: dict[tuple[str, str, str, str], tuple[object, str]] = {}
+
+
+_OPS = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "＝": "=", "==": "="}
+
+
+def _measure_ok(want_text, want_value, want_op, got) -> bool:  # noqa: ANN001 - the scorer's loose values
+    return score_real.measure_ok(want_text, want_value, _OPS.get(want_op, want_op) if want_op else want_op, got)
 
 
 def _pick(items: list[dict], name: str | None) -> dict | None:
@@ -83,7 +91,7 @@ def score_file(truth: dict, parsed: list[dict]) -> tuple[int, int, list[str]]:
             tally(gi is not None, f"{where} indicator {ti['name']!r} not read")
             gi = gi or {}
             if ti.get("target") is not None or ti.get("target_value") is not None:
-                tally(score_real.measure_ok(ti.get("target"), ti.get("target_value"), ti.get("target_op"),
+                tally(_measure_ok(ti.get("target"), ti.get("target_value"), ti.get("target_op"),
                                             gi.get("target")),
                       f"{where} {ti['name']} target: want {ti.get('target')!r}, got "
                       f"{score_real.text_of(gi.get('target'))!r}")

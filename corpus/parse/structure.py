@@ -8,8 +8,9 @@ from corpus.errors import NotAPerformanceTableError
 from corpus.load import Loaded
 from corpus.model import Document, ParseWarning
 from corpus.parse import labels as lb
-from corpus.parse.forms import read_forms
+from corpus.parse.forms import FormDraft, read_forms
 from corpus.parse.grid import Cell, grid_of, is_text
+from corpus.parse.prose import ProseTable, project_name, read_prose
 from corpus.parse.records import is_form, to_project
 
 
@@ -25,6 +26,9 @@ def parse_loaded(loaded: Loaded) -> Document:
     warnings: list[ParseWarning] = list(loaded.warnings)
     drafts = [f for f in forms if is_form(f)]
     if not drafts:
+        drafts = _prose_form(rows, warnings)
+        forms = forms + drafts
+    if not drafts:
         raise refusal(loaded, forms=forms)
     projects = []
     for d in drafts:
@@ -37,6 +41,23 @@ def parse_loaded(loaded: Loaded) -> Document:
     kind = "self_evaluation" if "self_evaluation" in kinds else "declaration"
     return Document(path=loaded.path, sha256=loaded.sha256, kind=kind, projects=tuple(projects),
                     warnings=tuple(warnings), tables_seen=len(forms), tables_read=len(drafts))
+
+
+def _prose_form(rows: list, warnings: list[ParseWarning]) -> list[FormDraft]:
+    """A page with no form table whose text states indicators (绩效目标设定公示): one form, said so."""
+    cells = [c for r in rows for c in r.cells if c.text]
+    found = read_prose(cells)
+    if not found:
+        return []
+    d = FormDraft(start=found[0].source[0])
+    d.tables.append(ProseTable(found))  # type: ignore[arg-type]
+    name = project_name(cells)
+    if name:
+        d.fields["name"] = name
+    first, last = found[0].source[0], found[-1].source[-1]
+    warnings.append(ParseWarning(first.line, f"第{first.line}–{last.line}行：绩效指标取自正文文字（不是表格），请核对",
+                                 page=first.page, kind="prose-indicators", end_line=last.line))
+    return [d]
 
 
 def skipped(cells: list[Cell], loaded: Loaded) -> list[ParseWarning]:
