@@ -151,7 +151,7 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
         labels = lb.labels_of(text)
         kinds = {x.kind for x in labels}
         year = re.fullmatch(r"[(（]?\s*(\d{4})\s*年度?\s*[)）]?", lb.key_of(text) or "")
-        if year and not labels:
+        if year and not labels and mode != "ind":
             if form is not None and not form.has_content and form.year is None:
                 form.year = int(year.group(1))
             else:
