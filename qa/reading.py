@@ -174,9 +174,10 @@ def group_warnings(document: Document) -> list[WarningGroup]:
         last_page = max((w.end_page or w.page for w in members if w.page is not None), default=None)
         first_line = min(w.line for w in members)
         last_line = max(w.end_line or w.line for w in members)
-        place = " ".join(
-            s for s in (_span(first_page, last_page, word), _span(first_line or None, last_line, ("第", "行"))) if s
-        )
+        pages = _span(first_page, last_page, word)
+        # Lines are said within one page; a span of pages is said by its pages alone (第1–30页).
+        lines = "" if pages and last_page != first_page else _span(first_line or None, last_line, ("第", "行"))
+        place = " ".join(s for s in (pages, lines) if s)
         messages = list(dict.fromkeys(w.message for w in members))
         message = messages[0] if len(messages) == 1 else f"{messages[0]}等"
         rows = tuple(

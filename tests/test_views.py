@@ -340,7 +340,7 @@ def test_warnings_are_grouped_by_kind_and_place_with_the_rows_behind_a_click(tmp
     path.write_text(READABLE_FORM.format(name="分组测试"), encoding="utf-8")
     doc = _partly_read(parse_file(path))
     groups = reading.group_warnings(replace(doc, path=str(tmp_path / "部分读取.pdf")))
-    assert [g.headline for g in groups] == ["第1–30页 第1–40行：不是绩效表，已跳过", "第31页 第12–20行：指标行无法识别（9 处）"]
+    assert [g.headline for g in groups] == ["第1–30页：不是绩效表，已跳过", "第31页 第12–20行：指标行无法识别（9 处）"]
     assert [len(g.rows) for g in groups] == [0, UNREAD_ROWS]
     assert groups[1].rows[0] == ("第12行", "产出指标 │ ■■0 │ ▲▲")
     html = reading.warnings_html(groups)
