@@ -28,6 +28,7 @@ from corpus.model import (
 )
 from corpus.settings import Settings
 from index import segment
+from qa.coverage import coverage_of, part_unread
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,6 +103,9 @@ _QUOTED = re.compile(r"[“\"「『《‘]([^”\"」』》’]{2,60})[”\"」�
 TEXT = {
     "empty_question": "问题为空：请输入要问的内容，例如“2023年预算执行率最低的项目是哪个？”",
     "empty_index": "索引中还没有文档：请先运行 `jixiao ingest <文件或目录>` 导入自评表或申报表。",
+    "empty_index_refused": "索引中还没有读出的文档：{n} 个文件未能读取（{names}），请查看原因后重新导入。",
+    "unread_why": "未能读取",
+    "some_unread": "，其中 {n} 个未能读取",
     "search_intro": "检索结果，仅供参考（未能把问题对应到具体字段，以下是最相关的原文段落）：",
     "search_none": "检索结果：没有找到相关内容。",
     "no_project": "没有找到与“{span}”对应的项目。",
@@ -273,6 +277,12 @@ class Catalogue:
                 if not listed or listed[-1] is not e:
                     listed.append(e)
         self.longest_indicator = max((len(k) for k in self.by_indicator), default=0)
+        # What was not read (qa/coverage.py): the projects with an unread part and the documents that hold
+        # them or forms read into no project; answers say so beside what they found.
+        self.unread: list[Entry] = [e for e in self.entries if part_unread(e.project)]
+        self.unread_documents: list[Document] = [
+            d for d in documents if d.tables_seen > d.tables_read or any(part_unread(p) for p in d.projects)
+        ]
         self._name_vectors: np.ndarray | None = None
         self._lock = threading.Lock()
 
@@ -999,6 +1009,10 @@ def ask(question: str, index: Index, settings: Settings | None = None) -> Answer
         raise QuestionError(TEXT["empty_question"])
     cat = _catalogue(index)
     if not cat.entries:
+        refused = _refused(index)
+        if refused:
+            names = "、".join(r.name for r in refused)
+            raise QuestionError(TEXT["empty_index_refused"].format(n=len(refused), names=names))
         raise QuestionError(TEXT["empty_index"])
     settings = settings or getattr(index, "settings", None) or Settings()
     ctx = Context(index, cat, settings, parse_question(question.strip(), cat))
@@ -1009,7 +1023,62 @@ def ask(question: str, index: Index, settings: Settings | None = None) -> Answer
             TEXT["read_as"].format(words=r.words, name=r.names[0], how=TEXT[f"read_{r.how}"]) for r in read_as
         )
         answer = replace(answer, text=f"{answer.text}\n（{note}）")
+    unread = _unread_note(ctx, answer)
+    if unread:
+        answer = replace(answer, text=f"{answer.text}\n{unread}")
     return answer
+
+
+def _refused(index: Any) -> tuple:
+    refused = getattr(index, "refused", None)
+    return tuple(refused()) if callable(refused) else ()
+
+
+_GOAL_FIELDS = {"expected", "achieved", "overall", "annual", "goals"}
+_TABLE_FIELDS = {"total_score", "grade", "indicators"}  # 总分 and 等级 stand at the foot of the indicator table
+
+
+def _looked_in(ctx: Context, answer: Answer) -> str | None:
+    """The part of the forms the answer read ("money", "goals", "indicators"), or None for any part."""
+    if answer.kind in ("mentions", "search", "findings", "unknown"):
+        return None
+    fields = set(ctx.p.fields())
+    levels = {_field_level().get(f) for f in fields}
+    if (
+        "indicator" in levels
+        or fields & _TABLE_FIELDS
+        or any(v.indicator for v in answer.values)
+        or _item_level(ctx.p) == "indicator"
+    ):
+        return "indicators"
+    if fields & _GOAL_FIELDS:
+        return "goals"
+    if "project" in levels:
+        return "money"
+    return None
+
+
+def _unread_note(ctx: Context, answer: Answer) -> str | None:
+    """`另有 1 个文件未能读取（…）、5 个项目的指标未能完整读取，结果可能不完整。` where what the answer looked
+    in was not all read: beside every answer over the scope, and beside a look-up only when the projects it
+    names were not read whole. A "none" never stands alone where the field it looked in was unread."""
+    refused = _refused(ctx.index)
+    if not (refused or ctx.cat.unread_documents):
+        return None
+    part = _looked_in(ctx, answer)
+    if answer.kind == "lookup" and ctx.p.names:
+        named = {e.position for e in ctx.entries_named(ctx.p.names)}
+        projects = [e.project for e in ctx.cat.unread if e.position in named]
+        if not projects:
+            return None
+        return coverage_of(ctx.cat.unread_documents, (), part, projects, forms=False).named_note()
+    if ctx.p.years or ctx.p.kinds or ctx.p.org:
+        in_scope = {e.position for e in ctx.scoped(ctx.cat.unread)}
+        projects = [e.project for e in ctx.cat.unread if e.position in in_scope]
+    else:
+        projects = [e.project for e in ctx.cat.unread]
+    # A refused file or an unread form may hold what was asked for, whatever the scope.
+    return coverage_of(ctx.cat.unread_documents, refused, part, projects).note()
 
 
 def ask_many(questions: Iterable[str], index: Index, settings: Settings | None = None) -> list[Answer]:
@@ -1414,11 +1483,16 @@ def _why_lacking(entries: Sequence[Entry], fld: str) -> str:
 
 
 def _excluded_note(lacking: Sequence[Entry], fld: str, what: str) -> str:
+    """`另有 3 个项目没有全年执行数（未填写或无此项，其中 2 个未能读取），未参与计算。`"""
     if not lacking:
         return ""
-    return TEXT["excluded"].format(
-        n=len(lacking), label=label(fld), why=_why_lacking(lacking, fld), what=what
-    )
+    part = "indicators" if fld in _TABLE_FIELDS else "money"
+    unread = sum(1 for e in lacking if part_unread(e.project, part))
+    if unread == len(lacking):
+        why = TEXT["unread_why"]
+    else:
+        why = _why_lacking(lacking, fld) + (TEXT["some_unread"].format(n=unread) if unread else "")
+    return TEXT["excluded"].format(n=len(lacking), label=label(fld), why=why, what=what)
 
 
 def _scope_prefix(p: Parsed) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -10,10 +11,28 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from corpus.errors import JixiaoError
-from corpus.model import Document, to_jsonable
+from corpus.model import Document, ParseWarning, RefusedFile, to_jsonable
 from corpus.settings import Settings, default_index_dir
+from qa.coverage import coverage_of, is_complete, missing_phrases, unread_note
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".tsv", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx"}
+# Reviewer-facing words of the commands, in one place.
+TEXT = {
+    "warning_group": "  警告 {message}（{where}，共 {n} 处）",
+    "warning_text": "    例：{text}",
+    "pages": "第{a}页",
+    "pages_span": "第{a}–{b}页",
+    "lines": "第{a}行",
+    "lines_span": "第{a}–{b}行",
+    "unread_project": "    未能完整读取：{missing}",
+    "unread_forms": "  绩效表：找到 {seen} 张，读出 {read} 张；其余 {n} 张未能读取",
+    "index_empty": "索引 {directory} 中没有文档（索引为空，或导入未完成），没有核查任何内容。"
+    "请先运行 `jixiao ingest <文件或目录> --index {directory}` 导入。",
+    "ingest_unread": "其中 {pieces}；均已记入索引，问答、核查和报告会注明。",
+    "index_refused": "索引中另有 {n} 个文件未能读取：{names}。",
+    "auth_form": "--auth 须写成 用户名:密码，例如 --auth reviewer:s3cret（收到的 {given!r} 没有冒号）",
+    "auth_empty": "--auth 的用户名和密码都不能为空（收到的是 {given!r}）；空密码等于不设登录，请设置一个密码",
+}
 
 
 def _print_json(obj: object) -> None:
@@ -46,17 +65,43 @@ def _index_dir(args: argparse.Namespace) -> Path:
     return Path(args.index) if getattr(args, "index", None) else default_index_dir()
 
 
-def parse_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Document], list[str]]:
-    """Parse every file; a file that fails is reported and the others still parsed."""
+def _sha256_of(path: Path) -> str:
+    """The file's sha256, or "" when it cannot be read (missing, a folder, no permission)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def read_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Document], list[RefusedFile]]:
+    """Parse every file; a file that cannot be read becomes a RefusedFile (with why) and the others are
+    still parsed.
+
+    Args:
+        paths: files and folders (folders are searched for documents).
+        settings: `max_file_mb`.
+    Returns:
+        (the documents read, the files refused), each in the order given.
+    """
     from corpus.parse import parse_file
 
-    docs, errors = [], []
+    docs, refused = [], []
     for path in expand_paths(paths):
         try:
             docs.append(parse_file(path, max_mb=settings.max_file_mb))
         except JixiaoError as exc:
-            errors.append(str(exc))
-    return docs, errors
+            refused.append(RefusedFile(str(path), _sha256_of(path), exc.reason, str(exc)))
+    return docs, refused
+
+
+def parse_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Document], list[str]]:
+    """`read_documents`, with each refusal as its message."""
+    docs, refused = read_documents(paths, settings)
+    return docs, [r.message for r in refused]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,6 +110,27 @@ def parse_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Docu
 
 def _fmt(v: object) -> str:
     return "" if v is None else str(v)
+
+
+def warning_groups(warnings: Sequence[ParseWarning]) -> list[tuple[ParseWarning, str, int]]:
+    """(first warning, where: 第a–b页 or 第a–b行, how many) per kind of warning, in order of first sight.
+
+    Warnings without a kind are grouped by their message.
+    """
+    groups: dict[str, list[ParseWarning]] = {}
+    for w in warnings:
+        groups.setdefault(w.kind or w.message, []).append(w)
+    out = []
+    for ws in groups.values():
+        pages = [p for w in ws for p in (w.page, w.end_page) if p]
+        if pages:
+            a, b = min(pages), max(pages)
+            where = TEXT["pages"].format(a=a) if a == b else TEXT["pages_span"].format(a=a, b=b)
+        else:
+            a, b = min(w.line for w in ws), max(w.end_line or w.line for w in ws)
+            where = TEXT["lines"].format(a=a) if a == b else TEXT["lines_span"].format(a=a, b=b)
+        out.append((ws[0], where, len(ws)))
+    return out
 
 
 def _print_document(doc: Document) -> None:
@@ -91,20 +157,30 @@ def _print_document(doc: Document) -> None:
             print(f"    第{i.source.line}行 {i.level1}/{i.level2}/{i.name} | 目标 {i.target.text}{actual}{figures}")
         if p.total_score is not None:
             print(f"    总分 {_fmt(p.total_score)}  评分等级 {_fmt(p.grade)}")
-    for w in doc.warnings:
-        print(f"  警告 第{w.line}行: {w.message}  {w.text[:60]}")
+        if not is_complete(p):
+            print(TEXT["unread_project"].format(missing="；".join(missing_phrases(p))))
+    if doc.tables_seen > doc.tables_read:
+        n = doc.tables_seen - doc.tables_read
+        print(TEXT["unread_forms"].format(seen=doc.tables_seen, read=doc.tables_read, n=n))
+    for first, where, n in warning_groups(doc.warnings):
+        print(TEXT["warning_group"].format(message=first.message, where=where, n=n))
+        if first.text:
+            print(TEXT["warning_text"].format(text=first.text[:60]))
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    docs, errors = parse_documents(args.files, _settings(args))
-    for e in errors:
-        _err(e)
+    docs, refused = read_documents(args.files, _settings(args))
+    for r in refused:
+        _err(r.message)
     if args.json:
-        _print_json({"documents": [to_jsonable(d) for d in docs]})
+        payload: dict = {"documents": [to_jsonable(d) for d in docs]}
+        if refused:
+            payload["refused"] = [to_jsonable(r) for r in refused]
+        _print_json(payload)
     else:
         for d in docs:
             _print_document(d)
-    return 2 if errors else 0
+    return 2 if refused else 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,10 +198,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     started = time.perf_counter()
-    docs, errors = parse_documents(args.paths, settings)
-    for e in errors:
-        _err(e)
+    docs, refused = read_documents(args.paths, settings)
+    for r in refused:
+        _err(r.message)
     index = _open_index(args, create=True)
+    # Recorded, so that lists and answers over the index can say the file exists and why it was not read.
+    for r in refused:
+        index.add_refused(r)
     bar = tqdm(total=0, unit="段", desc="嵌入", disable=args.quiet or not sys.stderr.isatty())
 
     def progress(done: int, total: int) -> None:
@@ -138,9 +217,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(
         f"已导入 {len(result.added)} 个、替换 {len(result.replaced)} 个、未变化 {len(result.unchanged)} 个文件；"
-        f"失败 {len(errors)} 个；共 {len(index.projects())} 个项目；用时 {elapsed:.1f} 秒；索引目录 {index.directory}"
+        f"失败 {len(refused)} 个；共 {len(index.projects())} 个项目；用时 {elapsed:.1f} 秒；索引目录 {index.directory}"
     )
-    return 2 if errors else 0
+    pieces = coverage_of(docs, refused).pieces()
+    if pieces:
+        print(TEXT["ingest_unread"].format(pieces="、".join(pieces)))
+    return 2 if refused else 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -184,10 +266,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_mentions(args: argparse.Namespace) -> int:
     index = _open_index(args)
     found = index.mentions(args.topic)
+    # Where a text was not read, "no project mentions it" is not known: say so beside the list.
+    note = unread_note(index.documents(), index.refused())
     if args.json:
         _print_json(
             {
                 "topic": args.topic,
+                "note": note,
                 "projects": [
                     {
                         "name": m.name,
@@ -206,6 +291,8 @@ def cmd_mentions(args: argparse.Namespace) -> int:
         print(f"  【{m.name}】 {m.document.name}")
         for p in m.passages:
             print(f"     ({p.match}) {p.source.cite()}  {p.text[:70]}")
+    if note:
+        print(note)
     return 0
 
 
@@ -218,12 +305,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from qa.report import findings_json, text_report, write_xlsx
 
     settings = _settings(args)
-    errors: list[str] = []
+    refused: list[RefusedFile] = []
     docs: list[Document]
     if args.paths:
-        docs, errors = parse_documents(args.paths, settings)
-        for e in errors:
-            _err(e)
+        docs, refused = read_documents(args.paths, settings)
+        for r in refused:
+            _err(r.message)
         embedder = None
         try:
             from index.embed import get_embedder
@@ -238,15 +325,28 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         index = _open_index(args)
         docs = index.documents()
+        index_refused = list(index.refused())
+        if not docs:
+            # Not 未发现问题: nothing was checked.
+            _err(TEXT["index_empty"].format(directory=index.directory))
+            if index_refused:
+                _err(TEXT["index_refused"].format(n=len(index_refused), names="、".join(r.name for r in index_refused)))
+            return 2
         findings = run_checks(docs, settings=settings, embedder=get_embedder(settings.model))
         marks = index.marks()
+        refused_shown = index_refused
+    if args.paths:
+        refused_shown = refused
     if args.xlsx:
         write_xlsx(findings, args.xlsx, marks=marks, documents=docs, settings=settings)
     if args.json:
-        _print_json(findings_json(findings, marks=marks, documents=docs, settings=settings))
+        payload = findings_json(findings, marks=marks, documents=docs, settings=settings)
+        if refused_shown:
+            payload["refused"] = [to_jsonable(r) for r in refused_shown]
+        _print_json(payload)
     elif not args.xlsx or args.paths:
-        sys.stdout.write(text_report(findings, documents=docs, settings=settings))
-    if errors:
+        sys.stdout.write(text_report(findings, documents=docs, settings=settings, refused=refused_shown))
+    if refused:
         return 2
     order = {"info": 0, "warning": 1, "error": 2}
     if args.fail_on and any(order[f.severity] >= order[args.fail_on] for f in findings):
@@ -270,20 +370,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = _settings(args)
     index = _open_index(args)
     docs = index.documents()
+    refused = list(index.refused())
     if not docs:
-        _err(f"索引 {index.directory} 中没有文档。请先运行 `jixiao ingest <文件或目录> --index {index.directory}` 导入。")
+        _err(TEXT["index_empty"].format(directory=index.directory))
+        if refused:
+            _err(TEXT["index_refused"].format(n=len(refused), names="、".join(r.name for r in refused)))
         return 2
     # The same findings as `check --index` and the app: every rule, with the index's model.
     findings = run_checks(docs, settings=settings, embedder=get_embedder(settings.model))
     marks = index.marks()
     verdicts = project_verdicts(docs, findings, settings)
-    summary = batch_summary(docs, findings, verdicts, marks)
+    summary = batch_summary(docs, findings, verdicts, marks, refused)
     if args.xlsx:
-        write_report_xlsx(docs, findings, args.xlsx, marks=marks, settings=settings)
+        write_report_xlsx(docs, findings, args.xlsx, marks=marks, settings=settings, refused=refused)
     if args.json:
         _print_json({"summary": summary_json(summary), **findings_json(findings, marks, docs, settings)})
         return 0
-    lines = ["汇总", summary_text(summary), "", *verdict_lines(verdicts, document_verdicts(docs, verdicts), settings)]
+    lines = [
+        "汇总",
+        summary_text(summary),
+        "",
+        *verdict_lines(verdicts, document_verdicts(docs, verdicts), settings, refused),
+    ]
     if args.xlsx:
         lines += ["", f"已写入 {args.xlsx}：汇总、问题清单 {len(findings)} 条、项目结论 {len(verdicts)} 个项目"]
     sys.stdout.write("\n".join(lines) + "\n")
@@ -328,13 +436,29 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_auth(given: str | None) -> tuple[str, str] | None:
+    """`user:pass` -> (user, pass); None when not given.
+
+    Raises:
+        JixiaoError: no colon, or an empty user name or password (an empty password is no login at all).
+    """
+    if given is None:
+        return None
+    if ":" not in given:
+        raise JixiaoError(TEXT["auth_form"].format(given=given))
+    user, password = given.split(":", 1)
+    if not user.strip() or not password:
+        raise JixiaoError(TEXT["auth_empty"].format(given=given))
+    return user, password
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    if args.host not in ("127.0.0.1", "localhost", "::1") and not args.auth and not args.insecure:
+    auth = parse_auth(args.auth)  # before anything is loaded: a bad --auth ends in one line, exit 2
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not auth and not args.insecure:
         _err(f"在 {args.host} 上对外提供服务必须设置 --auth 用户名:密码（或明确加 --insecure）")
         return 2
     import app
 
-    auth = tuple(args.auth.split(":", 1)) if args.auth else None
     app.serve(index_dir=_index_dir(args), settings=_settings(args), host=args.host, port=args.port, auth=auth)
     return 0
 

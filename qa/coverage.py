@@ -48,6 +48,7 @@ TEXT = {
     "forms": "{d} 个文件中有 {n} 张绩效表未能读取",
     "projects": "{n} 个项目的{parts}未能完整读取",
     "note": "另有{pieces}，结果可能不完整。",
+    "named": "「{name}」{missing}，结果可能不完整。",
     "and_more": "等",
     "or": "或",
 }
@@ -128,6 +129,7 @@ class CoverageReport:
     projects: tuple[UnreadProject, ...] = ()
     forms: tuple[tuple[str, int], ...] = ()
     refused: tuple[RefusedFile, ...] = ()
+    part: str | None = None  # the part asked about (None: any)
 
     @property
     def empty(self) -> bool:
@@ -138,8 +140,8 @@ class CoverageReport:
         """The file names (read, not refused) with an unread project or form, in order."""
         return tuple(dict.fromkeys([u.document for u in self.projects] + [name for name, _ in self.forms]))
 
-    def note(self) -> str | None:
-        """`另有 2 个文件未能读取（a.xlsx、b.pdf）、3 个项目的指标未能完整读取，结果可能不完整。` or None."""
+    def pieces(self) -> list[str]:
+        """`3 个文件未能读取（a.xlsx、…）`, `1 个文件中有 2 张绩效表未能读取`, `5 个项目的指标未能完整读取`."""
         pieces = []
         if self.refused:
             names = [r.name for r in self.refused]
@@ -148,12 +150,22 @@ class CoverageReport:
         if self.forms:
             pieces.append(TEXT["forms"].format(d=len(self.forms), n=sum(n for _, n in self.forms)))
         if self.projects:
-            parts = [p for p in PARTS if any(p in u.parts for u in self.projects)]
+            parts = (
+                [self.part] if self.part else [p for p in PARTS if any(p in u.parts for u in self.projects)]
+            )
             label = TEXT["or"].join(TEXT[f"part_{p}"] for p in parts) or TEXT["part_any"]
             pieces.append(TEXT["projects"].format(n=len(self.projects), parts=label))
-        if not pieces:
-            return None
-        return TEXT["note"].format(pieces=" " + "、".join(pieces))
+        return pieces
+
+    def named_note(self) -> str | None:
+        """`「项目甲」未读出绩效指标表，结果可能不完整。` for each project, when the answer named them."""
+        lines = [TEXT["named"].format(name=u.project, missing="；".join(u.missing)) for u in self.projects]
+        return "\n".join(lines) if lines else None
+
+    def note(self) -> str | None:
+        """`另有 2 个文件未能读取（a.xlsx、b.pdf）、3 个项目的指标未能完整读取，结果可能不完整。` or None."""
+        pieces = self.pieces()
+        return TEXT["note"].format(pieces=" " + "、".join(pieces)) if pieces else None
 
 
 def coverage_of(
@@ -161,6 +173,7 @@ def coverage_of(
     refused: Iterable[RefusedFile] = (),
     part: str | None = None,
     projects: Iterable[Project] | None = None,
+    forms: bool = True,
 ) -> CoverageReport:
     """What of `documents` (and `refused`) was not read.
 
@@ -169,6 +182,7 @@ def coverage_of(
         refused: the files that were refused (`Index.refused()`).
         part: "money", "goals" or "indicators" to count only projects with that part unread; None for any.
         projects: only these projects (an answer's scope); every project of `documents` when None.
+        forms: also count the forms of `documents` that were read into no project.
     Returns:
         A CoverageReport; `.note()` is the sentence answers carry.
 
@@ -188,11 +202,9 @@ def coverage_of(
                 continue
             unread.append(UnreadProject(doc.name, p.name, parts, missing_phrases(p), p.source))
     forms = tuple(
-        (d.name, d.tables_seen - d.tables_read)
-        for d in docs
-        if d.tables_seen > d.tables_read and wanted is None
+        (d.name, d.tables_seen - d.tables_read) for d in docs if forms and d.tables_seen > d.tables_read
     )
-    return CoverageReport(tuple(unread), forms, tuple(refused))
+    return CoverageReport(tuple(unread), forms, tuple(refused), part)
 
 
 def unread_note(
