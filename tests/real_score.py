@@ -17,8 +17,9 @@ import json
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-REAL = SHARED / "real"
-_spec = importlib.util.spec_from_file_location("score_real", SHARED / "eval" / "score_real.py")
+REAL = SHARED / "real"  # the development set, laid beside the repository (as CI lays it)
+# A verbatim copy of ../shared/eval/score_real.py (tests/test_parse.py test_eval_copy_is_verbatim checks it).
+_spec = importlib.util.spec_from_file_location("score_real", Path(__file__).parent / "eval" / "score_real.py")
 score_real = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(score_real)  # type: ignore[union-attr]
 

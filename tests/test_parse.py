@@ -436,5 +436,5 @@ def test_cli_garbage_exit_2(tmp_path):
 def test_eval_copy_is_verbatim():
     shared = ROOT.parent / "shared" / "eval"
     if shared.is_dir():  # the copy in tests/eval must not drift from the team's evaluation files
-        for name in ("questions.jsonl", "findings.jsonl", "score.py"):
+        for name in ("questions.jsonl", "findings.jsonl", "score.py", "score_real.py", "README.md"):
             assert (EVAL_DIR / name).read_bytes() == (shared / name).read_bytes()
