@@ -1076,9 +1076,15 @@ def indicators_html(project: Project, findings: Sequence[Finding] = ()) -> str:
         keep = [0, 1, 2, 3, 5]
         rows = [[r[i] for i in keep] for r in rows]
         headers = [INDICATOR_COLUMNS[i] for i in keep]
+    cov = project.coverage
+    unread = cov.indicator_rows_seen - cov.indicator_rows_read if cov is not None else 0
+    note = (
+        f"<div class='jx-missing'>绩效指标表共 {cov.indicator_rows_seen} 行，另有 {unread} 行未能读取，未列出；"
+        "请对照原表核对。</div>" if cov is not None and unread > 0 else ""
+    )
     if not rows:
-        return "<div class='jx-muted'>该项目没有绩效指标。</div>"
-    return "<h4>绩效指标</h4>" + _table(headers, rows, classes)
+        return (note or "") + "<div class='jx-muted'>该项目没有读出绩效指标。</div>"
+    return "<h4>绩效指标</h4>" + _table(headers, rows, classes) + note
 
 
 def indicator_chart_html(project: Project) -> str:

@@ -418,6 +418,7 @@ def test_an_import_says_per_file_what_was_read_and_never_a_green_headline_over_a
     partial_head = _text(views.project_header_html(by_name["部分读取项目"], verdicts["部分读取项目"]))
     assert "部分读取" in partial_head and "绩效指标 部分读取（11 行中读出 2 行）" in partial_head
     assert "未能读取：绩效指标表共 11 行，只读出 2 行" in partial_head and "不计健康分" in partial_head
+    assert "绩效指标表共 11 行，另有 9 行未能读取" in _text(views.indicators_html(by_name["部分读取项目"]))
     full_head = _text(views.project_header_html(by_name["完整读取项目"], verdicts["完整读取项目"]))
     assert "已读取 资金 已读取 · 目标 已读取 · 绩效指标 已读取" in full_head and "未能读取" not in full_head
 
