@@ -307,7 +307,17 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
             outside.append(cell)
             i += 1
             continue
+        if mode == "money" and form.money_cols and not form.money_rows and _is_value(text) and text not in _EMPTY_VALUES:
+            # Figures right under the money header with no row label: the block's one (total) row.
+            vals = [cell, *_values_after(toks, i, len(form.money_cols) - 1)]
+            form.money_rows.append(("total", _assign_money(form.money_cols, [c.text for c in vals]), vals))
+            form.cells.extend(vals[1:])
+            i += len(vals)
+            continue
         if mode == "ind" and form.table is not None:
+            if "indicator" in kinds and tok.stream:
+                i += 1  # a header word in a flattened page's run of words, not a value
+                continue
             form.table.add(cell, tok.stream, tok.row_end)
         elif mode == "goals" and form.goal_cols:
             _add_goal(form, cell, toks[i - 1].row_end if i else True)

@@ -162,6 +162,13 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
         content = [t for t in texts if t]
         open_cell = len(content) == 1 and not r.cells[-1].rstrip().endswith("|")
         ends_row = len(r.cells) == 1 and r.cells[0].rstrip().endswith("||")
+        if pipes == 0 and len(content) >= _FLAT_WORDS and len(r.cells) == 1:
+            # A page whose table a PDF flattened into one run of words: each word (wrapped fragments of one
+            # text joined back) a cell of a stream, since the row boundaries are lost.
+            flush()
+            for word in _join_fragments(content):
+                rows.append(GridRow([Cell(word, len(rows), 0, r.line, r.page)], stream=True))
+            continue
         if len(content) >= 2:
             flush()
             # Keep empty cells between contents (column positions), drop the empty edges.
@@ -179,6 +186,33 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             flush()
     flush()
     return rows
+
+
+_FLAT_WORDS = 16
+
+
+def _join_fragments(words: list[str]) -> list[str]:
+    """Words of a flattened page with the pieces of one wrapped cell joined (服务外 + 包企业数量); an
+    annotation in brackets (`(A)`, `(20 分)`) stays with the word before it."""
+    out: list[str] = []
+    for w in words:
+        prev = out[-1] if out else ""
+        if prev and re.fullmatch(r"[(（][^()（）]{0,10}[)）]", w):
+            out[-1] = prev + w
+            continue
+        if prev and is_label(prev + w) and not is_label(w):
+            out[-1] = prev + w  # a label wrapped over two words (社会效益 / 指标, 可持续影 / 响指标)
+            continue
+        if (prev and _CJK_END.search(prev) and _CJK_START.match(w) and not is_label(prev) and not is_label(w)
+                and not _FIGURE_END.match(prev) and not _FIGURE_END.match(w)):
+            out[-1] = prev + w
+            continue
+        out.append(w)
+    return out
+
+
+_CJK_END = re.compile(r"[\u4e00-\u9fff、]$")
+_CJK_START = re.compile(r"^[\u4e00-\u9fff]")
 
 
 def _only_pipes(cells: tuple[str, ...]) -> bool:
