@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.load import Loaded
+from corpus.parse import fused
 from corpus.parse.labels import is_label
 from corpus.parse.values import clean_text
 
@@ -83,6 +84,12 @@ def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int]:
         pipes = raw.count("|")
         if not pipes:
             parts = _WIDE_GAP.split(raw.strip())
+            line = raw.strip()
+            if len(parts) == 1 and " " not in line and not is_label(line) and fused.looks_fused(line):
+                # Cells a preview printed run together: cut at the forms' labels and figure runs.
+                cut = [p for p in fused.split_fused(line) if p.strip()]
+                if len(cut) > 1 and all(len(p.strip(":：")) >= 2 and not _BRACKETED.fullmatch(p) for p in cut):
+                    return cut, 0
             if len(parts) == 1:
                 # Cells a PDF or web page printed with one space between them: cut only where a label stands.
                 words = raw.split()
@@ -189,6 +196,7 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
 
 
 _FLAT_WORDS = 16
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def _join_fragments(words: list[str]) -> list[str]:

@@ -12,11 +12,14 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from corpus.parse import fused
 from corpus.parse import labels as lb
 from corpus.parse.grid import Cell
-from corpus.parse.values import compact, is_plain_number, normalise_number_text
+from corpus.parse.values import compact, is_plain_number, normalise_number_text, parse_measure
 
 _NUMERIC = {"weight", "score"}
+# Two figures run together in one cell (`32.1公里2020`, `100%92%`, `210010` after a word).
+_RUN_OF_FIGURES = re.compile(r"\d(?:%|％|[\u4e00-\u9fff]{1,2})?\d{2,}|\d%\d|\d[\u4e00-\u9fff]{1,2}\d")
 _OP_WORDS = ("定量", "定性", "正向", "反向")
 _MEASURE_LIKE = re.compile(r"^(?:[≥≤><=＝]|大于|小于|不低于|不少于|不高于|不超过)?\s*[-−]?\d")
 
@@ -81,6 +84,12 @@ class IndicatorTable:
                     seen += 1
                     out.append(row)
                     continue
+            if not self.positional:
+                row = self._fused(cells, state, after)
+                if row is not None:
+                    seen += 1
+                    out.append(row)
+                    continue
             if "seq" in self.columns and texts and is_plain_number(texts[0]) and len(cells) > 1:
                 cells, texts = cells[1:], texts[1:]  # the row's 序号
             k = 0 if named else state.peel(texts)
@@ -127,6 +136,27 @@ class IndicatorTable:
                 continue
             out.append(IndicatorRow(state.level1, state.level2, {"name": name, **assigned}, list(cells)))
         return out, seen, unread
+
+    def _fused(self, cells: list[Cell], state: _Levels, after: list[str]) -> IndicatorRow | None:
+        """A row whose cells a preview ran together (`数量指标建设普通省道二级公路32.1公里2020`), cut by the
+        header's columns where only one cut fits (cells two cuts allow are left empty, never guessed)."""
+        texts = [c.text for c in cells if c.text]
+        if not texts or not any(_figure_run(t) for t in texts):
+            return None
+        joined = "".join(texts)
+        columns = [c for c in self.columns if c != "seq"]
+        got = fused.split_row_partial(joined, columns)
+        if not got:
+            return None
+        values = {c: v for c, v in zip(columns, got, strict=False) if v}
+        for fld in ("level1", "level2"):
+            if fld in values:
+                state.set(fld, values.pop(fld))
+        name = values.pop("name", "")
+        if not name or is_plain_number(name):
+            return None
+        values = {k: v for k, v in values.items() if k in after or k in ("unit", "op", "extra", "note")}
+        return IndicatorRow(state.level1, state.level2, {"name": lb.strip_index(name), **values}, list(cells))
 
     def _by_position(self, cells: list[Cell], state: _Levels) -> IndicatorRow | None:
         """A sheet/PDF/DOCX row read by the header's columns (a merged header covers the columns to its right)."""
@@ -259,6 +289,17 @@ class _Levels:
                 continue
             break
         return k
+
+
+_DATE_LIKE = re.compile(r"\d{2,4}\s*[年./-]\s*\d{1,2}\s*(?:[月./-]\s*(?:\d{1,2}\s*日?)?)?")
+
+
+def _figure_run(text: str) -> bool:
+    """A cell holding two or more figures run together (not one figure, one measure or a date)."""
+    t = normalise_number_text(text).replace(" ", "")
+    if is_plain_number(t) or _DATE_LIKE.search(t) or parse_measure(t).value is not None:
+        return False
+    return bool(_RUN_OF_FIGURES.search(t))
 
 
 def _shallower(level: int, last: int, text: str) -> bool:
