@@ -133,7 +133,7 @@ def strip_index(text: str) -> str:
 
 
 _TITLE_TAIL = re.compile(
-    r"(?:项目)?(?:支出)?(?:绩效)(?:目标)?(?:自评|申报|填报|审批|设定)?(?:明细)?表?$|(?:项目)?绩效目标$"
+    r"(?:项目)?(?:支出)?(?:绩效)(?:目标|评价)?(?:自评|申报|填报|审批|设定)?(?:指标)?(?:明细)?表?$|(?:项目)?绩效目标$"
 )
 
 
@@ -143,11 +143,11 @@ def name_in_title(text: str) -> str | None:
     c = re.sub(r"^附件\d*[:：]?|^[*＊★]+", "", c)
     c = re.sub(r"[(（][^()（）]*[)）]$", "", c)
     c = _TITLE_TAIL.sub("", c)
-    c = re.sub(r"^\d{4}年度?", "", c)
     c = re.sub(r"(?:区域|整体)$", "", c)
-    c = re.sub(r"^(?:财政)?(?:项目)?(?:支出)?$", "", c)
-    if len(re.sub(r"绩效|项目|指标|目标|支出|部门|整体|区域|专项|资金|年度|情况|表", "", c)) < 2:
+    core = re.sub(r"^\d{4}年度?", "", c)  # the year stays in the name, but a year alone names nothing
+    core = re.sub(r"^(?:财政)?(?:项目)?(?:支出)?$", "", core)
+    if len(re.sub(r"绩效|项目|指标|目标|支出|部门|整体|区域|专项|资金|年度|情况|表", "", core)) < 2:
         return None
-    if len(c) < 4 or any(w in c for w in ("部门整体", "整体支出", "项目支出", "专项资金")) and len(c) < 8:
+    if len(core) < 4 or any(w in core for w in ("部门整体", "整体支出", "项目支出", "专项资金")) and len(core) < 8:
         return None
     return c
