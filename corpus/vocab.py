@@ -443,3 +443,8 @@ FRAME_LABELS: tuple[str, ...] = (
     "总体目标", "年度总体目标", "绩效目标", "项目绩效指标", "项目具体目标表", "年度绩效目标",
 )
 TOTAL_LABELS: tuple[str, ...] = ("总分", "合计总分", "总得分", "自评总分", "评价总分")
+
+# Every alias the row reader knows is a column of the structural reader too.
+for _field, _aliases in INDICATOR_HEADER_ALIASES.items():
+    for _alias in _aliases:
+        INDICATOR_COLUMNS.setdefault(_alias.replace("(", "").replace(")", "").replace("/", ""), _field)

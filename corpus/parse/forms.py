@@ -357,7 +357,7 @@ def _header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] | None
         if not t:
             j += 1
             continue
-        x = lb.has(t, "indicator")
+        x = lb.has(t, "indicator") or (lb.column_by_prefix(t) if len(out) >= 2 else None)
         if x is None:
             if not out and lb.has(t, "frame"):
                 j += 1

@@ -151,3 +151,15 @@ def name_in_title(text: str) -> str | None:
     if len(core) < 4 or any(w in core for w in ("部门整体", "整体支出", "项目支出", "专项资金")) and len(core) < 8:
         return None
     return c
+
+
+def column_by_prefix(text: str) -> Label | None:
+    """An indicator column whose header cell starts with a known label (未完成原因分析 -> 未完成原因), for a
+    cell inside a header row that is already known to be one."""
+    key = key_of(text)
+    best = None
+    for label, fld in vocab.INDICATOR_COLUMNS.items():
+        if len(label) >= 3 and key.startswith(label) and len(key) <= len(label) + 8:
+            if best is None or len(label) > best[0]:
+                best = (len(label), fld)
+    return Label("indicator", best[1]) if best else None
