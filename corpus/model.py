@@ -157,6 +157,8 @@ class Indicator:
     score: Decimal | None
     note: str
     source: Source
+    # Other columns of the row as printed (指标解释, 绩效标准, 评分标准, 指标值设定依据 …), space-joined.
+    explanation: str = ""
 
 
 @dataclass(frozen=True, slots=True)

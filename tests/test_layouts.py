@@ -7,6 +7,7 @@ pdfplumber: a failure there is the generator's), and `parse_file` reads exactly 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import layouts
@@ -72,3 +73,19 @@ def test_an_indicator_header_without_a_project_is_not_a_form(written, fmt):
         parse_file(written[("no-form", fmt)])
     message = str(info.value)
     assert "一级指标" in message and "二级指标" in message and "项目名称" in message, message
+
+
+def test_indicator_rows_without_a_project_name_are_read_and_said_so(tmp_path):
+    path = tmp_path / "rows.txt"
+    path.write_text(
+        "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训场次\t≥4场\n"
+        "效益指标\t社会效益指标\t群众知晓率\t≥80%\n",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    (project,) = doc.projects
+    assert [(i.name, i.target.op, i.target.value) for i in project.indicators] == [
+        ("培训场次", "≥", Decimal("4")),
+        ("群众知晓率", "≥", Decimal("80")),
+    ]
+    assert project.name == "" and "项目名称" in project.coverage.missing and not project.coverage.complete

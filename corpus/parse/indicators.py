@@ -52,6 +52,11 @@ class IndicatorTable:
         if row_end:
             self._flush()
 
+    def has_rows(self) -> bool:
+        """Whether any cell under the header holds text other than a level label."""
+        cells = [c for g, _ in self.groups for c in g] + self._current
+        return any(c.text and not lb.level_of(c.text) and not lb.has(c.text, "frame") for c in cells)
+
     def _flush(self) -> None:
         if self._current:
             self.groups.append((self._current, True))

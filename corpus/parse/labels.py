@@ -146,7 +146,7 @@ def name_in_title(text: str) -> str | None:
     c = re.sub(r"(?:区域|整体)$", "", c)
     core = re.sub(r"^\d{4}年度?", "", c)  # the year stays in the name, but a year alone names nothing
     core = re.sub(r"^(?:财政)?(?:项目)?(?:支出)?$", "", core)
-    if len(re.sub(r"绩效|项目|指标|目标|支出|部门|整体|区域|专项|资金|年度|情况|表", "", core)) < 2:
+    if len(re.sub(r"绩效|项目|指标|目标|支出|部门|整体|区域|专项|资金|年度|情况|参考|汇总|表", "", core)) < 3:
         return None
     if len(core) < 4 or any(w in core for w in ("部门整体", "整体支出", "项目支出", "专项资金")) and len(core) < 8:
         return None

@@ -105,3 +105,6 @@ class ProseTable:
 
     def read(self) -> tuple[list[IndicatorRow], int, list[list[Cell]]]:
         return self.rows, len(self.rows), []
+
+    def has_rows(self) -> bool:
+        return bool(self.rows)

@@ -102,6 +102,10 @@ def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) 
                         other=by_source.get("other"))
         money_state = "read" if readable == len(lines) else ("partial" if readable else "missing")
     if d.funding:
+        if "other" in d.funding and "annual_other" not in d.funding and "annual_request" in d.funding and not (
+            {"total", "fiscal"} & set(d.funding)
+        ):
+            d.funding["annual_other"] = d.funding.pop("other")  # the block is the year's request alone
         vals2: dict[str, Decimal | None] = {}
         unit = unit_hint
         for k, text in d.funding.items():
@@ -149,7 +153,7 @@ def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) 
                 target=parse_measure(target_text, unit),
                 actual=parse_measure(_measure_op(c.get("actual", "")), unit) if has_actual else None,
                 weight=to_decimal(c.get("weight")), score=to_decimal(c.get("score")),
-                note=clean_text(note or extra), source=source_of(file, sha, r.source)))
+                note=clean_text(note), source=source_of(file, sha, r.source), explanation=clean_text(extra)))
     if not d.tables:
         ind_state = "missing"
         missing.append("未读出绩效指标表")
@@ -191,10 +195,12 @@ def _iso(text: str | None) -> str | None:
 
 
 def is_form(d: FormDraft) -> bool:
-    """A draft that is a performance form at all: a name or an indicator table, with something read."""
-    return bool(d.tables or (d.fields.get("name") and (d.money_rows or d.funding or d.goals))) or bool(
-        d.title and (d.fields.get("name") or lb.name_in_title(d.title))
-    )
+    """A draft that is a performance form: indicator rows were seen, or something names it (a project name, a
+    form title) and it holds a table, money or goals. A bare indicator header is not a form."""
+    named = d.fields.get("name") or d.fields.get("unit_name") or (d.title and lb.name_in_title(d.title))
+    kind = d.title and lb.title_kind(d.title)
+    rows = any(t.has_rows() for t in d.tables)
+    return bool(rows or ((named or kind) and (d.tables or d.money_rows or d.funding or d.goals)) or (d.title and named))
 
 
 __all__ = ["to_project", "is_form", "source_of", "money", "lb"]
