@@ -60,12 +60,12 @@ def explained(doc: Document) -> int:
     """How many facts a reading holds: names, figures, indicators and their values (to choose a reading)."""
     n = 0
     for p in doc.projects:
-        n += bool(p.name)
+        n += bool(p.name) + bool(p.department) + bool(p.implementer) + bool(p.code)
         for block in (p.budget, p.funding):
             if block is not None:
                 n += sum(getattr(block, f) is not None for f in ("planned", "adjusted", "spent", "rate", "score",
                                                                  "weight", "total", "fiscal", "annual_request",
-                                                                 "appropriation", "carryover", "other")
+                                                                 "appropriation", "carryover", "other", "annual_other")
                          if hasattr(block, f))
         n += p.total_score is not None
         for i in p.indicators:
