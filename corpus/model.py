@@ -47,6 +47,9 @@ class Row:
     cells: tuple[str, ...]
     line: int
     page: int | None = None
+    # Parallel to cells where some cell of a sheet/DOCX row holds line breaks of its own: that cell's lines
+    # joined by "\n" ('' for the others); empty when no cell has them. Cells stay one line each.
+    lines: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

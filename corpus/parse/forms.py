@@ -76,6 +76,10 @@ class _Tok:
     stream: bool
     row_end: bool  # the last cell of its row
 
+    @property
+    def copy(self) -> bool:
+        return self.cell.copy
+
 
 def _tokens(rows: list[GridRow]) -> list[_Tok]:
     out: list[_Tok] = []
@@ -143,6 +147,13 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
         text = cell.text
         if form is not None:
             form.cells.append(cell)
+        if tok.copy and not (mode == "ind" and form is not None and form.table is not None and form.table.positional):
+            i += 1  # a merged cell's copy: read once, where it starts
+            continue
+        if tok.copy:
+            form.table.add(cell, tok.stream, tok.row_end)  # type: ignore[union-attr]
+            i += 1
+            continue
         if not text:
             if mode == "ind" and form is not None and form.table is not None:
                 form.table.add(cell, tok.stream, tok.row_end)
@@ -354,7 +365,7 @@ def _header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] | None
     n = len(toks)
     while j < n:
         t = toks[j].cell.text
-        if not t:
+        if not t or toks[j].copy:
             j += 1
             continue
         x = lb.has(t, "indicator") or (lb.column_by_prefix(t) if len(out) >= 2 else None)
@@ -408,7 +419,7 @@ def _money_header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] 
     n = len(toks)
     while j < n:
         t = toks[j].cell.text
-        if not t:
+        if not t or toks[j].copy:
             j += 1
             continue
         x = lb.has(t, "money_header")

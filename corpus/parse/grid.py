@@ -25,6 +25,8 @@ class Cell:
     col: int
     line: int
     page: int | None
+    copy: bool = False  # the same text as the cell to its left in a sheet/PDF/DOCX row (a merged cell)
+    parts: tuple[str, ...] = ()  # the cell's own lines, where a sheet/DOCX cell holds several
 
 
 @dataclass
@@ -118,20 +120,19 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
     """
     text = is_text(loaded)
     rows: list[GridRow] = []
-    convert = simplified([c for r in loaded.rows[:400] for c in r.cells])
-    if convert("") == "" and convert is not None:
-        loaded = _converted(loaded, convert)
+    loaded = _converted(loaded, simplified([c for r in loaded.rows[:400] for c in r.cells]))
     if not text:
         for r in loaded.rows:
             cells: list[Cell] = []
             prev = None
             for ci, raw in enumerate(r.cells):
                 t = clean_text(raw) if raw else ""
-                if t and t == prev:
-                    t = ""  # a merged cell filled across columns: keep its first column only
-                else:
-                    prev = t if t else prev
-                cells.append(Cell(t, len(rows), ci, r.line, r.page))
+                # The reader filled a merged cell across its columns: the copies are marked, not dropped,
+                # since two cells may also print the same words (a 二级指标 with no 三级 breakdown).
+                own = r.lines[ci].split("\n") if r.lines and ci < len(r.lines) and r.lines[ci] else []
+                cells.append(Cell(t, len(rows), ci, r.line, r.page, copy=bool(t) and t == prev,
+                                  parts=tuple(clean_text(x) for x in own)))
+                prev = t
             if any(c.text for c in cells):
                 rows.append(GridRow(cells))
         return rows
@@ -237,5 +238,6 @@ def _converted(loaded: Loaded, convert: Callable[[str], str]) -> Loaded:
     probe = convert("產")
     if probe == "產":
         return loaded
-    rows = tuple(Row(tuple(convert(c) for c in r.cells), r.line, r.page) for r in loaded.rows)
+    rows = tuple(Row(tuple(convert(c) for c in r.cells), r.line, r.page, tuple(convert(c) for c in r.lines))
+                 for r in loaded.rows)
     return replace(loaded, rows=rows)

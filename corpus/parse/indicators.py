@@ -84,10 +84,12 @@ class IndicatorTable:
                 out[-1].source.extend(cells)
                 continue
             if self.positional and len(cells) > 1:
-                row = self._by_position(cells, state)
-                if row is not None:
-                    seen += 1
-                    out.append(row)
+                for one in _line_pairs(cells):
+                    row = self._by_position(one, state)
+                    if row is not None:
+                        seen += 1
+                        out.append(row)
+                if out and out[-1].source[0].row == cells[0].row:
                     continue
             if not self.positional:
                 row = self._fused(cells, state, after)
@@ -168,7 +170,7 @@ class IndicatorTable:
         starts = sorted((c.col, f) for c, f in zip(self.header, self.columns, strict=False))
         got: dict[str, str] = {}
         for cell in cells:
-            if not cell.text:
+            if not cell.text or (cell.copy and cell.col not in {c for c, _ in starts}):
                 continue
             fld = None
             for col, f in starts:
@@ -305,6 +307,22 @@ def _figure_run(text: str) -> bool:
     if is_plain_number(t) or _DATE_LIKE.search(t) or parse_measure(t).value is not None:
         return False
     return bool(_RUN_OF_FIGURES.search(t))
+
+
+def _line_pairs(cells: list[Cell]) -> list[list[Cell]]:
+    """A row whose name cell holds several indicators on separate lines, paired line by line with the cells
+    that hold as many lines (`培训场次 / 培训人次` beside `≥4场 / ≥300人次`); other cells are shared."""
+    counts = {len(c.parts) for c in cells if len(c.parts) > 1}
+    if len(counts) != 1:
+        return [cells]
+    (k,) = counts
+    if sum(len(c.parts) == k for c in cells) < 2:
+        return [cells]
+    rows = []
+    for n in range(k):
+        rows.append([Cell(c.parts[n], c.row, c.col, c.line, c.page, c.copy) if len(c.parts) == k else c
+                     for c in cells])
+    return rows
 
 
 def _shallower(level: int, last: int, text: str) -> bool:

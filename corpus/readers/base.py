@@ -135,6 +135,16 @@ def cell_text(text: str | None) -> str:
     return out
 
 
+def cell_lines(text: str | None) -> str:
+    """A cell's own lines (an explicit break in a sheet or DOCX cell), each cleaned, joined by "\n"; '' for
+    a cell of one line. Two indicators typed into one cell on two lines are paired line by line from this."""
+    if not text or "\n" not in text.replace("\r", "\n"):
+        return ""
+    lines = [" ".join(x.split()) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [x for x in lines if x]
+    return "\n".join(lines) if len(lines) > 1 else ""
+
+
 # --- zip containers (XLSX, DOCX) ------------------------------------------------------------
 
 

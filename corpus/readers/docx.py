@@ -12,6 +12,7 @@ from corpus.readers.base import (
     DEFAULT_MAX_UNZIPPED_MB,
     DEFAULT_MAX_ZIP_RATIO,
     Loaded,
+    cell_lines,
     cell_text,
     check_container,
     read_bytes,
@@ -50,7 +51,8 @@ def read_docx(
         raise refuse(path, "truncated") from None
     except Exception as exc:  # python-docx raises PackageNotFoundError, KeyError, lxml errors
         raise refuse(path, "corrupt", kind="Word", detail=type(exc).__name__) from exc
-    blocks: list[tuple[bool, list[tuple[str, ...]]]] = []  # (is a table, its rows) in body order
+    # (is a table, its rows as (cells, cells' own lines)) in body order
+    blocks: list[tuple[bool, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = []
     try:
         for item in document.iter_inner_content():
             if isinstance(item, Table):
@@ -58,14 +60,15 @@ def read_docx(
             elif isinstance(item, Paragraph):
                 # A line break (<w:br/>) inside a paragraph starts a new text line, as in the PDF.
                 lines = [cell_text(line) for line in item.text.split("\n")]
-                blocks.append((False, [(line,) if line else () for line in lines]))
+                blocks.append((False, [((line,) if line else (), ()) for line in lines]))
     except Exception as exc:  # malformed XML inside a part surfaces only while walking the body
         raise refuse(path, "corrupt", kind="Word", detail=type(exc).__name__) from exc
     rows = _number_rows(blocks, page=None)
     return Loaded(path=str(path), sha256=sha256_bytes(data), rows=tuple(rows))
 
 
-def _docx_table(table: Any, fill_merged: bool) -> list[tuple[str, ...]]:
+def _docx_table(table: Any, fill_merged: bool) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """A table's rows as (cells, their own lines: see Row.lines)."""
     width = len(table.columns)
     grid: list[list[Any]] = []  # the python-docx cell at each grid position, or None
     for row in table.rows:
@@ -73,6 +76,8 @@ def _docx_table(table: Any, fill_merged: bool) -> list[tuple[str, ...]]:
         cells += [None] * (width - len(cells))
         grid.append(cells)
     texts: dict[int, str] = {}
+    multiline: dict[tuple[int, int], str] = {}
+    line_rows: list[tuple[str, ...]] = []
     out: list[tuple[str, ...]] = []
     for r, cells in enumerate(grid):
         row_text: list[str] = []
@@ -91,25 +96,31 @@ def _docx_table(table: Any, fill_merged: bool) -> list[tuple[str, ...]]:
                 continue
             if id(tc) not in texts:
                 texts[id(tc)] = cell_text(cell.text)
+                if not covered:
+                    multiline[(r, c)] = cell_lines(cell.text)
             row_text.append(texts[id(tc)])
         out.append(tuple(row_text))
-    return out
+        lines = tuple(multiline.get((r, c), "") for c in range(len(row_text)))
+        line_rows.append(lines if any(lines) else ())
+    return list(zip(out, line_rows, strict=True))
 
 
-def _number_rows(blocks: list[tuple[bool, list[tuple[str, ...]]]], page: int | None) -> list[Row]:
+def _number_rows(
+    blocks: list[tuple[bool, list[tuple[tuple[str, ...], tuple[str, ...]]]]], page: int | None
+) -> list[Row]:
     """Blocks -> rows with a running line number; an empty row between a table and what surrounds it."""
     rows: list[Row] = []
 
-    def emit(cells: tuple[str, ...]) -> None:
+    def emit(cells: tuple[str, ...], lines: tuple[str, ...] = ()) -> None:
         if not cells and (not rows or not rows[-1].cells):
             return  # one empty row separates; more say nothing
-        rows.append(Row(cells=cells, line=len(rows) + 1, page=page))
+        rows.append(Row(cells=cells, line=len(rows) + 1, page=page, lines=lines))
 
     for is_table, block in blocks:
         if is_table:
             emit(())
-        for cells in block:
-            emit(cells)
+        for cells, lines in block:
+            emit(cells, lines)
         if is_table:
             emit(())
     while rows and not rows[-1].cells:

@@ -10,7 +10,7 @@ import io
 import warnings
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -24,6 +24,7 @@ from corpus.readers.base import (
     ENCRYPTED_STREAM,
     ZIP_SIGNATURE,
     Loaded,
+    cell_lines,
     cell_text,
     check_container,
     read_bytes,
@@ -227,6 +228,7 @@ class _Sheet:
     merged: list[tuple[int, int, int, int]]  # first row, last row, first column, last column (inclusive)
     hidden_rows: set[int]
     hidden_cols: set[int]
+    multiline: dict[tuple[int, int], str] = field(default_factory=dict)  # cells with line breaks of their own
 
 
 def _sheet_rows(sheet: _Sheet, fill_merged: bool) -> list[Row]:
@@ -270,7 +272,9 @@ def _sheet_rows(sheet: _Sheet, fill_merged: bool) -> list[Row]:
             if rows and rows[-1].cells:
                 rows.append(Row(cells=(), line=r, page=sheet.index))
             continue
-        rows.append(Row(cells=tuple(cells.get(c, "") for c in columns), line=r, page=sheet.index))
+        lines = tuple(sheet.multiline.get((r, c), "") for c in columns) if sheet.multiline else ()
+        rows.append(Row(cells=tuple(cells.get(c, "") for c in columns), line=r, page=sheet.index,
+                        lines=lines if any(lines) else ()))
     return rows
 
 
@@ -337,10 +341,13 @@ def _xlsx_sheet(ws: Any, index: int) -> _Sheet | None:
     values: dict[tuple[int, int], str] = {}
     # ws._cells holds only the cells the file stores; iter_rows() would create every cell of the
     # used rectangle, which for one stray cell at XFD1048576 is billions.
+    multiline: dict[tuple[int, int], str] = {}
     for (r, c), cell in ws._cells.items():
         if cell.value is None:
             continue
         values[(r, c)] = render_value(cell.value, cell.number_format)
+        if isinstance(cell.value, str) and cell_lines(cell.value):
+            multiline[(r, c)] = cell_lines(cell.value)
     merged = [(m.min_row, m.max_row, m.min_col, m.max_col) for m in ws.merged_cells.ranges]
     hidden_rows = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
     hidden_cols: set[int] = set()
@@ -350,7 +357,7 @@ def _xlsx_sheet(ws: Any, index: int) -> _Sheet | None:
         if dim.hidden:
             first = dim.min or column_index_from_string(key)
             hidden_cols.update(range(first, (dim.max or first) + 1))
-    return _Sheet(index, values, merged, hidden_rows, hidden_cols)
+    return _Sheet(index, values, merged, hidden_rows, hidden_cols, multiline)
 
 
 # --- XLS ----------------------------------------------------------------------------------------
