@@ -316,7 +316,10 @@ def _line_pairs(cells: list[Cell]) -> list[list[Cell]]:
     if len(counts) != 1:
         return [cells]
     (k,) = counts
-    if sum(len(c.parts) == k for c in cells) < 2:
+    paired = [c for c in cells if len(c.parts) == k]
+    # Wrapped text gives lines too: pair only when some cell's every line is a figure of its own.
+    if len(paired) < 2 or not any(all(_MEASURE_LIKE.match(normalise_number_text(x)) for x in c.parts)
+                                  for c in paired[1:]):
         return [cells]
     rows = []
     for n in range(k):

@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from corpus.errors import UnreadableFileError
 from corpus.model import ParseWarning, Row
-from corpus.readers.base import Loaded, cell_text, read_bytes, refuse, sha256_bytes
+from corpus.readers.base import Loaded, cell_lines, cell_text, read_bytes, refuse, sha256_bytes
 
 _PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(第\s*)?\d{1,4}\s*(页)?\s*([/／]\s*(共\s*)?\d{1,4}\s*页?)?[-—–\s]*$"
@@ -30,6 +30,7 @@ class _PdfTable:
     x1: float
     rows: list[tuple[str, ...]]
     cols: list[float]  # left edge of each column
+    lines: dict[str, str] = field(default_factory=dict)  # a cell's text -> its printed lines (Row.lines)
 
 
 @dataclass
@@ -134,7 +135,8 @@ def _pdf_page(page: Any, number: int, fill_merged: bool) -> tuple[list[_PdfTable
     for table in tables:
         x0, top, x1, bottom = table.bbox
         rows, cols = _pdf_grid(table, fill_merged)
-        items.append(_PdfTable(number, top, bottom, x0, x1, rows, cols))
+        lines = {cell_text(t): cell_lines(t) for row in table.extract() for t in row if t and cell_lines(t)}
+        items.append(_PdfTable(number, top, bottom, x0, x1, rows, cols, lines))
 
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -232,10 +234,11 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]
 
     rows: list[Row] = []
 
-    def emit(cells: tuple[str, ...], page: int) -> None:
+    def emit(cells: tuple[str, ...], page: int, own: dict[str, str] | None = None) -> None:
         if not cells and (not rows or not rows[-1].cells):
             return
-        rows.append(Row(cells=cells, line=len(rows) + 1, page=page))
+        lines = tuple(own.get(c, "") for c in cells) if own else ()
+        rows.append(Row(cells=cells, line=len(rows) + 1, page=page, lines=lines if any(lines) else ()))
 
     previous: _PdfLine | list[_PdfTable] | None = None
     for unit in units:
@@ -248,7 +251,7 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]
                         grid = grid[1:]  # the header row repeated on the new page
                 seen_headers.update(_squash(r) for r in grid if _is_header(r))
                 for cells in grid:
-                    emit(cells, fragment.page)
+                    emit(cells, fragment.page, fragment.lines)
         else:
             if isinstance(previous, list):
                 emit((), unit.page)
