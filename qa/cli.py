@@ -18,7 +18,7 @@ from qa.coverage import coverage_of, is_complete, missing_phrases, unread_note
 DOCUMENT_SUFFIXES = {".txt", ".md", ".tsv", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx"}
 # Reviewer-facing words of the commands, in one place.
 TEXT = {
-    "warning_group": "  警告 {message}（{where}，共 {n} 处）",
+    "warning_group": "  警告 {message}（{where}共 {n} 处）",
     "warning_text": "    例：{text}",
     "pages": "第{a}页",
     "pages_span": "第{a}–{b}页",
@@ -163,7 +163,9 @@ def _print_document(doc: Document) -> None:
         n = doc.tables_seen - doc.tables_read
         print(TEXT["unread_forms"].format(seen=doc.tables_seen, read=doc.tables_read, n=n))
     for first, where, n in warning_groups(doc.warnings):
-        print(TEXT["warning_group"].format(message=first.message, where=where, n=n))
+        # The parser's grouped messages often say the place themselves (第1–9行中有 7 行…): not twice.
+        place = "" if where in first.message else f"{where}，"
+        print(TEXT["warning_group"].format(message=first.message, where=place, n=n))
         if first.text:
             print(TEXT["warning_text"].format(text=first.text[:60]))
 
