@@ -155,8 +155,8 @@ def severity_label(severity: str) -> str:
 
 
 def allowed_suffixes() -> set[str]:
-    """The suffixes `corpus.load.load` can read."""
-    return {s for s in TEXT_SUFFIXES if s} | set(READERS)
+    """The suffixes `corpus.load.load` can read; an upload without a suffix is refused (its kind is unknown)."""
+    return {s for s in (*TEXT_SUFFIXES, *READERS) if s}
 
 
 def safe_name(name: str) -> str:
