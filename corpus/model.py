@@ -50,6 +50,9 @@ class Row:
     # Parallel to cells where some cell of a sheet/DOCX row holds line breaks of its own: that cell's lines
     # joined by "\n" ('' for the others); empty when no cell has them. Cells stay one line each.
     lines: tuple[str, ...] = ()
+    # Parallel to cells where the reader knows merges (sheets, DOCX, ruled PDF tables): True where a cell
+    # is filled from a merged cell to its left in the same row; empty when the reader cannot tell (text).
+    spanned: tuple[bool, ...] = ()
 
     @property
     def text(self) -> str:

@@ -126,6 +126,9 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
             # In a kept row a label's value is the next cell with text (a merged value's copies are blank).
             while k < n:
                 c = toks[k].cell
+                if toks[k].copy and not toks[k].row_end:
+                    k += 1  # the label's own merged copies
+                    continue
                 if lb.is_label(c.text) and not _is_value(c.text):
                     break
                 out.append(c)
@@ -161,7 +164,7 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
             continue
         labels = lb.labels_of(text)
         kinds = {x.kind for x in labels}
-        year = re.fullmatch(r"[(（]?\s*(\d{4})\s*年度?\s*[)）]?", lb.key_of(text) or "")
+        year = re.fullmatch(r"[(（]?\s*(\d{4})\s*年度?\s*[)）]?", lb.key_of(text) or lb.compact(text))
         if year and not labels and mode != "ind":
             if form is not None and not form.has_content and form.year is None:
                 form.year = int(year.group(1))
@@ -193,6 +196,19 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
         unit = lb.unit_in(text)
         if unit and form is not None and (not labels or "frame" in kinds or "field" not in kinds):
             form.unit = form.unit or unit
+        # A list: one row per indicator under a header that also names the project's columns.
+        if not tok.stream and (i == 0 or toks[i - 1].row_end):
+            listed = _list_header(toks, i)
+            if listed is not None:
+                title = pending_title or ((form.title, form.start) if form is not None and form.title
+                                          and not form.has_content else None)
+                if form is not None and not form.has_content and form in forms:
+                    forms.remove(form)  # the title's empty form: the list's projects take its place
+                year = pending_year or (form.year if form is not None else None)
+                made, i = _read_list(toks, i, listed, title, year, positional)
+                forms.extend(made)
+                form, pending_title, pending_year, mode = None, None, None, "head"
+                continue
         # Indicator header: a run of header cells naming at least a name or target column.
         header, j = _header_run(toks, i)
         if header is not None:
@@ -238,6 +254,16 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
             continue
         if "total" in kinds and form is not None:
             vals = row_rest(i)
+            if not tok.stream and not tok.row_end:
+                # In a kept row every figure after the label counts: 总分 | 100 | 96.82 (weight, score).
+                k = i + 1
+                vals = []
+                while k < n and not toks[k].stream:
+                    if not toks[k].copy:
+                        vals.append(toks[k].cell)
+                    if toks[k].row_end:
+                        break
+                    k += 1
             nums = [c.text for c in vals if to_decimal(c.text) is not None]
             if not nums and i + 1 < n and to_decimal(toks[i + 1].cell.text) is not None:
                 vals = [toks[i + 1].cell]
@@ -358,6 +384,104 @@ def _add_goal(form: FormDraft, cell: Cell, row_start: bool) -> None:
     form.goals.setdefault(key, []).append((cell.text, cell))
 
 
+def _row_at(toks: list[_Tok], i: int) -> int:
+    """The position after the row that starts at position i."""
+    j = i
+    while j < len(toks) and not toks[j].row_end:
+        j += 1
+    return j + 1
+
+
+def _list_header(toks: list[_Tok], i: int) -> list[tuple[str, str] | None] | None:
+    """A header row of a list layout, or None: a 项目名称 column beside indicator columns (a name or a target
+    column and a level or a name). Returns each column's (kind, field), None for a column of no label."""
+    end = _row_at(toks, i)
+    cols: list[tuple[str, str] | None] = []
+    for t in toks[i:end]:
+        text = t.cell.text
+        if not text or t.copy:
+            cols.append(None)
+            continue
+        found = None
+        for kind in ("indicator", "field", "money_header", "goal", "funding"):
+            x = lb.has(text, kind)
+            if x is not None:
+                found = (kind, x.field)
+                break
+        cols.append(found)
+    kinds = [c for c in cols if c]
+    ind = {f for k, f in kinds if k == "indicator"}
+    if ("field", "name") not in kinds or not ({"name", "target"} <= ind or ("name" in ind and ind & {"level1", "level2"})):
+        return None
+    return cols
+
+
+def _read_list(
+    toks: list[_Tok], i: int, cols: list[tuple[str, str] | None], title: tuple[str, Cell] | None,
+    year: int | None, positional: bool,
+) -> tuple[list[FormDraft], int]:
+    """The projects of a list layout from its header at position i: a new project at each new 项目名称 (with
+    its 单位名称); the project's columns give its fields, money and goal, the others its indicator rows."""
+    header = toks[i:_row_at(toks, i)]
+    ind_cols = [(k, c) for k, c in enumerate(cols) if c and c[0] == "indicator"]
+    unit = next((lb.unit_in(t.cell.text) for t in header if lb.unit_in(t.cell.text)), None)
+    kind = lb.title_kind(title[0]) if title else None
+    forms: list[FormDraft] = []
+    form: FormDraft | None = None
+    form_key: tuple[str, ...] = ()
+    j = _row_at(toks, i)
+    while j < len(toks) and not toks[j].stream:
+        end = _row_at(toks, j)
+        row = toks[j:end]
+        texts = [t.cell.text for t in row]
+        if not any(texts) or (texts[0] and (lb.is_title(texts[0]) or lb.has(texts[0], "total"))):
+            break
+        if any(t.cell.text and lb.has(t.cell.text, "indicator") and not lb.level_of(t.cell.text) for t in row):
+            break  # another header
+        values = {c: row[k].cell for k, c in enumerate(cols) if c and k < len(row)}
+        name = values.get(("field", "name"))
+        key = (name.text if name else "", *(v.text for (kd, f), v in values.items() if kd == "field" and f != "name"))
+        if form is None or (name is not None and name.text and key != form_key):
+            form = FormDraft(start=row[0].cell)
+            form_key = key
+            if title:
+                form.title, form.kind = title[0], kind
+                y = _YEAR.search(title[0])
+                form.year = year or (int(y.group(1)) if y else None)
+            form.unit = unit
+            form.table = IndicatorTable([c[1] for _, c in ind_cols], [header[k].cell for k, _ in ind_cols],
+                                        positional=positional)
+            form.tables.append(form.table)
+            for (kd, f), cell in values.items():
+                if not cell.text:
+                    continue
+                if kd == "field":
+                    fld = "implementer" if f == "unit_name" else f
+                    form.fields.setdefault(fld, cell.text)
+                    form.field_cells.setdefault(fld, [cell])
+                elif kd == "goal":
+                    form.goals.setdefault(f, []).append((cell.text, cell))
+                elif kd in ("money_header", "funding"):
+                    if kind == "declaration" or kd == "funding":
+                        fk = "annual_request" if kd == "money_header" else f
+                        form.funding.setdefault(fk, cell.text)
+                        form.funding_cells.append(cell)
+                    else:
+                        form.money_cols = [*(form.money_cols or []), f]
+                        rows_ = form.money_rows or [("total", {}, [])]
+                        rows_[0][1][f] = cell.text
+                        rows_[0][2].append(cell)
+                        form.money_rows = rows_
+                    form.money_seen = True
+            forms.append(form)
+        form.cells.extend(t.cell for t in row)
+        picked = [row[k] for k, _ in ind_cols if k < len(row)]
+        for n, t in enumerate(picked):
+            form.table.add(t.cell, False, n == len(picked) - 1)  # type: ignore[union-attr]
+        j = end
+    return forms, j
+
+
 def _header_run(toks: list[_Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, int]:
     """A run of indicator-header cells from position i (frame cells like 绩效指标 may lead it)."""
     j = i
@@ -444,6 +568,9 @@ def _values_after(toks: list[_Tok], i: int, count: int, stop_at_text: bool = Fal
     while k < len(toks) and len(out) < count + (1 if not stop_at_text else 0):
         t = toks[k]
         text = t.cell.text
+        if t.copy and row_mode and not t.row_end:
+            k += 1  # a merged cell's copy (the label's own, over two columns): not a value of its own
+            continue
         if text and lb.is_label(text) and not _is_value(text):
             break
         if text and not _is_value(text):

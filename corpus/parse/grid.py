@@ -124,15 +124,15 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
     if not text:
         for r in loaded.rows:
             cells: list[Cell] = []
-            prev = None
             for ci, raw in enumerate(r.cells):
                 t = clean_text(raw) if raw else ""
                 # The reader filled a merged cell across its columns: the copies are marked, not dropped,
                 # since two cells may also print the same words (a 二级指标 with no 三级 breakdown).
                 own = r.lines[ci].split("\n") if r.lines and ci < len(r.lines) and r.lines[ci] else []
-                cells.append(Cell(t, len(rows), ci, r.line, r.page, copy=bool(t) and t == prev,
+                # The sheet/DOCX/PDF readers know the merges and say which cells are copies (Row.spanned).
+                copy = bool(r.spanned[ci]) if ci < len(r.spanned) else False
+                cells.append(Cell(t, len(rows), ci, r.line, r.page, copy=bool(t) and copy,
                                   parts=tuple(clean_text(x) for x in own)))
-                prev = t
             if any(c.text for c in cells):
                 rows.append(GridRow(cells))
         return rows

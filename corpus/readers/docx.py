@@ -52,7 +52,7 @@ def read_docx(
     except Exception as exc:  # python-docx raises PackageNotFoundError, KeyError, lxml errors
         raise refuse(path, "corrupt", kind="Word", detail=type(exc).__name__) from exc
     # (is a table, its rows as (cells, cells' own lines)) in body order
-    blocks: list[tuple[bool, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = []
+    blocks: list[tuple[bool, list[tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...]]]]] = []
     try:
         for item in document.iter_inner_content():
             if isinstance(item, Table):
@@ -60,14 +60,14 @@ def read_docx(
             elif isinstance(item, Paragraph):
                 # A line break (<w:br/>) inside a paragraph starts a new text line, as in the PDF.
                 lines = [cell_text(line) for line in item.text.split("\n")]
-                blocks.append((False, [((line,) if line else (), ()) for line in lines]))
+                blocks.append((False, [((line,) if line else (), (), ()) for line in lines]))
     except Exception as exc:  # malformed XML inside a part surfaces only while walking the body
         raise refuse(path, "corrupt", kind="Word", detail=type(exc).__name__) from exc
     rows = _number_rows(blocks, page=None)
     return Loaded(path=str(path), sha256=sha256_bytes(data), rows=tuple(rows))
 
 
-def _docx_table(table: Any, fill_merged: bool) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+def _docx_table(table: Any, fill_merged: bool) -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...]]]:
     """A table's rows as (cells, their own lines: see Row.lines)."""
     width = len(table.columns)
     grid: list[list[Any]] = []  # the python-docx cell at each grid position, or None
@@ -78,10 +78,13 @@ def _docx_table(table: Any, fill_merged: bool) -> list[tuple[tuple[str, ...], tu
     texts: dict[int, str] = {}
     multiline: dict[tuple[int, int], str] = {}
     line_rows: list[tuple[str, ...]] = []
+    span_rows: list[tuple[bool, ...]] = []
     out: list[tuple[str, ...]] = []
     for r, cells in enumerate(grid):
         row_text: list[str] = []
+        row_span: list[bool] = []
         for c, cell in enumerate(cells):
+            row_span.append(False)
             if cell is None:
                 row_text.append("")
                 continue
@@ -94,6 +97,7 @@ def _docx_table(table: Any, fill_merged: bool) -> list[tuple[tuple[str, ...], tu
             if covered and not fill_merged:
                 row_text.append("")
                 continue
+            row_span[-1] = left is not None and left._tc is tc
             if id(tc) not in texts:
                 texts[id(tc)] = cell_text(cell.text)
                 if not covered:
@@ -102,25 +106,26 @@ def _docx_table(table: Any, fill_merged: bool) -> list[tuple[tuple[str, ...], tu
         out.append(tuple(row_text))
         lines = tuple(multiline.get((r, c), "") for c in range(len(row_text)))
         line_rows.append(lines if any(lines) else ())
-    return list(zip(out, line_rows, strict=True))
+        span_rows.append(tuple(row_span) if any(row_span) else ())
+    return list(zip(out, line_rows, span_rows, strict=True))
 
 
 def _number_rows(
-    blocks: list[tuple[bool, list[tuple[tuple[str, ...], tuple[str, ...]]]]], page: int | None
+    blocks: list[tuple[bool, list[tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...]]]]], page: int | None
 ) -> list[Row]:
     """Blocks -> rows with a running line number; an empty row between a table and what surrounds it."""
     rows: list[Row] = []
 
-    def emit(cells: tuple[str, ...], lines: tuple[str, ...] = ()) -> None:
+    def emit(cells: tuple[str, ...], lines: tuple[str, ...] = (), spanned: tuple[bool, ...] = ()) -> None:
         if not cells and (not rows or not rows[-1].cells):
             return  # one empty row separates; more say nothing
-        rows.append(Row(cells=cells, line=len(rows) + 1, page=page, lines=lines))
+        rows.append(Row(cells=cells, line=len(rows) + 1, page=page, lines=lines, spanned=spanned))
 
     for is_table, block in blocks:
         if is_table:
             emit(())
-        for cells, lines in block:
-            emit(cells, lines)
+        for cells, lines, spanned in block:
+            emit(cells, lines, spanned)
         if is_table:
             emit(())
     while rows and not rows[-1].cells:

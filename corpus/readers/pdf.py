@@ -31,6 +31,7 @@ class _PdfTable:
     rows: list[tuple[str, ...]]
     cols: list[float]  # left edge of each column
     lines: dict[str, str] = field(default_factory=dict)  # a cell's text -> its printed lines (Row.lines)
+    spanned: list[tuple[bool, ...]] = field(default_factory=list)  # parallel to rows (Row.spanned)
 
 
 @dataclass
@@ -134,9 +135,9 @@ def _pdf_page(page: Any, number: int, fill_merged: bool) -> tuple[list[_PdfTable
     items: list[_PdfTable | _PdfLine] = []
     for table in tables:
         x0, top, x1, bottom = table.bbox
-        rows, cols = _pdf_grid(table, fill_merged)
+        rows, cols, spanned = _pdf_grid(table, fill_merged)
         lines = {cell_text(t): cell_lines(t) for row in table.extract() for t in row if t and cell_lines(t)}
-        items.append(_PdfTable(number, top, bottom, x0, x1, rows, cols, lines))
+        items.append(_PdfTable(number, top, bottom, x0, x1, rows, cols, lines, spanned))
 
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -154,8 +155,10 @@ def _pdf_page(page: Any, number: int, fill_merged: bool) -> tuple[list[_PdfTable
     return items, len(page_chars), cid
 
 
-def _pdf_grid(table: Any, fill_merged: bool) -> tuple[list[tuple[str, ...]], list[float]]:
-    """One table -> rows of cell text and the columns' left edges.
+def _pdf_grid(
+    table: Any, fill_merged: bool
+) -> tuple[list[tuple[str, ...]], list[float], list[tuple[bool, ...]]]:
+    """One table -> rows of cell text, the columns' left edges, and where a cell is its left one's copy.
 
     pdfplumber's None marks a position that a merged cell covers.
     """
@@ -167,6 +170,7 @@ def _pdf_grid(table: Any, fill_merged: bool) -> tuple[list[tuple[str, ...]], lis
         for c in range(width)
     ]
     owner: list[list[tuple[Any, str] | None]] = []  # (covering bbox, its text) at each position
+    from_left: set[tuple[int, int]] = set()
     for r, row in enumerate(rows):
         row_owner: list[tuple[Any, str] | None] = []
         top = row.bbox[1]
@@ -178,15 +182,19 @@ def _pdf_grid(table: Any, fill_merged: bool) -> tuple[list[tuple[str, ...]], lis
             # The covering cell is the one to the left or above whose box reaches this position.
             px, py = col_x0[c] + 1, top + 1
             found = None
-            for candidate in (row_owner[c - 1] if c > 0 else None, owner[r - 1][c] if r > 0 else None):
+            for side, candidate in enumerate((row_owner[c - 1] if c > 0 else None,
+                                              owner[r - 1][c] if r > 0 else None)):
                 if candidate is not None:
                     b = candidate[0]
                     if b[0] <= px <= b[2] and b[1] <= py <= b[3]:
                         found = candidate
+                        if side == 0:
+                            from_left.add((r, c))
                         break
             row_owner.append(found)
         owner.append(row_owner)
     grid: list[tuple[str, ...]] = []
+    spanned: list[tuple[bool, ...]] = []
     for r, row in enumerate(rows):
         cells = []
         for c in range(width):
@@ -194,7 +202,8 @@ def _pdf_grid(table: Any, fill_merged: bool) -> tuple[list[tuple[str, ...]], lis
             own = c < len(row.cells) and row.cells[c] is not None
             cells.append(entry[1] if entry is not None and (own or fill_merged) else "")
         grid.append(tuple(cells))
-    return grid, col_x0
+        spanned.append(tuple(fill_merged and (r, c) in from_left for c in range(width)))
+    return grid, col_x0, spanned
 
 
 def _is_header(cells: tuple[str, ...]) -> bool:
@@ -234,24 +243,27 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]
 
     rows: list[Row] = []
 
-    def emit(cells: tuple[str, ...], page: int, own: dict[str, str] | None = None) -> None:
+    def emit(
+        cells: tuple[str, ...], page: int, own: dict[str, str] | None = None, spanned: tuple[bool, ...] = ()
+    ) -> None:
         if not cells and (not rows or not rows[-1].cells):
             return
         lines = tuple(own.get(c, "") for c in cells) if own else ()
-        rows.append(Row(cells=cells, line=len(rows) + 1, page=page, lines=lines if any(lines) else ()))
+        rows.append(Row(cells=cells, line=len(rows) + 1, page=page, lines=lines if any(lines) else (),
+                        spanned=spanned if any(spanned) else ()))
 
     previous: _PdfLine | list[_PdfTable] | None = None
     for unit in units:
         if isinstance(unit, list):
             emit((), unit[0].page)
             seen_headers: set[tuple[str, ...]] = set()
-            for n, (fragment, grid) in enumerate(zip(unit, _aligned(unit, fill_merged), strict=True)):
+            for n, (fragment, (grid, spans)) in enumerate(zip(unit, _aligned(unit, fill_merged), strict=True)):
                 if n:
                     while grid and _squash(grid[0]) in seen_headers:
-                        grid = grid[1:]  # the header row repeated on the new page
+                        grid, spans = grid[1:], spans[1:]  # the header row repeated on the new page
                 seen_headers.update(_squash(r) for r in grid if _is_header(r))
-                for cells in grid:
-                    emit(cells, fragment.page, fragment.lines)
+                for cells, spanned in zip(grid, spans, strict=True):
+                    emit(cells, fragment.page, fragment.lines, spanned)
         else:
             if isinstance(previous, list):
                 emit((), unit.page)
@@ -266,7 +278,9 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]
     return rows
 
 
-def _aligned(fragments: list[_PdfTable], fill_merged: bool) -> list[list[tuple[str, ...]]]:
+def _aligned(
+    fragments: list[_PdfTable], fill_merged: bool
+) -> list[tuple[list[tuple[str, ...]], list[tuple[bool, ...]]]]:
     """The page fragments of one table on a common column grid.
 
     pdfplumber derives columns from the cell edges present, so a fragment holding only the
@@ -274,7 +288,8 @@ def _aligned(fragments: list[_PdfTable], fill_merged: bool) -> list[list[tuple[s
     inside the fragment's cell to its left.
     """
     if len(fragments) == 1:
-        return [fragments[0].rows]
+        f = fragments[0]
+        return [(f.rows, f.spanned or [() for _ in f.rows])]
     edges: list[float] = []
     for x in sorted(x for f in fragments for x in f.cols):
         if not edges or x - edges[-1] > 2:
@@ -287,11 +302,16 @@ def _aligned(fragments: list[_PdfTable], fill_merged: bool) -> list[list[tuple[s
             c = max((i for i, fx in enumerate(fragment.cols) if fx <= x + 2), default=0)
             owner.append((c, abs(fragment.cols[c] - x) <= 2 if fragment.cols else True))
         grid = []
-        for cells in fragment.rows:
+        spans = []
+        own_spans = fragment.spanned or [() for _ in fragment.rows]
+        for cells, span in zip(fragment.rows, own_spans, strict=True):
             grid.append(
                 tuple(cells[c] if c < len(cells) and (starts or fill_merged) else "" for c, starts in owner)
             )
-        out.append(grid)
+            spans.append(tuple(
+                fill_merged and c < len(cells) and (not starts or (c < len(span) and span[c])) for c, starts in owner
+            ))
+        out.append((grid, spans))
     return out
 
 

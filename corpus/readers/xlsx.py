@@ -237,6 +237,7 @@ def _sheet_rows(sheet: _Sheet, fill_merged: bool) -> list[Row]:
         return []
     max_row = max(r for r, _ in values)
     max_col = max(c for _, c in values)
+    spanned: set[tuple[int, int]] = set()
     for r0, r1, c0, c1 in sheet.merged:
         top_left = values.get((r0, c0), "")
         if not top_left:
@@ -248,6 +249,8 @@ def _sheet_rows(sheet: _Sheet, fill_merged: bool) -> list[Row]:
                     continue
                 if fill_merged:
                     values[(r, c)] = top_left
+                    if c > c0:
+                        spanned.add((r, c))
                 else:
                     values.pop((r, c), None)  # a covered cell may still hold a stale value
     visible = {pos: text for pos, text in values.items() if pos[0] not in sheet.hidden_rows}
@@ -273,8 +276,9 @@ def _sheet_rows(sheet: _Sheet, fill_merged: bool) -> list[Row]:
                 rows.append(Row(cells=(), line=r, page=sheet.index))
             continue
         lines = tuple(sheet.multiline.get((r, c), "") for c in columns) if sheet.multiline else ()
+        span = tuple((r, c) in spanned for c in columns)
         rows.append(Row(cells=tuple(cells.get(c, "") for c in columns), line=r, page=sheet.index,
-                        lines=lines if any(lines) else ()))
+                        lines=lines if any(lines) else (), spanned=span if any(span) else ()))
     return rows
 
 
