@@ -38,7 +38,9 @@ _QUAL = "|".join(re.escape(q) for q in fv.QUALIFIERS)
 # One figure as fused text prints it; a digit run may hold several numbers (`310.2154.74`), so dots repeat.
 _ATOM = rf"(?:(?:{_COMP})\s?)?\d+(?:\.\d+)*(?:{_UNIT})?(?:{_QUAL})?"
 _RUN = re.compile(rf"(?:{_ATOM})+")
-_RUN_FULL = re.compile(rf"(?:{_ATOM})+$")
+# The whole-run test with possessive digit runs: a figure never ends inside a digit run it could extend, and a
+# long run of digits that fails at its end fails at once instead of trying every split (catastrophic).
+_RUN_FULL = re.compile(rf"(?:(?:(?:{_COMP})\s?)?\d++(?:\.\d++)*+(?:{_UNIT})?(?:{_QUAL})?)+$")
 # One figure cell: no leading zeros, 0/1/2/4 decimals.
 _PIECE = re.compile(
     rf"(?P<op>{_COMP})?(?P<num>0|[1-9]\d*)(?:\.(?P<dec>\d+))?(?P<unit>{_UNIT})?(?P<qual>{_QUAL})?$"
@@ -278,6 +280,13 @@ def _piece(text: str) -> _Fig | None:
     return _Fig(text, value, len(dec or ""), m.group("unit"), m.group("op"), m.group("qual"))
 
 
+# Bounds on cutting a run of figures: a row prints a few figures of a few digits each; a run beyond these
+# (a cell of 400 nines) is not a fused row, and trying every cut of it would never end.
+_MAX_RUN = 80
+_MAX_CUTS = 2000
+_MAX_STEPS = 20000
+
+
 def _fits(fig: _Fig, column: str) -> bool:
     """What one column's figure must be, by itself."""
     if column in fv.MONEY_COLUMNS:
@@ -292,8 +301,12 @@ def _fits(fig: _Fig, column: str) -> bool:
 def _cuts(run: str, n: int) -> list[list[str]]:
     """Every way to cut `run` into n figure pieces that each read as one number."""
     out: list[list[str]] = []
+    budget = [_MAX_STEPS]
 
     def walk(pos: int, left: int, acc: list[str]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0 or len(out) >= _MAX_CUTS:
+            return  # too many ways to cut: the run is not a row of a few figures
         if left == 1:
             if _piece(run[pos:]):
                 out.append([*acc, run[pos:]])
@@ -351,6 +364,8 @@ def _ranked(readings: list[tuple[list[str], int]]) -> list[list[str]]:
 
 def _figure_readings(run: str, columns: list[str], rounded: bool, allow_empty: bool) -> list[tuple[list[str], int]]:
     run = re.sub(r"\s+", "", _norm(run))
+    if len(run) > _MAX_RUN:
+        return []  # longer than a row's few figures can print together: not read as one
     n = len(columns)
     sizes = range(1, n + 1) if allow_empty else (n,)
     readings: list[tuple[list[str], int]] = []
@@ -534,7 +549,7 @@ def _row_readings(text: str, columns: list[str], rounded: bool) -> list[list[str
         # Not inside a figure; a % ends a figure only after a digit (else it is a unit cell: `控制率%100%`).
         if s[p - 1] in "0123456789." or s[p - 2 : p] in {f"{d}%" for d in "0123456789."}:
             continue
-        if not _RUN_FULL.match(s, p):
+        if len(s) - p > _MAX_RUN or not _RUN_FULL.match(s, p):
             continue
         if any(s.endswith(c, 0, p) for c in _COMPARATORS):
             continue  # the comparator belongs to the figure
