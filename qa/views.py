@@ -127,7 +127,8 @@ ARCHIVE_SUFFIX = ".zip"
 KEY_SEPARATOR = "\x1f"  # in no file or project name (names are cleaned of control characters)
 UNIT_MISSING = "（未填写）"
 # A batch (one upload, zips expanded) holds at most this many files; the zip-bomb limits are those of
-# corpus/readers.py for XLSX/DOCX containers, and small members may compress as well as they like there too.
+# corpus/readers/ (xlsx.py, docx.py) for XLSX/DOCX containers, and small members may compress as well as
+# they like there too.
 MAX_BATCH_FILES = 500
 RATIO_FLOOR_BYTES = 8 * 1024 * 1024
 # Archivers' own files, never a reviewer's document.
@@ -212,7 +213,7 @@ def _sha256_or_empty(path: str | Path) -> str:
 
 
 def file_sha256(path: str | Path) -> str:
-    """The sha256 of a file's bytes, as `Document.sha256` (corpus/load.py hashes the bytes it reads)."""
+    """The sha256 of a file's bytes, as `Document.sha256` (corpus/readers/ hash the bytes they read)."""
     digest = hashlib.sha256()
     with Path(path).open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

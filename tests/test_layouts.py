@@ -89,3 +89,31 @@ def test_indicator_rows_without_a_project_name_are_read_and_said_so(tmp_path):
         ("群众知晓率", "≥", Decimal("80")),
     ]
     assert project.name == "" and "项目名称" in project.coverage.missing and not project.coverage.complete
+
+
+def test_thirty_budget_pages_before_a_form_are_one_note_in_jixiao_parse(families, tmp_path):
+    """Issue 15: a budget PDF whose 30 ordinary pages come before the form gives one note for those pages
+    (第1–30页不是绩效表，已跳过), not one per line, and the form after them is read whole."""
+    import subprocess
+    import sys
+
+    from build_docs import Cell, Table
+
+    pages = []
+    for n in range(1, 31):
+        t = Table(width=3)
+        t.rows.append([Cell(h) for h in ("功能分类科目", "本年预算数", "上年预算数")])
+        for k in range(1, 9):
+            t.rows.append([Cell(f"2080{n:02d}{k:02d} 行政运行支出第{k}项"), layouts.num(f"{n * 10 + k}.00"),
+                           layouts.num(f"{n * 9 + k}.50")])
+        pages.append(layouts.Form([f"2024年部门预算公开 第{n}部分", "一、一般公共预算支出表", t], (60, 20, 20)))
+    budget = Family("budget", [*pages, *families["d"].forms])
+    path = layouts.write_pdf(budget, tmp_path / "部门预算.pdf")
+    jixiao = str(Path(sys.executable).with_name("jixiao"))
+    out = subprocess.run([jixiao, "parse", str(path)], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    notes = [line for line in out.stdout.splitlines() if "警告" in line]
+    skipped = [line for line in notes if "不是绩效表" in line]
+    assert len(skipped) == 1 and "第1–30页" in skipped[0], out.stdout
+    assert len(notes) <= 2, out.stdout  # that note, and at most one about the form itself
+    assert flat_document(parse_file(path)) == families["d"].expected

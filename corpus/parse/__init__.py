@@ -9,6 +9,8 @@ reading that explains more of the file, so a layout one of them knows is never r
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from corpus.errors import JixiaoError, NotAPerformanceTableError
@@ -30,11 +32,11 @@ def parse_loaded(loaded: Loaded) -> Document:
     old: Document | None = None
     old_error: JixiaoError | None = None
     try:
-        old = with_coverage(legacy.parse_loaded(loaded))
+        old = without_garbled_rows(with_coverage(legacy.parse_loaded(loaded)))
     except NotAPerformanceTableError as e:
         old_error = e
     try:
-        new = structure.parse_loaded(loaded)
+        new = without_garbled_rows(structure.parse_loaded(loaded))
     except NotAPerformanceTableError:
         if old is not None:
             return old
@@ -54,6 +56,45 @@ def parse_file(path: str | Path, max_mb: int = 50) -> Document:
         doc.projects[0].indicators[0].target.value  # Decimal('2.00')
     """
     return parse_loaded(load(path, max_mb=max_mb))
+
+
+# A cell that prints only a figure (2024, 35.5, ≥90, 12%): never an indicator's name or its level.
+_FIGURE_ONLY = re.compile(r"^[≥≤><=＝]?[-−]?\d[\d,.]*\s*[%％]?$")
+
+
+def garbled(name: str, level2: str) -> bool:
+    """An indicator row whose name or 二级指标 is a bare figure: its columns did not stand where the header
+    says (figures shifted into the name), so none of its values can be trusted."""
+    return any(_FIGURE_ONLY.match(compact(t)) for t in (name, level2) if t)
+
+
+def without_garbled_rows(doc: Document) -> Document:
+    """Rows whose figures stand where the name stands are not indicators: each is dropped, counted among the
+    table's unread rows (Coverage partial, or missing when none is left) and warned once per project."""
+    projects: list[Project] = []
+    warnings = list(doc.warnings)
+    for p in doc.projects:
+        bad = [i for i in p.indicators if garbled(i.name, i.level2)]
+        if not bad:
+            projects.append(p)
+            continue
+        kept = tuple(i for i in p.indicators if i not in bad)
+        cov = p.coverage or Coverage()
+        state = "partial" if kept else "missing"
+        note = f"绩效指标 {len(bad)} 行未能读取" if kept else "未读出绩效指标表"
+        missing = tuple(m for m in cov.missing if not m.startswith("绩效指标 ") and m != "未读出绩效指标表")
+        seen = max(cov.indicator_rows_seen, len(p.indicators))
+        cov = replace(cov, indicators=state, indicator_rows_seen=seen, indicator_rows_read=len(kept),
+                      missing=(*missing, note))
+        projects.append(replace(p, indicators=kept, coverage=cov))
+        first, last = bad[0].source, bad[-1].source
+        lines = f"第{first.line}行" if first.line == last.line else f"第{first.line}–{last.line}行"
+        warnings.append(ParseWarning(first.line, f"{lines}：{len(bad)} 行指标的名称处是数字（列错位），未能读取",
+                                     first.text, first.page, kind="unread-indicator-rows",
+                                     end_line=last.line, end_page=last.page))
+    if not any(p is not q for p, q in zip(projects, doc.projects, strict=True)):
+        return doc
+    return replace(doc, projects=tuple(projects), warnings=tuple(warnings))
 
 
 def explained(doc: Document) -> int:
@@ -76,8 +117,6 @@ def explained(doc: Document) -> int:
 
 def with_coverage(doc: Document) -> Document:
     """Coverage for the row reader's projects, from what it read and the rows it warned it could not."""
-    from dataclasses import replace
-
     projects: list[Project] = []
     for p in doc.projects:
         end = p.source.end_line or p.source.line
@@ -98,10 +137,36 @@ def with_coverage(doc: Document) -> Document:
         cov = Coverage(money=money, goals=goals, indicators=ind, indicator_rows_seen=len(p.indicators) + len(bad),
                        indicator_rows_read=len(p.indicators), missing=tuple(missing))
         projects.append(replace(p, coverage=cov))
-    warnings = tuple(ParseWarning(w.line, w.message, w.text, w.page, kind=w.kind or _kind(w.message))
-                     for w in doc.warnings)
+    kinds = [(w, w.kind or _kind(w.message)) for w in doc.warnings]
+    before = [w for w, k in kinds if k == "before-form"]
+    warnings = (*_skipped_runs(before),
+                *(ParseWarning(w.line, w.message, w.text, w.page, kind=k) for w, k in kinds if k != "before-form"))
     n = len(projects)
     return replace(doc, projects=tuple(projects), warnings=warnings, tables_seen=n, tables_read=n)
+
+
+def _skipped_runs(lines: list[ParseWarning]) -> list[ParseWarning]:
+    """The row reader's lines before the first form as one note per run of pages (or one for the lines)."""
+    if not lines:
+        return []
+    pages = sorted({w.page for w in lines if w.page is not None})
+    if pages:
+        runs: list[list[int]] = []
+        for x in pages:
+            if runs and x == runs[-1][1] + 1:
+                runs[-1][1] = x
+            else:
+                runs.append([x, x])
+        out = []
+        for a, b in runs:
+            first = next(w for w in lines if w.page == a)
+            where = f"第{a}–{b}页" if a != b else f"第{a}页"
+            out.append(ParseWarning(first.line, f"{where}不是绩效表，已跳过", first.text, a, kind="skipped-pages",
+                                    end_page=b))
+        return out
+    first, last = lines[0], lines[-1]
+    return [ParseWarning(first.line, f"第{first.line}–{last.line}行中有 {len(lines)} 行不属于绩效表，已跳过",
+                         first.text, kind="skipped-lines", end_line=last.line)]
 
 
 def _kind(message: str) -> str:
