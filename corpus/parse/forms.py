@@ -61,6 +61,8 @@ def _is_value(text: str) -> bool:
 def _split_inline(cell: Cell) -> list[Cell]:
     """`项目名称：XXX` / `年度资金总额:310.21` / `771,325,800.00 年度资金申请总额` -> label and value cells."""
     text = cell.text
+    if cell.copy:
+        return [cell]  # a merged cell's copy is skipped whole, as the cell it copies was read
     m = re.match(r"^([^:：]{2,16})[:：]\s*(.+)$", text)
     if m and lb.is_label(m.group(1)) and not lb.is_label(text):
         return [Cell(m.group(1), cell.row, cell.col, cell.line, cell.page), Cell(m.group(2), cell.row, cell.col, cell.line, cell.page)]
@@ -178,7 +180,7 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
             if form is not None and form.has_content and (
                 form.tables or (named_here and named_here != (form.fields.get("name") or named_here + "?"))
             ):
-                form = None
+                form, mode = None, "head"
             named = lb.name_in_title(pending_title[0]) if pending_title else None
             later = lb.name_in_title(text)
             if pending_title and named and later and named != later:
@@ -252,6 +254,8 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
             mode = "head"
             i += 1 + len(value_cells)
             continue
+        if form is not None and mode == "ind" and "total" not in kinds and _sum_row(toks, i, labels):
+            kinds = {*kinds, "total"}  # 合计 | … | 100 | 96.5 closing the indicator table: its total
         if "total" in kinds and form is not None:
             vals = row_rest(i)
             if not tok.stream and not tok.row_end:
@@ -382,6 +386,17 @@ def _add_goal(form: FormDraft, cell: Cell, row_start: bool) -> None:
     elif len(cols) > 1 and filled:
         key = cols[min(len(filled), len(cols) - 1)]
     form.goals.setdefault(key, []).append((cell.text, cell))
+
+
+def _sum_row(toks: list[_Tok], i: int, labels: tuple[lb.Label, ...]) -> bool:
+    """Whether position i starts a row `合计 | … figures` (a money block's total label, every other cell of the
+    row a figure or blank): under an indicator table that is the table's total, not an indicator."""
+    if not any(x.kind == "money_row" and x.field == "total" for x in labels):
+        return False
+    if toks[i].stream or (i and not toks[i - 1].row_end):
+        return False
+    rest = [t.cell.text for t in toks[i + 1:_row_at(toks, i)] if t.cell.text and not t.copy]
+    return bool(rest) and all(to_decimal(x) is not None for x in rest)
 
 
 def _row_at(toks: list[_Tok], i: int) -> int:
