@@ -117,3 +117,78 @@ def test_thirty_budget_pages_before_a_form_are_one_note_in_jixiao_parse(families
     assert len(skipped) == 1 and "第1–30页" in skipped[0], out.stdout
     assert len(notes) <= 2, out.stdout  # that note, and at most one about the form itself
     assert flat_document(parse_file(path)) == families["d"].expected
+
+
+def _variant(family: Family, edit) -> Family:
+    """Family d with its one table changed by `edit(table) -> list of blocks`."""
+    import copy
+
+    from build_docs import Table
+
+    form = family.forms[0]
+    table = next(b for b in form.blocks if isinstance(b, Table))
+    blocks = [x for b in form.blocks for x in (edit(copy.deepcopy(table)) if b is table else [b])]
+    return Family(family.name + "-variant", [layouts.Form(blocks, form.widths, sheet=form.sheet)])
+
+
+def _renamed(table, names: dict[str, str]):
+    import dataclasses
+
+    table.rows = [[dataclasses.replace(c, text=names.get(c.text, c.text)) for c in r] for r in table.rows]
+    return table
+
+
+VARIANTS = ["stacked", "label-and-value", "heji", "renamed-columns", "two-families"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_variants_of_the_national_self_evaluation(families, variant, fmt, tmp_path):
+    """Family d laid out as other regions do: two forms one under the other in one sheet/page, labels and values
+    in one merged cell (项目名称：…), 合计 for 总分, other column words (年度目标值/权重/自评得分/偏差原因), and a
+    workbook holding family b's sheets before it."""
+    import dataclasses
+
+    from build_docs import Cell
+
+    d = families["d"]
+    expected = d.expected
+    name = expected[0]["name"]
+    if variant == "stacked":
+        second = {**expected[0], "name": "第二个项目名称测试"}
+
+        def edit(t):
+            import copy
+
+            t2 = copy.deepcopy(t)
+            t2.rows[0][1] = Cell("第二个项目名称测试", colspan=8)
+            return [t, "", t2]
+
+        family, expected = _variant(d, edit), [expected[0], second]
+    elif variant == "label-and-value":
+
+        def edit(t):
+            t.rows[0] = [Cell("项目名称：" + name, colspan=9)]
+            t.rows[1] = [Cell("主管部门：" + expected[0]["department"], colspan=4),
+                         Cell("实施单位：" + expected[0]["implementer"], colspan=5)]
+            return [t]
+
+        family = _variant(d, edit)
+    elif variant == "heji":
+        family = _variant(d, lambda t: [_renamed(t, {"总分": "合计"})])
+    elif variant == "renamed-columns":
+        names = {"年度指标值": "年度目标值", "分值": "权重", "得分": "自评得分", "偏差原因分析及改进措施": "偏差原因"}
+
+        def edit(t):
+            at = next(k for k, r in enumerate(t.rows) if any(c.text == "一级指标" for c in r))
+            t.rows[at] = [dataclasses.replace(c, text=names.get(c.text, c.text)) for c in t.rows[at]]
+            return [t]
+
+        family = _variant(d, edit)
+    else:
+        b = families["b"]
+        family, expected = Family("bd", [*b.forms, *d.forms]), [*b.expected, *d.expected]
+    path = layouts.WRITERS[fmt](family, tmp_path / f"{variant}.{fmt}")
+    doc = parse_file(path)
+    assert flat_document(doc) == expected
+    assert not [w for w in doc.warnings if w.kind in ("skipped-pages", "skipped-lines")], doc.warnings
