@@ -103,6 +103,7 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
     mode = "head"
     i = 0
     n = len(toks)
+    used: set[int] = set()
 
     def new_form(at: Cell) -> FormDraft:
         nonlocal form, mode, pending_title, pending_year
@@ -150,6 +151,9 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
         tok = toks[i]
         cell = tok.cell
         text = cell.text
+        if id(cell) in used:
+            i += 1  # a value read with its label in the row above
+            continue
         if form is not None:
             form.cells.append(cell)
         if tok.copy and not (mode == "ind" and form is not None and form.table is not None and form.table.positional):
@@ -244,6 +248,16 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
                 new_form(cell)
             assert form is not None
             value_cells = row_rest(i)
+            if not any(c.text and not lb.is_label(c.text) for c in value_cells):
+                below = _value_below(toks, i)  # a row of labels with their values in the row under it
+                if below is not None:
+                    used.add(id(below))
+                    form.field_cells.setdefault(fld, [cell, below])
+                    form.fields.setdefault(fld, below.text)
+                    form.cells.append(below)
+                    mode = "head"
+                    i += 1
+                    continue
             value = "".join(c.text for c in value_cells if c.text and not lb.is_label(c.text))
             if fld not in form.fields or not form.fields[fld]:
                 form.fields[fld] = value
@@ -386,6 +400,29 @@ def _add_goal(form: FormDraft, cell: Cell, row_start: bool) -> None:
     elif len(cols) > 1 and filled:
         key = cols[min(len(filled), len(cols) - 1)]
     form.goals.setdefault(key, []).append((cell.text, cell))
+
+
+def _value_below(toks: list[_Tok], i: int) -> Cell | None:
+    """The value under the label at position i, where the label's row holds labels only (项目名称 | 主管部门 |
+    实施单位) and the next row holds words in the label's column (a kept row, not a stream)."""
+    if toks[i].stream:
+        return None
+    start = i
+    while start and not toks[start - 1].row_end:
+        start -= 1
+    end = _row_at(toks, i)
+    if any(t.cell.text and not t.copy and not lb.is_label(t.cell.text) for t in toks[start:end]):
+        return None
+    nxt = toks[end:_row_at(toks, end)] if end < len(toks) else []
+    col = toks[i].cell.col
+    for t in nxt:
+        if t.stream:
+            return None
+        if t.cell.col == col and not t.copy:
+            text = t.cell.text
+            ok = text and not lb.is_label(text) and not lb.is_title(text)
+            return t.cell if ok else None
+    return None
 
 
 def _sum_row(toks: list[_Tok], i: int, labels: tuple[lb.Label, ...]) -> bool:
