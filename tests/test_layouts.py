@@ -75,14 +75,18 @@ def test_an_indicator_header_without_a_project_is_not_a_form(written, fmt):
     assert "一级指标" in message and "二级指标" in message and "项目名称" in message, message
 
 
+def _parse_text(tmp_path, text: str):
+    path = tmp_path / "form.txt"
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path)
+
+
 def test_indicator_rows_without_a_project_name_are_read_and_said_so(tmp_path):
-    path = tmp_path / "rows.txt"
-    path.write_text(
+    doc = _parse_text(
+        tmp_path,
         "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训场次\t≥4场\n"
         "效益指标\t社会效益指标\t群众知晓率\t≥80%\n",
-        encoding="utf-8",
     )
-    doc = parse_file(path)
     (project,) = doc.projects
     assert [(i.name, i.target.op, i.target.value) for i in project.indicators] == [
         ("培训场次", "≥", Decimal("4")),
@@ -196,13 +200,11 @@ def test_variants_of_the_national_self_evaluation(families, variant, fmt, tmp_pa
 
 def test_labels_in_one_row_with_their_values_in_the_row_below(tmp_path):
     """项目名称 | 主管部门 | 实施单位 over the row that holds their values: each value read under its label."""
-    path = tmp_path / "below.txt"
-    path.write_text(
+    doc = _parse_text(
+        tmp_path,
         "项目支出绩效目标申报表\n项目名称\t主管部门\t实施单位\n城乡道路养护\t江川市交通局\t江川市公路中心\n"
         "年度资金申请总额\t120.00\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥50公里\n",
-        encoding="utf-8",
     )
-    doc = parse_file(path)
     (p,) = doc.projects
     assert (p.name, p.department, p.implementer) == ("城乡道路养护", "江川市交通局", "江川市公路中心")
     assert p.funding.annual_request == Decimal("120.00") and p.indicators[0].target.value == Decimal("50")
