@@ -458,11 +458,17 @@ _LEVEL_START = re.compile(rf"(?:{fv.LEVEL1_ANNOTATED}|[\u4e00-\u9fff]{{0,4}}?(?:
 _LEVEL1_ONLY = frozenset(w for w in fv.LEVEL1_WORDS if w not in fv.LEVEL2_WORDS)
 
 
+def _crosses_label(s: str, end: int) -> bool:
+    """A label of the vocabulary starts inside s[:end] and runs past its end: the level word took the first
+    characters of the next cell (评价内容|指标名称 read as 评价内容指标|名称), so it is not a level label."""
+    return any((m := _LABEL.match(s, p)) and m.end("label") > end for p in range(1, end))
+
+
 def _peel_levels(s: str) -> tuple[list[str], str]:
     found: list[str] = []
     while len(found) < 2:
         m = _LEVEL_ONE.match(s)
-        if not m or m.end() >= len(s):
+        if not m or m.end() >= len(s) or _crosses_label(s, m.end()):
             break
         found.append(s[: m.end()])
         s = s[m.end() :]

@@ -27,6 +27,7 @@ class Cell:
     page: int | None
     copy: bool = False  # the same text as the cell to its left in a sheet/PDF/DOCX row (a merged cell)
     parts: tuple[str, ...] = ()  # the cell's own lines, where a sheet/DOCX cell holds several
+    fused: bool = False  # cut out of a line whose cells were printed run together (fused.split_fused)
 
 
 @dataclass
@@ -79,8 +80,9 @@ def is_text(loaded: Loaded) -> bool:
     return loaded.encoding is not None or loaded.path.lower().endswith(_TEXT_SUFFIXES)
 
 
-def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int]:
-    """A text line's cells cut at `|` as well (web pages end every cell with ` |`); and its pipe count."""
+def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int, bool]:
+    """A text line's cells cut at `|` as well (web pages end every cell with ` |`); its pipe count; and
+    whether the cells were cut out of a line that printed them run together."""
     if len(cells) == 1:
         raw = cells[0]
         pipes = raw.count("|")
@@ -91,24 +93,24 @@ def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int]:
                 # Cells a preview printed run together: cut at the forms' labels and figure runs.
                 cut = [p for p in fused.split_fused(line) if p.strip()]
                 if len(cut) > 1 and all(len(p.strip(":：")) >= 2 and not _BRACKETED.fullmatch(p) for p in cut):
-                    return cut, 0
+                    return cut, 0, True
             if len(parts) == 1:
                 # Cells a PDF or web page printed with one space between them: cut only where a label stands.
                 words = raw.split()
                 if len(words) > 1 and (any(is_label(w) for w in words) or (
                         _FIGURE_END.match(words[-1]) and not _FIGURE_END.match(words[0]) and len(words) <= 6)):
                     parts = words
-            return ([p for p in parts] if len(parts) > 1 else [raw]), 0
+            return ([p for p in parts] if len(parts) > 1 else [raw]), 0, False
         parts = raw.split("|")
         if raw.rstrip().endswith("|"):
             parts = parts[:-1]
         if raw.lstrip().startswith("|"):
             parts = parts[1:]
-        return parts, pipes
+        return parts, pipes, False
     out: list[str] = []
     for c in cells:
         out.extend(c.split("|") if "|" in c else [c])
-    return out, len(cells) - 1
+    return out, len(cells) - 1, False
 
 
 def grid_of(loaded: Loaded) -> list[GridRow]:
@@ -165,7 +167,7 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             else:
                 flush()  # the end of a row
             continue
-        parts, pipes = _pieces(r.cells)
+        parts, pipes, fused_line = _pieces(r.cells)
         texts = [clean_text(p) for p in parts]
         content = [t for t in texts if t]
         open_cell = len(content) == 1 and not r.cells[-1].rstrip().endswith("|")
@@ -182,7 +184,8 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             # Keep empty cells between contents (column positions), drop the empty edges.
             first = next(i for i, t in enumerate(texts) if t)
             last = max(i for i, t in enumerate(texts) if t)
-            rows.append(GridRow([Cell(t, len(rows), i, r.line, r.page) for i, t in enumerate(texts[first : last + 1])]))
+            rows.append(GridRow([Cell(t, len(rows), i, r.line, r.page, fused=fused_line)
+                                 for i, t in enumerate(texts[first : last + 1])]))
             continue
         if not content:
             continue

@@ -42,6 +42,9 @@ class IndicatorTable:
     _current_row: bool = False
     _named: set[int] = field(default_factory=set)
 
+    def __post_init__(self) -> None:
+        self.columns = _levels_before_name(self.columns)
+
     def add(self, cell: Cell, stream: bool, row_end: bool) -> None:
         if stream:
             self._flush()
@@ -148,7 +151,7 @@ class IndicatorTable:
         """A row whose cells a preview ran together (`数量指标建设普通省道二级公路32.1公里2020`), cut by the
         header's columns where only one cut fits (cells two cuts allow are left empty, never guessed)."""
         texts = [c.text for c in cells if c.text]
-        if not texts or not any(_figure_run(t) for t in texts):
+        if not texts or not (any(_figure_run(t) for t in texts) or any(c.fused for c in cells)):
             return None
         joined = "".join(texts)
         columns = [c for c in self.columns if c != "seq"]
@@ -243,6 +246,18 @@ class IndicatorTable:
                 pending.extend(cells)
         flush_stream()
         return out
+
+
+def _levels_before_name(columns: list[str]) -> list[str]:
+    """A header without 一级/二级 columns whose first two columns are word columns before the name (评价指标 |
+    评价内容 | 指标名称 …): those columns hold the rows' level labels, so they are read as 一级 and 二级."""
+    if "level1" in columns or "level2" in columns or "name" not in columns:
+        return columns
+    at = 1 if columns and columns[0] == "seq" else 0
+    lead = columns[at : columns.index("name")]
+    if len(lead) != 2 or any(c != "extra" for c in lead):
+        return columns
+    return [*columns[:at], "level1", "level2", *columns[at + 2 :]]
 
 
 _POINTS_LABEL = re.compile(r"^[^\d()（）]{1,12}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")

@@ -112,6 +112,8 @@ def is_title(text: str) -> bool:
     c = compact(text)
     if len(c) > 70 or is_label(text):
         return False
+    if re.search(r"[(（](?:定量|定性)指标[)）]$", c):
+        return False  # 项目年度绩效目标(定量指标): a section of an indicator table, in its 一级 column
     c = re.sub(r"[(（][^()（）]*[)）]$", "", c)
     if re.match(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])", c):
         return False  # a numbered heading inside a text, not a form's title
