@@ -645,9 +645,10 @@ def _assign_money(cols: list[str], values: list[str]) -> dict[str, str]:
         try:
             from corpus.parse import fused
 
-            cut = fused.split_figures(vals[0], cols)
+            # The figures every possible cut agrees on; the others are left empty, never guessed.
+            cut = fused.common_figures(vals[0], cols)
         except Exception:  # noqa: BLE001 - the fused-cell splitter is optional help, never a reason to fail
             cut = None
         if cut:
-            vals = list(cut)
+            vals = [v or "" for v in cut]
     return {c: v for c, v in zip(cols, vals, strict=False)}

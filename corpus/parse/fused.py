@@ -429,6 +429,12 @@ def split_figures(run: str, columns: list[str], *, rounded_rates: bool = False) 
     return cuts[0] if len(cuts) == 1 else None
 
 
+def is_figure_run(text: str) -> bool:
+    """The whole text is figures printed back to back (`12.512.512.5`, `95%10`), not one figure."""
+    run = re.sub(r"\s+", "", _norm(text))
+    return bool(run) and len(run) <= _MAX_RUN and bool(_RUN_FULL.match(run)) and _piece(run) is None
+
+
 def _common(readings: list[list[str]]) -> list[str | None] | None:
     if not readings:
         return None

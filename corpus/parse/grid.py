@@ -80,6 +80,17 @@ def is_text(loaded: Loaded) -> bool:
     return loaded.encoding is not None or loaded.path.lower().endswith(_TEXT_SUFFIXES)
 
 
+def _fused_cut(piece: str) -> list[str] | None:
+    """Cells a preview printed run together in one piece of text (no spaces), cut at the forms' labels and
+    figure runs; None when the piece is one cell or the cut leaves a piece too short to be a cell."""
+    if is_label(piece) or not fused.looks_fused(piece):
+        return None
+    cut = [p for p in fused.split_fused(piece) if p.strip()]
+    if len(cut) > 1 and all(len(p.strip(":：")) >= 2 and not _BRACKETED.fullmatch(p) for p in cut):
+        return cut
+    return None
+
+
 def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int, bool]:
     """A text line's cells cut at `|` as well (web pages end every cell with ` |`); its pipe count; and
     whether the cells were cut out of a line that printed them run together."""
@@ -89,11 +100,14 @@ def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int, bool]:
         if not pipes:
             parts = _WIDE_GAP.split(raw.strip())
             line = raw.strip()
-            if len(parts) == 1 and " " not in line and not is_label(line) and fused.looks_fused(line):
-                # Cells a preview printed run together: cut at the forms' labels and figure runs.
-                cut = [p for p in fused.split_fused(line) if p.strip()]
-                if len(cut) > 1 and all(len(p.strip(":：")) >= 2 and not _BRACKETED.fullmatch(p) for p in cut):
+            if len(parts) == 1 and " " not in line:
+                cut = _fused_cut(line)
+                if cut is not None:
                     return cut, 0, True
+            elif any(_fused_cut(w) for w in line.split()):
+                # Some of the line's pieces (between gaps or single spaces) hold cells run together: each such
+                # piece cut, the others kept as cells.
+                return [c for w in line.split() for c in (_fused_cut(w) or [w])], 0, True
             if len(parts) == 1:
                 # Cells a PDF or web page printed with one space between them: cut only where a label stands.
                 words = raw.split()
@@ -138,6 +152,7 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             if any(c.text for c in cells):
                 rows.append(GridRow(cells))
         return rows
+    loaded = _chunks_joined(loaded)
     pending: list[Cell] = []
     # The reader cut `| a | b |` lines at their pipes: a line of pipes alone is a row of empty cells.
     markers = sum(1 for r in loaded.rows if r.cells and _only_pipes(r.cells) and "".join(r.cells).strip() != "|") + sum(
@@ -231,6 +246,56 @@ def _only_pipes(cells: tuple[str, ...]) -> bool:
     return all(not c.replace("|", "").strip() for c in cells)
 
 
+
+
+_CHUNK_MARK = re.compile(r"^(\d{1,2})、")
+_CHUNK_MIN = 200  # a document site cuts its text preview into numbered chunks of a few hundred characters each
+
+
+def _chunks_joined(loaded: Loaded) -> Loaded:
+    """A text preview a document site printed as numbered chunks (`1、…` `2、…` `3、…`, each a line of
+    several hundred characters cut mid-word or mid-figure) joined back into one line, the markers dropped.
+    A numbered list is not such a run: its items are short and of any length, or its numbering does not start
+    at 1."""
+    from dataclasses import replace
+
+    from corpus.model import Row
+
+    rows = list(loaded.rows)
+    out: list[Row] = []
+    changed = False
+    k = 0
+    while k < len(rows):
+        r = rows[k]
+        m = _CHUNK_MARK.match(r.cells[0]) if len(r.cells) == 1 else None
+        if not m or m.group(1) != "1" or len(r.cells[0]) < _CHUNK_MIN:
+            out.append(r)
+            k += 1
+            continue
+        text, number, last_len = r.cells[0][m.end() :], 1, len(r.cells[0])
+        j = k + 1
+        first_len = last_len
+        # Every chunk but the last is as long as the first (the site cuts at a fixed length).
+        while j < len(rows) and abs(last_len - first_len) * 4 <= first_len:
+            nxt = rows[j]
+            if not any(c.strip() for c in nxt.cells):
+                j += 1
+                continue
+            mm = _CHUNK_MARK.match(nxt.cells[0]) if len(nxt.cells) == 1 else None
+            if not mm or int(mm.group(1)) != number + 1:
+                break
+            number += 1
+            text += nxt.cells[0][mm.end() :]
+            last_len = len(nxt.cells[0])
+            j += 1
+        if number == 1:
+            out.append(r)
+            k += 1
+            continue
+        out.append(Row((text,), r.line, r.page))
+        changed = True
+        k = j
+    return replace(loaded, rows=tuple(out)) if changed else loaded
 
 
 def _converted(loaded: Loaded, convert: Callable[[str], str]) -> Loaded:

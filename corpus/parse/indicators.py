@@ -225,6 +225,14 @@ class IndicatorTable:
                     if lb.level_of(nxt) or lb.has(nxt, "frame"):
                         break
                     col = after[len(group) - 1]
+                    cut = _run_cut(nxt, after[len(group) - 1 :])
+                    if cut is not None:
+                        # Figures of several columns run together: each column's figure where every cut
+                        # agrees, an empty cell where two cuts differ.
+                        c = pending[j]
+                        group.extend(Cell(v or "", c.row, c.col, c.line, c.page) for v in cut)
+                        j += 1
+                        continue
                     if col in _NUMERIC and nxt and not is_plain_number(nxt):
                         break
                     group.append(pending[j])
@@ -322,6 +330,19 @@ def _figure_run(text: str) -> bool:
     if is_plain_number(t) or _DATE_LIKE.search(t) or parse_measure(t).value is not None:
         return False
     return bool(_RUN_OF_FIGURES.search(t))
+
+
+def _run_cut(text: str, columns: list[str]) -> list[str | None] | None:
+    """A cell of figures run together cut over the figure columns that start at columns[0] (two or more),
+    keeping the figures every cut agrees on; None when the cell is not such a run or no cut reads."""
+    span: list[str] = []
+    for c in columns:
+        if c not in ("weight", "score", "target", "actual"):
+            break
+        span.append(c)
+    if len(span) < 2 or not text or not fused.is_figure_run(text):
+        return None
+    return fused.common_figures(text, span)
 
 
 def _line_pairs(cells: list[Cell]) -> list[list[Cell]]:
