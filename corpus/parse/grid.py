@@ -120,6 +120,10 @@ def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int, bool]:
             parts = parts[:-1]
         if raw.lstrip().startswith("|"):
             parts = parts[1:]
+        cuts = [_fused_cut(p.strip()) if " " not in p.strip() else None for p in parts]
+        if any(cuts):
+            # A cell that holds a whole form run together (a page's 内容概述 copy): cut like a fused line.
+            return [c for p, cut in zip(parts, cuts, strict=True) for c in (cut or [p])], pipes, True
         return parts, pipes, False
     out: list[str] = []
     for c in cells:

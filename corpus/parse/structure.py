@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from corpus.errors import NotAPerformanceTableError
@@ -23,6 +24,7 @@ def parse_loaded(loaded: Loaded) -> Document:
     name = Path(loaded.path).name
     rows = grid_of(loaded)
     forms, outside = read_forms(rows, positional=not is_text(loaded))
+    forms = _copies_merged(forms)
     warnings: list[ParseWarning] = list(loaded.warnings)
     drafts = [f for f in forms if is_form(f)]
     if not drafts:
@@ -41,6 +43,42 @@ def parse_loaded(loaded: Loaded) -> Document:
     kind = "self_evaluation" if "self_evaluation" in kinds else "declaration"
     return Document(path=loaded.path, sha256=loaded.sha256, kind=kind, projects=tuple(projects),
                     warnings=tuple(warnings), tables_seen=len(forms), tables_read=len(drafts))
+
+
+def _bare_title(title: str | None) -> str:
+    return re.sub(r"[(（][^()（）]*[)）]$", "", lb.compact(title or ""))
+
+
+def _copies_merged(forms: list[FormDraft]) -> list[FormDraft]:
+    """A form a page printed twice (its summary run together, then the table cut short), read as one: a
+    draft without a project name is merged into the named draft under the same title when no field of the
+    two disagrees (one value the start of the other is a cut, not a disagreement); the named draft keeps its
+    own values and takes only what it lacks (money rows, funding, fields)."""
+    out = list(forms)
+    for copy in forms:
+        if copy.fields.get("name") or not copy.title or copy not in out:
+            continue
+        twins = [f for f in out if f is not copy and f.fields.get("name") and _bare_title(f.title) == _bare_title(copy.title)
+                 and (f.year is None or copy.year is None or f.year == copy.year)]
+        if len(twins) != 1:
+            continue
+        (named,) = twins
+        if any(v and named.fields.get(k) and not (v.startswith(named.fields[k]) or named.fields[k].startswith(v))
+               for k, v in copy.fields.items()):
+            continue
+        for k, v in copy.fields.items():
+            if v and not named.fields.get(k):
+                named.fields[k] = v
+                named.field_cells[k] = copy.field_cells.get(k, [])
+        if copy.money_rows and not named.money_rows:
+            named.money_cols, named.money_rows = copy.money_cols, copy.money_rows
+            named.money_seen = True
+            named.unit = named.unit or copy.unit
+        if copy.funding and not named.funding:
+            named.funding, named.funding_cells = copy.funding, copy.funding_cells
+        named.cells.extend(copy.cells)
+        out.remove(copy)
+    return out
 
 
 def _prose_form(rows: list, warnings: list[ParseWarning]) -> list[FormDraft]:
