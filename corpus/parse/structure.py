@@ -83,7 +83,15 @@ def _copies_merged(forms: list[FormDraft]) -> list[FormDraft]:
 
 def _prose_form(rows: list, warnings: list[ParseWarning]) -> list[FormDraft]:
     """A page with no form table whose text states indicators (绩效目标设定公示): one form, said so."""
-    cells = [c for r in rows for c in r.cells if c.text]
+    cells: list[Cell] = []
+    for r in rows:
+        texts = [c for c in r.cells if c.text]
+        if len(texts) > 1 and all(c.fused for c in texts):
+            # A line of prose the fused-cell cutter cut at its labels: read as the sentence it is.
+            first = texts[0]
+            cells.append(Cell("".join(c.text for c in texts), first.row, first.col, first.line, first.page))
+        else:
+            cells.extend(texts)
     found = read_prose(cells)
     if not found:
         return []
