@@ -349,6 +349,8 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "年初目标值": "target",
     "年度目标值": "target",
     "预期指标值": "target",
+    "当年预期实现值": "target",  # the year's expected value: the target column
+    "预期实现值": "target",
     "计划值": "target",
     "指标值及单位": "target",
     "年度指标值A": "target",

@@ -610,3 +610,45 @@ def split_row_partial(text: str, columns: list[str], *, rounded_rates: bool = Fa
     ['数量指标', '建设普通省道二级公路32.1公里', None, None]: 2020 reads 20|20 or 202|0. None when no reading.
     """
     return _common(_row_readings(text, columns, rounded_rates) or [])
+
+
+# ---------------------------------------------------------------------------------------------
+# Several indicators in one cell
+
+# One figure that ends an indicator inside a fused cell: an optional comparator, digits, a unit, a qualifier.
+NOTE_OPENERS = fv.NOTE_OPENERS
+_END_FIGURE = re.compile(rf"(?:{_COMP})?\d+(?:\.\d+)?(?:{_UNIT})?(?:{_QUAL})?")
+
+
+def split_indicators(text: str) -> list[tuple[str, str, str]] | None:
+    """Indicators a preview ran together in one cell, each `name 反映… figure` (name, 指标说明, target), or None.
+
+    `大楼安检次数反映保卫巡检情况200次设备验收合格率反映维保质量情况` -> [('大楼安检次数', '反映保卫巡检情况',
+    '200次'), ('设备验收合格率', '反映维保质量情况', '')]: the last indicator's figure may stand in the next cell.
+    Every piece between two figures must hold a name and one 说明 opener (反映/达到) after it, and every figure
+    must read as one number; otherwise the cut is not certain and the answer is None. A cell with one
+    indicator is None too (nothing to cut apart).
+    """
+    norm = _norm(text)
+    if len(norm) != len(text):
+        return None
+    out: list[tuple[str, str, str]] = []
+    pos = 0
+    figures = [m for m in _END_FIGURE.finditer(norm) if m.end() == len(norm) or _is_cjk(norm[m.end()])]
+    for m in [*figures, None]:
+        end = m.start() if m else len(norm)
+        piece = text[pos:end]
+        if m is None and not piece:
+            break
+        if re.search(r"\d", piece):
+            return None  # a figure inside a name or 说明: not a row this reading knows
+        openers = [i for w in fv.NOTE_OPENERS for i in [piece.find(w, 2)] if i >= 2]
+        if len(openers) != 1 or any(piece.count(w) > 1 for w in fv.NOTE_OPENERS):
+            return None
+        at = openers[0]
+        figure = text[m.start() : m.end()] if m else ""
+        if m and _piece(re.sub(rf"^(?:{_COMP})", "", figure)) is None:
+            return None
+        out.append((piece[:at], piece[at:], figure))
+        pos = m.end() if m else len(norm)
+    return out if len(out) >= 2 else None

@@ -196,7 +196,7 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             # text joined back) a cell of a stream, since the row boundaries are lost.
             flush()
             for word in _join_fragments(content):
-                rows.append(GridRow([Cell(word, len(rows), 0, r.line, r.page)], stream=True))
+                rows.append(GridRow([Cell(word, len(rows), 0, r.line, r.page, fused=fused_line)], stream=True))
             continue
         if len(content) >= 2:
             flush()

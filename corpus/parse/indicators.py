@@ -41,6 +41,7 @@ class IndicatorTable:
     _current: list[Cell] = field(default_factory=list)
     _current_row: bool = False
     _named: set[int] = field(default_factory=set)
+    _unsure: set[int] = field(default_factory=set)  # fused cells that hold indicators no cut reads for certain
 
     def __post_init__(self) -> None:
         self.columns = _levels_before_name(self.columns)
@@ -80,6 +81,10 @@ class IndicatorTable:
         seen = 0
         for cells in self._regroup(after):
             named = id(cells) in self._named
+            if any(id(c) in self._unsure for c in cells):
+                seen += 1
+                unread.append(cells)  # indicators run together that no cut reads for certain: not guessed
+                continue
             texts = [c.text for c in cells]
             if (out and len([t for t in texts if t]) == 1 and is_plain_number(texts[-1]) and "score" in after
                     and "score" not in out[-1].cells and not self.positional):
@@ -95,7 +100,7 @@ class IndicatorTable:
                 if out and out[-1].source[0].row == cells[0].row:
                     continue
             if not self.positional:
-                row = self._fused(cells, state, after)
+                row = self._fused(cells, state, after, kept=not named)
                 if row is not None:
                     seen += 1
                     out.append(row)
@@ -147,11 +152,13 @@ class IndicatorTable:
             out.append(IndicatorRow(state.level1, state.level2, {"name": name, **assigned}, list(cells)))
         return out, seen, unread
 
-    def _fused(self, cells: list[Cell], state: _Levels, after: list[str]) -> IndicatorRow | None:
+    def _fused(self, cells: list[Cell], state: _Levels, after: list[str], kept: bool = True) -> IndicatorRow | None:
         """A row whose cells a preview ran together (`数量指标建设普通省道二级公路32.1公里2020`), cut by the
         header's columns where only one cut fits (cells two cuts allow are left empty, never guessed)."""
         texts = [c.text for c in cells if c.text]
-        if not texts or not (any(_figure_run(t) for t in texts) or any(c.fused for c in cells)):
+        # A kept row cut out of one fused line is cut again by the header's columns (a stream's words are not
+        # one row).
+        if not texts or not (any(_figure_run(t) for t in texts) or (kept and any(c.fused for c in cells))):
             return None
         joined = "".join(texts)
         columns = [c for c in self.columns if c != "seq"]
@@ -207,6 +214,8 @@ class IndicatorTable:
 
         def flush_stream() -> None:
             _join_wrapped_labels(pending)
+            if len(after) == 2 and after[0] in ("extra", "note") and after[1] == "target":
+                pending[:] = [x for c in pending for x in _indicators_cut(c, self._unsure)]
             j = 0
             last = 0  # the level of the label just before (a label right after a 二级 label is a name)
             while j < len(pending):
@@ -330,6 +339,24 @@ def _figure_run(text: str) -> bool:
     if is_plain_number(t) or _DATE_LIKE.search(t) or parse_measure(t).value is not None:
         return False
     return bool(_RUN_OF_FIGURES.search(t))
+
+
+def _indicators_cut(cell: Cell, unsure: set[int]) -> list[Cell]:
+    """A fused cell that holds several indicators (name 反映… figure, …) as their name, 说明 and target cells;
+    the cell itself when it does not cut with certainty (noted in `unsure` when it holds a 说明 opener after
+    its first words: a name and its 说明 run together, maybe more than one indicator)."""
+    got = fused.split_indicators(cell.text) if cell.fused else None
+    if not got:
+        if cell.fused and any(cell.text.find(w, 2) >= 2 for w in fused.NOTE_OPENERS):
+            unsure.add(id(cell))
+        return [cell]
+    out: list[Cell] = []
+    for name, note, target in got:
+        out.append(Cell(name, cell.row, cell.col, cell.line, cell.page))
+        out.append(Cell(note, cell.row, cell.col, cell.line, cell.page))
+        if target:
+            out.append(Cell(target, cell.row, cell.col, cell.line, cell.page))
+    return out
 
 
 def _run_cut(text: str, columns: list[str]) -> list[str | None] | None:
