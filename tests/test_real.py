@@ -17,7 +17,7 @@ from real_score import REAL, load_truth, score
 JIXIAO = str(Path(sys.executable).with_name("jixiao"))
 ROOT = Path(__file__).resolve().parents[1]
 # What the parser reads today; the target is 0.95 (see the closing note for what is still missed).
-FLOOR = 0.66
+FLOOR = 0.78
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_every_file_is_read(parsed):
     read = {Path(d["path"]).name for d in parsed if d.get("projects")}
     missing = [t["file"] for t in load_truth() if t["file"] not in read]
     print(f"files read {len(load_truth()) - len(missing)}/{len(load_truth())}; not read: {missing}")
-    assert len(missing) <= 7, missing
+    assert len(missing) <= 1, missing
 
 
 def test_fields_read_right(parsed):
