@@ -65,64 +65,93 @@ def _measure_op(text: str) -> str:
 
 
 def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) -> Project:
+    """One form's draft -> its Project record, with the Coverage of what was read of it."""
     kind = d.kind or ("self_evaluation" if d.money_cols or (d.table and "actual" in d.table.columns) else "declaration")
     name = d.fields.get("name") or d.fields.get("unit_name") or (lb.name_in_title(d.title) if d.title else "") or ""
-    missing: list[str] = []
+    missing: list[str] = [] if name else ["项目名称"]
     start = d.field_cells.get("name", [d.start])[0]
-    if not name:
-        missing.append("项目名称")
-    unit_hint = d.unit
-    budget = None
-    funding = None
-    money_state = "missing"
-    if d.money_rows:
-        lines: list[BudgetLine] = []
-        unit = unit_hint
-        readable = 0
-        for label, figs, cells in d.money_rows:
-            vals: dict[str, Decimal | None] = {}
-            for col, text in figs.items():
-                if col in ("rate", "weight", "score"):
-                    vals[col] = to_decimal(text)
-                else:
-                    v, u = money(text)
-                    vals[col] = v
-                    unit = unit or u
-            readable += any(v is not None for v in vals.values())
-            lines.append(BudgetLine(label=label, planned=vals.get("planned"), adjusted=vals.get("adjusted"),
-                                    spent=vals.get("spent"), weight=vals.get("weight"), rate=vals.get("rate"),
-                                    score=vals.get("score"), source=source_of(file, sha, cells)))
-        total = next((x for x in lines if x.label == "total"), lines[0])
-        by_source = {x.label: (x.adjusted if x.adjusted is not None else x.planned) for x in lines if x is not total}
-        budget = Budget(unit=unit or "万元", planned=total.planned, adjusted=total.adjusted, spent=total.spent,
-                        weight=total.weight, rate=total.rate, score=total.score,
-                        lines=tuple(x for x in lines if x is not total),
-                        source=source_of(file, sha, [c for _, _, cs in d.money_rows for c in cs]),
-                        appropriation=by_source.get("appropriation"), carryover=by_source.get("carryover"),
-                        other=by_source.get("other"))
-        money_state = "read" if readable == len(lines) else ("partial" if readable else "missing")
-    if d.funding:
-        if "other" in d.funding and "annual_other" not in d.funding and "annual_request" in d.funding and not (
-            {"total", "fiscal"} & set(d.funding)
-        ):
-            d.funding["annual_other"] = d.funding.pop("other")  # the block is the year's request alone
-        vals2: dict[str, Decimal | None] = {}
-        unit = unit_hint
-        for k, text in d.funding.items():
-            v, u = money(text)
-            vals2[k] = v
-            unit = unit or u
-        funding = Funding(unit=unit or "万元", nature=d.fields.get("nature"), category=d.fields.get("category"),
-                          start_date=_iso(d.fields.get("start_date")), end_date=_iso(d.fields.get("end_date")),
-                          source=source_of(file, sha, d.funding_cells), **vals2)
-        got = sum(v is not None for v in vals2.values())
-        money_state = "read" if got else "partial"
-        if budget is not None:
-            money_state = "read"
+    budget, budget_state = _budget(d, file, sha)
+    funding, funding_state = _funding(d, file, sha)
+    money_state = "read" if budget is not None and funding is not None else (funding_state or budget_state)
     if money_state == "missing" and d.money_seen:
         money_state = "partial"
     if money_state != "read":
         missing.append("未读出项目资金表" if money_state == "missing" else "项目资金表部分未读出")
+    goals = _goals(d, file, sha)
+    indicators, seen, unread_rows = _indicators(d, file, sha)
+    ind_state, note = _indicator_state(d, indicators, seen)
+    if note:
+        missing.append(note)
+    for cells in unread_rows:
+        warnings.append(ParseWarning(cells[0].line, "指标行无法识别", " | ".join(x.text for x in cells),
+                                     cells[0].page, kind="unread-indicator-rows", end_line=cells[-1].line))
+    coverage = Coverage(money=money_state, goals="read" if goals else "missing", indicators=ind_state,
+                        indicator_rows_seen=seen, indicator_rows_read=len(indicators), missing=tuple(missing))
+    end = d.cells[-1] if d.cells else start
+    return Project(
+        name=clean_text(name), kind=kind,  # type: ignore[arg-type]
+        document=file, year=d.year, department=d.fields.get("department") or None,
+        implementer=d.fields.get("implementer") or None, budget=budget, funding=funding, goals=Goals(**goals),
+        indicators=tuple(indicators), total_score=to_decimal(d.total_score), total_weight=to_decimal(d.total_weight),
+        grade=d.fields.get("grade") or None,
+        source=Source(file=file, line=start.line, end_line=end.line, text=start.text, page=start.page, sha256=sha),
+        total_source=source_of(file, sha, d.total_cells) if d.total_cells else None,
+        code=d.fields.get("code") or None, coverage=coverage,
+    )
+
+
+def _budget(d: FormDraft, file: str, sha: str) -> tuple[Budget | None, str]:
+    """The self-evaluation money block: its total row and its lines; 'read', 'partial' or 'missing'."""
+    if not d.money_rows:
+        return None, "missing"
+    lines: list[BudgetLine] = []
+    unit = d.unit
+    readable = 0
+    for label, figs, cells in d.money_rows:
+        vals: dict[str, Decimal | None] = {}
+        for col, text in figs.items():
+            if col in ("rate", "weight", "score"):
+                vals[col] = to_decimal(text)
+            else:
+                v, u = money(text)
+                vals[col] = v
+                unit = unit or u
+        readable += any(v is not None for v in vals.values())
+        lines.append(BudgetLine(label=label, planned=vals.get("planned"), adjusted=vals.get("adjusted"),
+                                spent=vals.get("spent"), weight=vals.get("weight"), rate=vals.get("rate"),
+                                score=vals.get("score"), source=source_of(file, sha, cells)))
+    total = next((x for x in lines if x.label == "total"), lines[0])
+    by_source = {x.label: (x.adjusted if x.adjusted is not None else x.planned) for x in lines if x is not total}
+    budget = Budget(unit=unit or "万元", planned=total.planned, adjusted=total.adjusted, spent=total.spent,
+                    weight=total.weight, rate=total.rate, score=total.score,
+                    lines=tuple(x for x in lines if x is not total),
+                    source=source_of(file, sha, [c for _, _, cs in d.money_rows for c in cs]),
+                    appropriation=by_source.get("appropriation"), carryover=by_source.get("carryover"),
+                    other=by_source.get("other"))
+    return budget, "read" if readable == len(lines) else ("partial" if readable else "missing")
+
+
+def _funding(d: FormDraft, file: str, sha: str) -> tuple[Funding | None, str | None]:
+    """The declaration's funding figures; 'read' or 'partial', None when the form has none."""
+    if not d.funding:
+        return None, None
+    if "other" in d.funding and "annual_other" not in d.funding and "annual_request" in d.funding and not (
+        {"total", "fiscal"} & set(d.funding)
+    ):
+        d.funding["annual_other"] = d.funding.pop("other")  # the block is the year's request alone
+    vals: dict[str, Decimal | None] = {}
+    unit = d.unit
+    for k, text in d.funding.items():
+        v, u = money(text)
+        vals[k] = v
+        unit = unit or u
+    funding = Funding(unit=unit or "万元", nature=d.fields.get("nature"), category=d.fields.get("category"),
+                      start_date=_iso(d.fields.get("start_date")), end_date=_iso(d.fields.get("end_date")),
+                      source=source_of(file, sha, d.funding_cells), **vals)
+    return funding, "read" if any(v is not None for v in vals.values()) else "partial"
+
+
+def _goals(d: FormDraft, file: str, sha: str) -> dict[str, GoalBlock]:
     goals: dict[str, GoalBlock] = {}
     for key, parts in d.goals.items():
         text = clean_text(" ".join(t for t, _ in parts))
@@ -131,6 +160,11 @@ def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) 
         src = source_of(file, sha, [c for _, c in parts])
         goals[key] = GoalBlock(label=_GOAL_LABEL[key], text=text,
                                clauses=tuple(Clause(c, src) for c in split_clauses(text)), source=src)
+    return goals
+
+
+def _indicators(d: FormDraft, file: str, sha: str) -> tuple[list[Indicator], int, list[list[Cell]]]:
+    """The indicators of the form's tables; how many rows stood in them; the rows that could not be read."""
     indicators: list[Indicator] = []
     seen = 0
     unread_rows: list[list[Cell]] = []
@@ -146,42 +180,25 @@ def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) 
             target_text = _measure_op(c.get("target", ""))
             if op and op.strip() in ("≥", "≤", ">", "<", "=", "＝", "≧", "≦", ">=", "<="):
                 target_text = op.strip() + target_text
-            note = c.get("note", "")
-            extra = c.get("extra", "")
             indicators.append(Indicator(
                 level1=r.level1, level2=r.level2, name=clean_text(c.get("name", "")),
                 target=parse_measure(target_text, unit),
                 actual=parse_measure(_measure_op(c.get("actual", "")), unit) if has_actual else None,
                 weight=to_decimal(c.get("weight")), score=to_decimal(c.get("score")),
-                note=clean_text(note), source=source_of(file, sha, r.source), explanation=clean_text(extra)))
+                note=clean_text(c.get("note", "")), source=source_of(file, sha, r.source),
+                explanation=clean_text(c.get("extra", ""))))
+    return indicators, seen, unread_rows
+
+
+def _indicator_state(d: FormDraft, indicators: list[Indicator], seen: int) -> tuple[str, str]:
+    """The indicator table's state, and what a reviewer is told is missing of it ('' when nothing)."""
     if not d.tables:
-        ind_state = "missing"
-        missing.append("未读出绩效指标表")
-    elif seen and len(indicators) < seen:
-        ind_state = "partial" if indicators else "missing"
-        missing.append(f"绩效指标 {seen - len(indicators)} 行未能读取")
-    elif not indicators:
-        ind_state = "missing"
-        missing.append("绩效指标表没有读出指标行")
-    else:
-        ind_state = "read"
-    for cells in unread_rows:
-        warnings.append(ParseWarning(cells[0].line, "指标行无法识别", " | ".join(x.text for x in cells),
-                                     cells[0].page, kind="unread-indicator-rows", end_line=cells[-1].line))
-    total_score = to_decimal(d.total_score)
-    coverage = Coverage(money=money_state, goals="read" if goals else "missing", indicators=ind_state,
-                        indicator_rows_seen=seen, indicator_rows_read=len(indicators), missing=tuple(missing))
-    end = d.cells[-1] if d.cells else start
-    return Project(
-        name=clean_text(name), kind=kind,  # type: ignore[arg-type]
-        document=file, year=d.year, department=d.fields.get("department") or None,
-        implementer=d.fields.get("implementer") or None, budget=budget, funding=funding, goals=Goals(**goals),
-        indicators=tuple(indicators), total_score=total_score, total_weight=to_decimal(d.total_weight),
-        grade=d.fields.get("grade") or None,
-        source=Source(file=file, line=start.line, end_line=end.line, text=start.text, page=start.page, sha256=sha),
-        total_source=source_of(file, sha, d.total_cells) if d.total_cells else None,
-        code=d.fields.get("code") or None, coverage=coverage,
-    )
+        return "missing", "未读出绩效指标表"
+    if seen and len(indicators) < seen:
+        return ("partial" if indicators else "missing"), f"绩效指标 {seen - len(indicators)} 行未能读取"
+    if not indicators:
+        return "missing", "绩效指标表没有读出指标行"
+    return "read", ""
 
 
 def _iso(text: str | None) -> str | None:
