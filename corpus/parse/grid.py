@@ -131,6 +131,23 @@ def _pieces(cells: tuple[str, ...]) -> tuple[list[str], int, bool]:
     return out, len(cells) - 1, False
 
 
+def _sheet_grid(loaded: Loaded) -> list[GridRow]:
+    """Sheet/PDF/DOCX rows as read; a merged cell's copies marked, not dropped, since two cells may also print
+    the same words (a 二级指标 with no 三级 breakdown): the readers know the merges (Row.spanned)."""
+    rows: list[GridRow] = []
+    for r in loaded.rows:
+        cells: list[Cell] = []
+        for ci, raw in enumerate(r.cells):
+            t = clean_text(raw) if raw else ""
+            own = r.lines[ci].split("\n") if r.lines and ci < len(r.lines) and r.lines[ci] else []
+            copy = bool(r.spanned[ci]) if ci < len(r.spanned) else False
+            cells.append(Cell(t, len(rows), ci, r.line, r.page, copy=bool(t) and copy,
+                              parts=tuple(clean_text(x) for x in own)))
+        if any(c.text for c in cells):
+            rows.append(GridRow(cells))
+    return rows
+
+
 def grid_of(loaded: Loaded) -> list[GridRow]:
     """The rows of a file as grid rows.
 
@@ -138,24 +155,10 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
     alone ends a row where the page kept rows that way (`||||` after each row), so the stream cells since
     the last such line are one row. Sheets/PDF/DOCX: rows as read, a merged cell's copies blanked.
     """
-    text = is_text(loaded)
-    rows: list[GridRow] = []
     loaded = _converted(loaded, simplified([c for r in loaded.rows[:400] for c in r.cells]))
-    if not text:
-        for r in loaded.rows:
-            cells: list[Cell] = []
-            for ci, raw in enumerate(r.cells):
-                t = clean_text(raw) if raw else ""
-                # The reader filled a merged cell across its columns: the copies are marked, not dropped,
-                # since two cells may also print the same words (a 二级指标 with no 三级 breakdown).
-                own = r.lines[ci].split("\n") if r.lines and ci < len(r.lines) and r.lines[ci] else []
-                # The sheet/DOCX/PDF readers know the merges and say which cells are copies (Row.spanned).
-                copy = bool(r.spanned[ci]) if ci < len(r.spanned) else False
-                cells.append(Cell(t, len(rows), ci, r.line, r.page, copy=bool(t) and copy,
-                                  parts=tuple(clean_text(x) for x in own)))
-            if any(c.text for c in cells):
-                rows.append(GridRow(cells))
-        return rows
+    if not is_text(loaded):
+        return _sheet_grid(loaded)
+    rows: list[GridRow] = []
     loaded = _chunks_joined(loaded)
     pending: list[Cell] = []
     # The reader cut `| a | b |` lines at their pipes: a line of pipes alone is a row of empty cells.

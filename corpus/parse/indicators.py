@@ -105,52 +105,61 @@ class IndicatorTable:
                     seen += 1
                     out.append(row)
                     continue
-            if "seq" in self.columns and texts and is_plain_number(texts[0]) and len(cells) > 1:
-                cells, texts = cells[1:], texts[1:]  # the row's 序号
-            k = 0 if named else state.peel(texts)
-            rest = cells[k:]
-            while rest and not rest[0].text:
-                rest = rest[1:]
-            if not rest:
-                continue
-            seen += 1
-            if "op" in after and compact(rest[0].text) in _OP_WORDS and k:
-                # The 三级指标 cell is empty and the row starts at its 指标性质: the label before names it.
-                rest = [Cell(texts[k - 1], rest[0].row, rest[0].col, rest[0].line, rest[0].page), *rest]
-            name = lb.strip_index(rest[0].text)
-            if is_plain_number(name) or not name:
-                unread.append(cells)
-                continue
-            values = rest[1:]
-            # Trailing empty cells carry nothing.
-            while values and not values[-1].text:
-                values = values[:-1]
-            texts_ = [v.text for v in values]
-            width = len(after) + 1
-            if after and len(texts_) > len(after) and (len(texts_) + 1) % width == 0 and not self.positional:
-                # One kept row that holds several indicators (their rows were not ended in the text).
-                chunks = [rest[n : n + width] for n in range(0, len(texts_) + 1, width)]
-                for chunk in chunks:
-                    got = _assign([c.text for c in chunk[1:]], after)
-                    if got is None or is_plain_number(chunk[0].text):
-                        unread.append(chunk)
-                        continue
-                    out.append(IndicatorRow(state.level1, state.level2,
-                                            {"name": lb.strip_index(chunk[0].text), **got}, list(chunk)))
-                seen += len(chunks) - 1
-                continue
-            if len(texts_) == len(after) + 1 and not (_NUMERIC & set(after)) and is_plain_number(texts_[-1]):
-                # A header without 分值/得分 over rows that end in one more figure: that figure is the score.
-                assigned = _assign(texts_[:-1], after)
-                if assigned is not None:
-                    assigned["score"] = texts_[-1]
-            else:
-                assigned = _assign(texts_, after)
-            if assigned is None:
-                unread.append(cells)
-                continue
-            out.append(IndicatorRow(state.level1, state.level2, {"name": name, **assigned}, list(cells)))
+            seen += self._read_cells(cells, named, state, after, out, unread)
         return out, seen, unread
+
+    def _read_cells(self, cells: list[Cell], named: bool, state: _Levels, after: list[str],
+                    out: list[IndicatorRow], unread: list[list[Cell]]) -> int:
+        """One row of cells (levels, name, values by the header's columns) into `out`, or into `unread`;
+        returns how many rows with content it counted."""
+        seen = 0
+        texts = [c.text for c in cells]
+        if "seq" in self.columns and texts and is_plain_number(texts[0]) and len(cells) > 1:
+            cells, texts = cells[1:], texts[1:]  # the row's 序号
+        k = 0 if named else state.peel(texts)
+        rest = cells[k:]
+        while rest and not rest[0].text:
+            rest = rest[1:]
+        if not rest:
+            return seen
+        seen += 1
+        if "op" in after and compact(rest[0].text) in _OP_WORDS and k:
+            # The 三级指标 cell is empty and the row starts at its 指标性质: the label before names it.
+            rest = [Cell(texts[k - 1], rest[0].row, rest[0].col, rest[0].line, rest[0].page), *rest]
+        name = lb.strip_index(rest[0].text)
+        if is_plain_number(name) or not name:
+            unread.append(cells)
+            return seen
+        values = rest[1:]
+        # Trailing empty cells carry nothing.
+        while values and not values[-1].text:
+            values = values[:-1]
+        texts_ = [v.text for v in values]
+        width = len(after) + 1
+        if after and len(texts_) > len(after) and (len(texts_) + 1) % width == 0 and not self.positional:
+            # One kept row that holds several indicators (their rows were not ended in the text).
+            chunks = [rest[n : n + width] for n in range(0, len(texts_) + 1, width)]
+            for chunk in chunks:
+                got = _assign([c.text for c in chunk[1:]], after)
+                if got is None or is_plain_number(chunk[0].text):
+                    unread.append(chunk)
+                    continue
+                out.append(IndicatorRow(state.level1, state.level2,
+                                        {"name": lb.strip_index(chunk[0].text), **got}, list(chunk)))
+            seen += len(chunks) - 1
+            return seen
+        if len(texts_) == len(after) + 1 and not (_NUMERIC & set(after)) and is_plain_number(texts_[-1]):
+            # A header without 分值/得分 over rows that end in one more figure: that figure is the score.
+            assigned = _assign(texts_[:-1], after)
+            if assigned is not None:
+                assigned["score"] = texts_[-1]
+        else:
+            assigned = _assign(texts_, after)
+        if assigned is None:
+            unread.append(cells)
+            return seen
+        out.append(IndicatorRow(state.level1, state.level2, {"name": name, **assigned}, list(cells)))
+        return seen
 
     def _fused(self, cells: list[Cell], state: _Levels, after: list[str], kept: bool = True) -> IndicatorRow | None:
         """A row whose cells a preview ran together (`数量指标建设普通省道二级公路32.1公里2020`), cut by the
