@@ -12,28 +12,16 @@ from corpus import vocab
 from corpus.errors import NotAPerformanceTableError
 from corpus.load import Loaded, load
 from corpus.model import (
-    Budget,
-    BudgetLine,
-    Clause,
     Document,
-    Funding,
-    GoalBlock,
-    Goals,
-    Indicator,
     ParseWarning,
-    Project,
     Row,
-    Source,
 )
+from corpus.parse.legacy_records import finish as _finish
 from corpus.parse.values import (
-    _DATE,
     _YEAR,
     clean_text,
     compact,
     is_plain_number,
-    normalise_number_text,
-    parse_measure,
-    split_clauses,
     to_decimal,
 )
 
@@ -142,17 +130,6 @@ def _unit_in(text: str) -> str | None:
     if m:
         return m.group(1) or m.group(2)
     return None
-
-
-def _complete_label(text: str, choices: tuple[str, ...]) -> str:
-    """Complete a label broken across PDF lines (可持续影响指 -> 可持续影响指标)."""
-    t = compact(text)
-    if not t or t.endswith("指标"):
-        return t
-    for choice in choices:
-        if choice.startswith(t):
-            return choice
-    return t + "标" if t.endswith("指") else t
 
 
 def _label_level(text: str) -> int:
@@ -324,107 +301,146 @@ def _title_kind(text: str) -> str | None:
 def _consume(d: _ProjectDraft, row: Row, cells: list[tuple[int, str]]) -> str | None:
     """Feed one row into the project being read; return a warning text if it was not understood."""
     keys = [_label_key(c) for _, c in cells]
-    # Header fields (label, value) pairs: 项目名称, 主管部门/实施单位, 项目性质, dates, 评分等级.
-    if (any(k in vocab.HEADER_FIELDS for k in keys) and d.section != "indicators") or keys[0] in ("评分等级", "自评等级"):
-        for idx, (_, c) in enumerate(cells):
-            fld = vocab.HEADER_FIELDS.get(_label_key(c))
-            if fld and idx + 1 < len(cells) and _label_key(cells[idx + 1][1]) not in vocab.HEADER_FIELDS:
-                d.fields.setdefault(fld, clean_text(cells[idx + 1][1]))
+    for step in (_header_fields_row, _total_row, _budget_row, _funding_row, _unit_row, _goal_header_row,
+                 _indicator_header_row, _goal_text_row):
+        if step(d, row, cells, keys):
+            return None
+    if d.section == "indicators" and d.ind_header:
+        return _consume_indicator(d, row, cells)
+    if d.section == "total" or all(_is_section_label(k) for k in keys):
         return None
-    if keys[0] in ("总分", "合计总分", "总得分") or (keys[0] == "合计" and d.section == "indicators"):
-        nums = [to_decimal(c) for _, c in cells[1:] if to_decimal(c) is not None]
-        if len(nums) >= 2:
-            d.total_weight, d.total_score = nums[-2], nums[-1]
-        elif nums:
-            d.total_score = nums[-1]
-        d.total_row = row
-        d.section = "total"
-        return None
-    # The budget block of a self-evaluation.
+    return "未识别的行"
+
+
+_Cells = list[tuple[int, str]]
+
+
+def _header_fields_row(d: _ProjectDraft, row: Row, cells: _Cells, keys: list[str]) -> bool:
+    """(label, value) pairs: 项目名称, 主管部门/实施单位, 项目性质, dates, 评分等级."""
+    if not ((any(k in vocab.HEADER_FIELDS for k in keys) and d.section != "indicators")
+            or keys[0] in ("评分等级", "自评等级")):
+        return False
+    for idx, (_, c) in enumerate(cells):
+        fld = vocab.HEADER_FIELDS.get(_label_key(c))
+        if fld and idx + 1 < len(cells) and _label_key(cells[idx + 1][1]) not in vocab.HEADER_FIELDS:
+            d.fields.setdefault(fld, clean_text(cells[idx + 1][1]))
+    return True
+
+
+def _total_row(d: _ProjectDraft, row: Row, cells: _Cells, keys: list[str]) -> bool:
+    if not (keys[0] in ("总分", "合计总分", "总得分") or (keys[0] == "合计" and d.section == "indicators")):
+        return False
+    nums = [to_decimal(c) for _, c in cells[1:] if to_decimal(c) is not None]
+    if len(nums) >= 2:
+        d.total_weight, d.total_score = nums[-2], nums[-1]
+    elif nums:
+        d.total_score = nums[-1]
+    d.total_row = row
+    d.section = "total"
+    return True
+
+
+def _budget_row(d: _ProjectDraft, row: Row, cells: _Cells, keys: list[str]) -> bool:
+    """The budget block of a self-evaluation: its header, then its lines."""
     header = _header_fields(row, vocab.BUDGET_HEADER_ALIASES)
     if len(header) >= 3 and {"planned", "adjusted"} <= {f for f, _ in header} | {"planned"}:
         d.budget_header = [f for f, _ in header]
         d.header_cells = tuple(compact(c) for c in row.cells)
         d.budget_unit = _unit_in(row.text) or d.budget_unit
         d.section = "budget"
-        return None
-    if d.section == "budget" and d.budget_header:
-        label = next((vocab.BUDGET_LINE_LABELS[k] for k in keys if k in vocab.BUDGET_LINE_LABELS), None)
-        if label:
-            li = next(i for i, k in enumerate(keys) if k in vocab.BUDGET_LINE_LABELS)
-            values = [c for _, c in cells[li + 1 :]]
-            figures = {f: to_decimal(v) for f, v in zip(d.budget_header, values, strict=False)}
-            d.budget_lines.append((label, figures, row))
-            if _unit_in(row.text):
-                d.budget_unit = _unit_in(row.text)
-            return None
-    # Declaration funding block.
+        return True
+    if d.section != "budget" or not d.budget_header:
+        return False
+    label = next((vocab.BUDGET_LINE_LABELS[k] for k in keys if k in vocab.BUDGET_LINE_LABELS), None)
+    if not label:
+        return False
+    li = next(i for i, k in enumerate(keys) if k in vocab.BUDGET_LINE_LABELS)
+    values = [c for _, c in cells[li + 1 :]]
+    figures = {f: to_decimal(v) for f, v in zip(d.budget_header, values, strict=False)}
+    d.budget_lines.append((label, figures, row))
+    if _unit_in(row.text):
+        d.budget_unit = _unit_in(row.text)
+    return True
+
+
+def _funding_row(d: _ProjectDraft, row: Row, cells: _Cells, keys: list[str]) -> bool:
+    """A row of the declaration's funding block (two blocks side by side: 其他资金 twice)."""
     funding_row = any(k in vocab.FUNDING_LABELS for k in keys) or (d.section == "funding" and "其他资金" in keys)
-    if funding_row and d.section in ("header", "funding", "budget"):
-        if _unit_in(row.text):
-            d.funding_unit = _unit_in(row.text)
-        d.section = "funding"
-        d.funding_rows.append(row)
-        others = [i for i, k in enumerate(keys) if k == "其他资金"]
-        for idx, (col, c) in enumerate(cells):
-            k = _label_key(c)
-            fld = vocab.FUNDING_LABELS.get(k)
-            if k == "年度资金申请总额":
-                d.funding_right_col = col
-            if k == "其他资金":
-                right = (len(others) == 2 and idx == others[1]) or (
-                    len(others) == 1 and d.funding_right_col is not None and col >= d.funding_right_col - 1
-                )
-                fld = "annual_other" if right else "other"
-            if fld:
-                nxt = cells[idx + 1][1] if idx + 1 < len(cells) else None
-                value = to_decimal(nxt) if nxt is not None else None
-                d.funding.setdefault(fld, value)
-        return None
+    if not funding_row or d.section not in ("header", "funding", "budget"):
+        return False
+    if _unit_in(row.text):
+        d.funding_unit = _unit_in(row.text)
+    d.section = "funding"
+    d.funding_rows.append(row)
+    others = [i for i, k in enumerate(keys) if k == "其他资金"]
+    for idx, (col, c) in enumerate(cells):
+        k = _label_key(c)
+        fld = vocab.FUNDING_LABELS.get(k)
+        if k == "年度资金申请总额":
+            d.funding_right_col = col
+        if k == "其他资金":
+            right = (len(others) == 2 and idx == others[1]) or (
+                len(others) == 1 and d.funding_right_col is not None and col >= d.funding_right_col - 1
+            )
+            fld = "annual_other" if right else "other"
+        if fld:
+            nxt = cells[idx + 1][1] if idx + 1 < len(cells) else None
+            value = to_decimal(nxt) if nxt is not None else None
+            d.funding.setdefault(fld, value)
+    return True
+
+
+def _unit_row(d: _ProjectDraft, row: Row, cells: _Cells, keys: list[str]) -> bool:
     if d.section in ("header", "budget", "funding") and _unit_in(row.text) and len(cells) <= 2:
         d.funding_unit = d.budget_unit = _unit_in(row.text)
-        return None
-    # Goals.
-    goal_header = [(vocab.GOAL_HEADERS[k], col) for (col, _), k in zip(cells, keys, strict=True) if k in vocab.GOAL_HEADERS]
+        return True
+    return False
+
+
+def _goal_header_row(d: _ProjectDraft, row: Row, cells: _Cells, keys: list[str]) -> bool:
+    goal_header = [(vocab.GOAL_HEADERS[k], col) for (col, _), k in zip(cells, keys, strict=True)
+                   if k in vocab.GOAL_HEADERS]
     labels_only = all(k in vocab.GOAL_HEADERS or _is_section_label(k) for k in keys)
-    if goal_header and labels_only and d.section != "indicators":
-        # 年度总体目标 is both a section label (self-evaluation) and a column (declaration).
-        cols = [g for g in goal_header]
-        if len(cols) >= 2 and cols[0][0] == "annual" and cols[1][0] in ("expected", "achieved"):
-            cols = cols[1:]
-        seen: set[str] = set()
-        cols = [c for c in cols if not (c[0] in seen or seen.add(c[0]))]
-        if len(cols) >= 2 or (cols and cols[0][0] != "annual"):
-            d.goal_header = cols
-            d.header_cells = tuple(compact(c) for c in row.cells)
-            d.section = "goals"
-            return None
-        return None
-    ind_header = _header_fields(row, vocab.INDICATOR_HEADER_ALIASES)
-    if {"name", "target"} <= {f for f, _ in ind_header} and len(ind_header) >= 3:
-        d.ind_header = ind_header
+    if not (goal_header and labels_only and d.section != "indicators"):
+        return False
+    # 年度总体目标 is both a section label (self-evaluation) and a column (declaration).
+    cols = list(goal_header)
+    if len(cols) >= 2 and cols[0][0] == "annual" and cols[1][0] in ("expected", "achieved"):
+        cols = cols[1:]
+    seen: set[str] = set()
+    cols = [c for c in cols if not (c[0] in seen or seen.add(c[0]))]
+    if len(cols) >= 2 or (cols and cols[0][0] != "annual"):
+        d.goal_header = cols
         d.header_cells = tuple(compact(c) for c in row.cells)
-        d.section = "indicators"
-        return None
-    if d.section == "goals" and d.goal_header:
-        texts = [(col, c) for col, c in cells if not _is_section_label(_label_key(c))]
-        if not texts:
-            return None
-        cols = d.goal_header
-        if len(texts) >= len(cols):
-            pairs = list(zip([f for f, _ in cols], [c for _, c in texts[: len(cols) - 1]] + [" ".join(c for _, c in texts[len(cols) - 1 :])], strict=True))
-        else:
-            pairs = [(min(cols, key=lambda fc, col=col: abs(fc[1] - col))[0], c) for col, c in texts]
-        for fld, c in pairs:
-            d.goal_texts.setdefault(fld, []).append((c, row))
-        return None
-    if d.section == "indicators" and d.ind_header:
-        return _consume_indicator(d, row, cells)
-    if d.section in ("total",):
-        return None
-    if all(_is_section_label(k) for k in keys):
-        return None
-    return "未识别的行"
+        d.section = "goals"
+    return True
+
+
+def _indicator_header_row(d: _ProjectDraft, row: Row, cells: _Cells, keys: list[str]) -> bool:
+    ind_header = _header_fields(row, vocab.INDICATOR_HEADER_ALIASES)
+    if not ({"name", "target"} <= {f for f, _ in ind_header} and len(ind_header) >= 3):
+        return False
+    d.ind_header = ind_header
+    d.header_cells = tuple(compact(c) for c in row.cells)
+    d.section = "indicators"
+    return True
+
+
+def _goal_text_row(d: _ProjectDraft, row: Row, cells: _Cells, keys: list[str]) -> bool:
+    if d.section != "goals" or not d.goal_header:
+        return False
+    texts = [(col, c) for col, c in cells if not _is_section_label(_label_key(c))]
+    if not texts:
+        return True
+    cols = d.goal_header
+    if len(texts) >= len(cols):
+        head = [c for _, c in texts[: len(cols) - 1]]
+        pairs = list(zip([f for f, _ in cols], [*head, " ".join(c for _, c in texts[len(cols) - 1 :])], strict=True))
+    else:
+        pairs = [(min(cols, key=lambda fc, col=col: abs(fc[1] - col))[0], c) for col, c in texts]
+    for fld, c in pairs:
+        d.goal_texts.setdefault(fld, []).append((c, row))
+    return True
 
 
 def _is_section_label(key: str) -> bool:
@@ -514,146 +530,3 @@ def _continue_indicator(ind: _IndicatorDraft, row: Row, data: list[tuple[int, st
             continue
         else:
             ind.cells[target_field] = ind.cells.get(target_field, "") + text
-
-
-def _source(file: str, sha: str, rows: list[Row]) -> Source:
-    rows = [r for r in rows if r is not None]
-    return Source(
-        file=file,
-        line=rows[0].line,
-        end_line=rows[-1].line,
-        text="\n".join(r.text for r in rows),
-        page=rows[0].page,
-        sha256=sha,
-    )
-
-
-def _finish(d: _ProjectDraft, file: str, sha: str) -> tuple[Project, list[ParseWarning]]:
-    warnings: list[ParseWarning] = []
-    has_actual = d.ind_header is not None and "actual" in {f for f, _ in d.ind_header}
-    kind = d.title_kind or ("self_evaluation" if (d.budget_lines or has_actual) else "declaration")
-    budget = None
-    if d.budget_lines:
-        unit = d.budget_unit or "万元"
-        if d.budget_unit is None:
-            warnings.append(ParseWarning(d.budget_lines[0][2].line, "项目资金未注明单位，按万元处理", d.budget_lines[0][2].text))
-        lines = []
-        for label, figs, row in d.budget_lines:
-            lines.append(
-                BudgetLine(
-                    label=label,
-                    planned=figs.get("planned"),
-                    adjusted=figs.get("adjusted"),
-                    spent=figs.get("spent"),
-                    weight=figs.get("weight"),
-                    rate=figs.get("rate"),
-                    score=figs.get("score"),
-                    source=_source(file, sha, [row]),
-                )
-            )
-        total = next((bl for bl in lines if bl.label == "total"), lines[0])
-        budget = Budget(
-            unit=unit,
-            planned=total.planned,
-            adjusted=total.adjusted,
-            spent=total.spent,
-            weight=total.weight,
-            rate=total.rate,
-            score=total.score,
-            lines=tuple(bl for bl in lines if bl is not total),
-            source=_source(file, sha, [r for _, _, r in d.budget_lines]),
-            **{
-                bl.label: bl.adjusted if bl.adjusted is not None else bl.planned
-                for bl in lines
-                if bl is not total and bl.label in ("appropriation", "carryover", "other")
-            },
-        )
-    funding = None
-    if d.funding_rows:
-        unit = d.funding_unit or "元"
-        funding = Funding(
-            unit=unit,
-            total=d.funding.get("total"),
-            fiscal=d.funding.get("fiscal"),
-            other=d.funding.get("other"),
-            annual_request=d.funding.get("annual_request"),
-            appropriation=d.funding.get("appropriation"),
-            carryover=d.funding.get("carryover"),
-            annual_other=d.funding.get("annual_other"),
-            nature=d.fields.get("nature"),
-            category=d.fields.get("category"),
-            start_date=_iso_date(d.fields.get("start_date")),
-            end_date=_iso_date(d.fields.get("end_date")),
-            source=_source(file, sha, d.funding_rows),
-        )
-    goals = {}
-    for fld, parts in d.goal_texts.items():
-        rows = [r for _, r in parts]
-        text = clean_text(" ".join(t for t, _ in parts))
-        src = _source(file, sha, rows)
-        clauses = tuple(Clause(text=c, source=src) for c in split_clauses(text))
-        label = next(k for k, v in vocab.GOAL_HEADERS.items() if v == fld)
-        goals[fld] = GoalBlock(label=label, text=text, clauses=clauses, source=src)
-    unit_col = d.ind_header is not None and "unit" in {f for f, _ in d.ind_header}
-    indicators = []
-    for ind in d.indicators:
-        c = ind.cells
-        unit_hint = clean_text(c.get("unit", "")) or None if unit_col else None
-        if unit_hint and unit_hint.lower() in vocab.UNIT_PLACEHOLDERS:
-            unit_hint = None
-        indicators.append(
-            Indicator(
-                level1=_complete_label(ind.level1.text, vocab.LEVEL1_LABELS),
-                level2=_complete_label(ind.level2.text, vocab.LEVEL2_LABELS),
-                name=clean_text(c.get("name", "")),
-                target=parse_measure(c.get("target", ""), unit_hint),
-                actual=parse_measure(c.get("actual", ""), unit_hint) if has_actual else None,
-                weight=to_decimal(c.get("weight")),
-                score=to_decimal(c.get("score")),
-                note=clean_text(c.get("note", "")),
-                source=_source(file, sha, ind.rows),
-            )
-        )
-    name = d.fields.get("name", "")
-    if not name:
-        warnings.append(ParseWarning(d.start.line, "项目名称为空", d.start.text))
-    if kind == "self_evaluation" and d.total_score is None:
-        warnings.append(ParseWarning(d.start.line, f"项目“{name}”未找到总分行", d.start.text))
-    if not indicators:
-        warnings.append(ParseWarning(d.start.line, f"项目“{name}”未找到绩效指标", d.start.text))
-    end_rows = [d.start] + d.rows
-    project = Project(
-        name=name,
-        kind=kind,  # type: ignore[arg-type]
-        document=file,
-        year=d.year,
-        department=d.fields.get("department"),
-        implementer=d.fields.get("implementer"),
-        budget=budget,
-        funding=funding,
-        goals=Goals(**goals),
-        indicators=tuple(indicators),
-        total_score=d.total_score,
-        total_weight=d.total_weight,
-        grade=d.fields.get("grade"),
-        source=Source(
-            file=file,
-            line=d.start.line,
-            end_line=end_rows[-1].line,
-            text=d.start.text,
-            page=d.start.page,
-            sha256=sha,
-        ),
-        total_source=_source(file, sha, [d.total_row]) if d.total_row is not None else None,
-    )
-    return project, warnings
-
-
-def _iso_date(text: str | None) -> str | None:
-    if not text:
-        return None
-    m = _DATE.match(normalise_number_text(text).replace(" ", ""))
-    if not m:
-        return text
-    y, mo, da = (int(g) for g in m.groups())
-    return f"{y:04d}-{mo:02d}-{da:02d}"
