@@ -29,6 +29,7 @@ run: install
 
 test: install browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from conftest import DECLARATION_SAMPLE, EVAL_DIR, ROOT, SELF_EVAL_SAMPLE
 
-from qa.cli import build_parser
+from cli import build_parser
 
 JIXIAO = str(Path(sys.executable).with_name("jixiao"))
 COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001

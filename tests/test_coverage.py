@@ -299,7 +299,7 @@ def test_serve_refuses_an_auth_without_user_or_password(auth, tmp_path):
 
 
 def test_parse_prints_warnings_grouped_by_kind():
-    from qa.cli import warning_groups
+    from cli import warning_groups
 
     warnings = [
         ParseWarning(3, "跳过未能识别的指标行", "…", kind="unread-indicator-rows"),

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from corpus import vocab
@@ -16,6 +14,7 @@ from corpus.model import (
     ParseWarning,
     Row,
 )
+from corpus.parse.legacy_records import _IndicatorDraft, _Label, _ProjectDraft
 from corpus.parse.legacy_records import finish as _finish
 from corpus.parse.values import (
     _YEAR,
@@ -27,51 +26,6 @@ from corpus.parse.values import (
 
 # ---------------------------------------------------------------------------------------------
 # Parsing state
-
-
-@dataclass
-class _Label:
-    """A merged 一级/二级指标 cell: shared by the rows below it, completed by later fragments."""
-
-    text: str
-
-    def extend(self, more: str) -> None:
-        if not self.text.endswith("指标"):
-            self.text += more
-
-
-@dataclass
-class _IndicatorDraft:
-    level1: _Label
-    level2: _Label
-    cells: dict[str, str]
-    columns: dict[str, int]  # field -> column of the cell it came from (for continuations)
-    rows: list[Row]
-
-
-@dataclass
-class _ProjectDraft:
-    start: Row
-    year: int | None
-    title_kind: str | None
-    fields: dict[str, str] = field(default_factory=dict)
-    budget_unit: str | None = None
-    budget_header: list[str] | None = None
-    budget_lines: list[tuple[str, dict[str, Decimal | None], Row]] = field(default_factory=list)
-    funding_unit: str | None = None
-    funding: dict[str, Decimal | None] = field(default_factory=dict)
-    funding_rows: list[Row] = field(default_factory=list)
-    funding_right_col: int | None = None
-    goal_header: list[tuple[str, int]] | None = None
-    goal_texts: dict[str, list[tuple[str, Row]]] = field(default_factory=dict)
-    ind_header: list[tuple[str, int]] | None = None
-    header_cells: tuple[str, ...] | None = None  # the current block's header row, for merged-cell runs
-    indicators: list[_IndicatorDraft] = field(default_factory=list)
-    total_weight: Decimal | None = None
-    total_score: Decimal | None = None
-    total_row: Row | None = None
-    rows: list[Row] = field(default_factory=list)
-    section: str = "header"
 
 
 def _non_empty(row: Row) -> list[tuple[int, str]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from corpus import vocab
 from corpus.model import (
@@ -28,8 +29,50 @@ from corpus.parse.values import (
     to_decimal,
 )
 
-if TYPE_CHECKING:
-    from corpus.parse.legacy import _ProjectDraft
+
+@dataclass
+class _Label:
+    """A merged 一级/二级指标 cell: shared by the rows below it, completed by later fragments."""
+
+    text: str
+
+    def extend(self, more: str) -> None:
+        if not self.text.endswith("指标"):
+            self.text += more
+
+
+@dataclass
+class _IndicatorDraft:
+    level1: _Label
+    level2: _Label
+    cells: dict[str, str]
+    columns: dict[str, int]  # field -> column of the cell it came from (for continuations)
+    rows: list[Row]
+
+
+@dataclass
+class _ProjectDraft:
+    start: Row
+    year: int | None
+    title_kind: str | None
+    fields: dict[str, str] = field(default_factory=dict)
+    budget_unit: str | None = None
+    budget_header: list[str] | None = None
+    budget_lines: list[tuple[str, dict[str, Decimal | None], Row]] = field(default_factory=list)
+    funding_unit: str | None = None
+    funding: dict[str, Decimal | None] = field(default_factory=dict)
+    funding_rows: list[Row] = field(default_factory=list)
+    funding_right_col: int | None = None
+    goal_header: list[tuple[str, int]] | None = None
+    goal_texts: dict[str, list[tuple[str, Row]]] = field(default_factory=dict)
+    ind_header: list[tuple[str, int]] | None = None
+    header_cells: tuple[str, ...] | None = None  # the current block's header row, for merged-cell runs
+    indicators: list[_IndicatorDraft] = field(default_factory=list)
+    total_weight: Decimal | None = None
+    total_score: Decimal | None = None
+    total_row: Row | None = None
+    rows: list[Row] = field(default_factory=list)
+    section: str = "header"
 
 
 def finish(d: _ProjectDraft, file: str, sha: str) -> tuple[Project, list[ParseWarning]]:
