@@ -317,16 +317,23 @@ for _record in (*_RECORDS, ParseWarning, Document, RefusedFile, Finding, Citatio
     _record.__setstate__ = _setstate  # type: ignore[attr-defined]
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Records -> plain JSON values; Decimals become numbers (int when whole)."""
+def to_jsonable(obj: Any, *, exact: bool = False) -> Any:
+    """Records (and dicts, lists of them) -> plain JSON values: the one converter of the project.
+
+    Decimals become numbers (int when whole, else float), or with `exact` strings, so that a figure read
+    back is the figure printed digit for digit (a JSON number passes through a float). `from_jsonable`
+    reads either form.
+    """
     if isinstance(obj, Decimal):
-        return int(obj) if obj == obj.to_integral_value() and abs(obj) < 10**15 else float(obj)
+        if exact:
+            return str(obj)
+        return int(obj) if obj == obj.to_integral_value() else float(obj)
     if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
+        return {f.name: to_jsonable(getattr(obj, f.name), exact=exact) for f in fields(obj)}
     if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
+        return {str(k): to_jsonable(v, exact=exact) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
+        return [to_jsonable(v, exact=exact) for v in obj]
     return obj
 
 

@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
-from corpus.model import Finding, GoalBlock, Indicator, Measure, Project, Severity, Source
+from corpus.model import Finding, GoalBlock, Indicator, Measure, Project, Severity, Source, to_jsonable
 from corpus.settings import Settings
 from qa.checks import vocab
 
@@ -89,14 +89,8 @@ def make_finding(
 
 
 def plain(value: Any) -> Any:
-    """Evidence values as plain JSON: Decimals become int/float, tuples lists."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    return value
+    """Evidence values as plain JSON: Decimals become int/float, tuples lists (corpus.model.to_jsonable)."""
+    return to_jsonable(value)
 
 
 # ------------------------------------------------------------------------------------------ numbers

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from corpus.model import Document, Finding, to_jsonable
@@ -48,13 +47,7 @@ def findings_json(
 
 def _exact(obj: Any) -> Any:
     """Plain JSON with Decimals as strings."""
-    if isinstance(obj, Decimal):
-        return str(obj)
-    if isinstance(obj, dict):
-        return {str(k): _exact(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_exact(v) for v in obj]
-    return obj
+    return to_jsonable(obj, exact=True)
 
 
 def verdicts_json(projects: Sequence[ProjectVerdict], documents: Sequence[DocumentVerdict]) -> dict[str, Any]:
