@@ -166,7 +166,6 @@ LATEX_REPLACEMENTS: dict[str, str] = {
 # Unit placeholders that mean "no unit".
 UNIT_PLACEHOLDERS = ("null", "none", "无", "/", "-", "—")
 
-MONEY_UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from corpus.model import Document, Finding, Project, RefusedFile
+from corpus.units import WAN, yuan_per
 from qa.coverage import coverage_of, part_unread
 from qa.labels import KIND_LABELS, MARK_STATUSES, SEVERITY_LABELS, SEVERITY_ORDER
 from qa.report.common import (
@@ -25,9 +26,7 @@ from qa.verdict import (
 
 
 def _money_scale(unit: str | None) -> Decimal:
-    from qa.ask import vocabulary  # the one table of money units (万元, 亿元, 元)
-
-    return Decimal(vocabulary()["money_units"].get(unit or "", 1))
+    return yuan_per(unit, Decimal(1))  # type: ignore[return-value]
 
 
 def _percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
@@ -38,7 +37,7 @@ def _percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
 
 def _wan(yuan: Decimal) -> str:
     """元 as 万元, two decimals as the forms print them (more only when the 元 figure needs them)."""
-    wan = yuan / 10000
+    wan = yuan / WAN
     return f"{wan:,.2f}" if wan == wan.quantize(Decimal("0.01")) else f"{wan.normalize():,f}"
 
 
