@@ -1,0 +1,250 @@
+"""Topic mentions: every passage that names a topic, literally, by its words, or by a phrase it abbreviates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from index import segment
+from index.passages import MatchKind
+
+# Semantic mention matching: a corpus phrase counts as a form of the topic when the topic is its
+# abbreviation (缩略语: the topic's characters in order, each run starting a dictionary word of the
+# phrase), the phrase is at most this many times as long as the topic, and the embeddings agree.
+EXPANSION_MAX_RATIO = 3
+EXPANSION_MIN_TOPIC = 2
+EXPANSION_MAX_TOPIC = 12
+WORD_TAIL = 3  # characters a phrase may run past the topic's last one to finish a word
+_CJK_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+
+
+def topic_words(topic: str) -> list[str]:
+    """The topic's content words (precise cut), or [] when a one-character word makes them ambiguous."""
+    words = [w for w in (x.strip() for x in segment.words(segment.normalize(topic))) if w]
+    kept = [w for w in words if segment._WORDLIKE.search(w) and w not in segment.stopwords()]
+    if any(len(w) < 2 for w in kept):
+        return []
+    return list(dict.fromkeys(kept))
+
+
+def _expansion_pattern(topic: str) -> re.Pattern[str]:
+    # The topic's characters in order with short gaps of CJK characters only (a phrase, not a clause).
+    gap = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*?"
+    return re.compile(gap.join(re.escape(c) for c in topic))
+
+
+def abbreviates(topic: str, phrase: str, is_word: Callable[[str], bool]) -> bool:
+    """True when `topic` is an abbreviation of `phrase` (碳市场 of 碳排放权交易市场, 环评 of 环境影响评价).
+
+    Chinese abbreviations keep characters of the full form in order, and each kept run starts one of
+    its words (碳|排放权交易 + 市场). So: the phrase starts with the topic's first character and ends
+    with its last or with the word that the last run starts (环评: 环境影响评价), every run of kept characters starts a dictionary word of two or more characters
+    inside the phrase (or is one itself), and no word of the phrase is a stopword (a conjunction or
+    particle joins two things: 环境统计和污染 is not a kind of 环境污染). This keeps 低碳城市广场 out of
+    碳市场: 碳城 and 市广 are not words.
+    """
+    if len(phrase) <= len(topic) or phrase[0] != topic[0] or topic in phrase:
+        return False
+    # A conjunction or particle inside (和, 及, 的, 等 …) makes the phrase two things, not one term.
+    if any(w in segment.stopwords() for w in segment.words(phrase)):
+        return False
+    # Greedy alignment from the left gives the runs; the lazy regex found the same characters.
+    runs: list[tuple[int, int]] = []  # (position in phrase, run length)
+    p = 0
+    for ch in topic:
+        while p < len(phrase) and phrase[p] != ch:
+            p += 1
+        if p == len(phrase):
+            return False
+        if runs and runs[-1][0] + runs[-1][1] == p:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((p, 1))
+        p += 1
+    last_start, last_length = runs[-1]
+    if last_start + last_length < len(phrase) and (last_length > 1 or not is_word(phrase[last_start:])):
+        return False  # it may only go on to finish the word a last single character starts (评 -> 评价)
+    for start, length in runs:
+        run = phrase[start : start + length]
+        if length >= 2 and is_word(run):
+            continue
+        if not any(is_word(phrase[start:end]) for end in range(start + max(2, length), len(phrase) + 1)):
+            return False
+    return True
+
+
+def expansion_candidates(topic: str, texts: Iterable[str], is_word: Callable[[str], bool]) -> set[str]:
+    """Phrases in `texts` (compact form) of which `topic` is an abbreviation; see `abbreviates`."""
+    if not (EXPANSION_MIN_TOPIC <= len(topic) <= EXPANSION_MAX_TOPIC) or not _CJK_ONLY.match(topic):
+        return set()
+    pattern = _expansion_pattern(topic)
+    max_len = EXPANSION_MAX_RATIO * len(topic)
+    found: set[str] = set()
+    first = topic[0]
+    for text in texts:
+        start = text.find(first)
+        while start >= 0:
+            m = pattern.match(text, start)
+            if m and len(m.group()) <= max_len:
+                # Also the phrase that finishes a word begun by the topic's last characters (评 -> 评价).
+                for extra in range(WORD_TAIL + 1):
+                    end = m.end() + extra
+                    if end > len(text) or (extra and not _CJK_ONLY.match(text[end - 1])):
+                        break
+                    found.add(text[m.start() : end])
+            start = text.find(first, start + 1)
+    return {p for p in found if abbreviates(topic, p, is_word)}
+
+
+class MentionIndex:
+    """The passages in compact form (`segment.compact`), each distinct text once, with an inverted index
+    from every character to the texts that contain it; built once per index generation.
+
+    A topic's literal, lexical and abbreviation matches all contain every character of the topic (or of
+    its words), so intersecting those characters' postings (C speed, numpy) leaves a few candidate texts
+    to verify with the same substring tests and regexes as a scan of every passage would run.
+    """
+
+    def __init__(
+        self,
+        texts: list[str],
+        rows_ptr: np.ndarray,
+        rows: np.ndarray,
+        chars: np.ndarray,
+        char_ptr: np.ndarray,
+        char_texts: np.ndarray,
+    ) -> None:
+        self.texts = texts  # distinct compact texts
+        self._rows_ptr = rows_ptr  # texts[i] is the text of rows[rows_ptr[i]:rows_ptr[i + 1]]
+        self._rows = rows
+        self._chars = chars  # sorted code points
+        self._char_ptr = char_ptr  # chars[j] occurs in texts char_texts[char_ptr[j]:char_ptr[j + 1]]
+        self._char_texts = char_texts
+
+    @property
+    def size(self) -> int:
+        """How many passages (rows)."""
+        return len(self._rows)
+
+    @classmethod
+    def build(cls, compact_texts: Iterable[str]) -> MentionIndex:
+        """Index passages by row; `compact_texts` are the passages in compact form, in row order."""
+        ids: dict[str, int] = {}
+        text_of_row = np.fromiter((ids.setdefault(t, len(ids)) for t in compact_texts), dtype=np.int32)
+        texts = list(ids)
+        del ids
+        counts = np.bincount(text_of_row, minlength=len(texts)) if len(texts) else np.zeros(0, np.int64)
+        rows_ptr = np.zeros(len(texts) + 1, np.int64)
+        np.cumsum(counts, out=rows_ptr[1:])
+        rows = np.argsort(text_of_row, kind="stable").astype(np.int32)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        pairs = np.unique((points.astype(np.int64) << 32) | owner)  # (char, text) once, by char then text
+        del points, owner
+        chars, starts = np.unique(pairs >> 32, return_index=True)
+        char_ptr = np.append(starts, len(pairs)).astype(np.int64)
+        char_texts = (pairs & 0xFFFFFFFF).astype(np.int32)
+        return cls(texts, rows_ptr, rows, chars.astype(np.uint32), char_ptr, char_texts)
+
+    _ARRAYS = ("rows_ptr", "rows", "chars", "char_ptr", "char_texts")
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        # Compact texts hold no white space, so a newline separates them unambiguously.
+        (directory / "texts.txt").write_text("\n".join(self.texts), encoding="utf-8")
+        for name in self._ARRAYS:
+            np.save(directory / f"{name}.npy", getattr(self, f"_{name}"))
+
+    @classmethod
+    def load(cls, directory: Path) -> MentionIndex:
+        # Memory-mapped: a query reads the postings of its own characters only.
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in cls._ARRAYS}
+        count = len(arrays["rows_ptr"]) - 1
+        texts = (directory / "texts.txt").read_text(encoding="utf-8").split("\n") if count else []
+        if len(texts) != count:
+            raise ValueError("mention texts and their row pointers differ in length")
+        return cls(texts, **arrays)
+
+    def containing(self, characters: Iterable[str]) -> np.ndarray:
+        """The ids of the texts that contain every one of `characters`, ascending."""
+        postings = []
+        for ch in set(characters):
+            j = int(np.searchsorted(self._chars, ord(ch)))
+            if j == len(self._chars) or int(self._chars[j]) != ord(ch):
+                return np.zeros(0, np.int32)
+            postings.append(self._char_texts[self._char_ptr[j] : self._char_ptr[j + 1]])
+        if not postings:
+            return np.zeros(0, np.int32)
+        postings.sort(key=len)
+        found = np.asarray(postings[0])
+        for other in postings[1:]:
+            if not len(found):
+                break
+            at = np.searchsorted(other, found)
+            at[at == len(other)] = 0
+            found = found[other[at] == found]
+        return found
+
+    def rows_of(self, text_id: int) -> list[int]:
+        """The rows (passages) whose compact text is `texts[text_id]`, ascending."""
+        return self._rows[self._rows_ptr[text_id] : self._rows_ptr[text_id + 1]].tolist()
+
+
+def find_mentions(
+    topic: str,
+    index: MentionIndex,
+    similarity: Callable[[str, list[str]], np.ndarray],
+    threshold: float,
+    is_word: Callable[[str], bool],
+) -> dict[int, tuple[MatchKind, str, float | None]]:
+    """Every passage that mentions `topic`, no cut-off.
+
+    literal: the compact topic is a substring of the compact passage (nothing written is missed,
+    whatever the segmenter does). lexical: a multi-word topic whose content words all occur.
+    semantic: a corpus phrase the topic abbreviates (see `abbreviates`) whose embedding is at least
+    `threshold` similar to the topic's occurs in the passage. Only the texts that hold every character
+    of the topic (or of its words) are looked at: a match of any kind holds them all.
+
+    Args:
+        topic: what to look for.
+        index: the passages' `MentionIndex`.
+        similarity: (topic, phrases) -> cosine of each phrase to the topic.
+        threshold: the least cosine for a semantic match.
+        is_word: whether a string is a dictionary word (for the abbreviation rule).
+    Returns:
+        row -> (match kind, term found, similarity or None).
+    """
+    needle = segment.compact(topic)
+    found: dict[int, tuple[MatchKind, str, float | None]] = {}  # by text id
+    if not needle or not index.size:
+        return {}
+    texts = index.texts
+    candidates = index.containing(needle).tolist()
+    for t in candidates:
+        if needle in texts[t]:
+            found[t] = ("literal", needle, None)
+    words = topic_words(topic)
+    if len(words) >= 2:
+        joined = "+".join(words)
+        for t in index.containing("".join(words)).tolist():
+            if t not in found and all(w in texts[t] for w in words):
+                found[t] = ("lexical", joined, None)
+    phrases = sorted(expansion_candidates(needle, (texts[t] for t in candidates), is_word))
+    if phrases:
+        sims = similarity(needle, phrases)
+        accepted = sorted(
+            ((p, float(s)) for p, s in zip(phrases, sims, strict=True) if s >= threshold),
+            key=lambda ps: (-ps[1], ps[0]),
+        )
+        for t in candidates:
+            if t in found:
+                continue
+            for phrase, sim in accepted:
+                if phrase in texts[t]:
+                    found[t] = ("semantic", phrase, sim)
+                    break
+    return {row: match for t, match in found.items() for row in index.rows_of(t)}
