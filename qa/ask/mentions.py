@@ -1,0 +1,108 @@
+"""The mentions intent: which projects mention (or do not mention) a topic."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from corpus.model import Answer, Source, Value
+from qa.ask.cite import _cite, _snippet, _source_with_text
+from qa.ask.context import _answer
+from qa.ask.question import _find_all, _strip_phrase
+from qa.ask.render import _listed, _unique
+from qa.ask.text import TEXT
+from qa.ask.words import _GENERIC_WORDS, COUNT_UNIT, PROJECT_WORD, _compact, vocabulary
+
+if TYPE_CHECKING:
+    from qa.ask.catalogue import Entry
+    from qa.ask.context import Context
+    from qa.ask.question import Parsed
+
+
+def _mention_request(p: Parsed) -> tuple[str, bool, bool] | None:
+    """(topic, negated, count) when the question asks which projects mention something."""
+    v = vocabulary()
+    t = p.text
+    outside = p.without(["project"])
+    if PROJECT_WORD not in outside:
+        return None
+    count = bool(re.search(v["count_pattern"], outside))
+    openers = "|".join(map(re.escape, v["mention_pair_openers"]))
+    closers = "|".join(map(re.escape, v["mention_pair_closers"]))
+    for m in re.finditer(rf"(?:{openers})(.+?)(?:{closers})", t):
+        topic = _trim_topic(m.group(1))
+        if topic and PROJECT_WORD not in topic and p.free(m.start(), m.end(), ["project"]):
+            return topic, _negated(t, m.start()), count
+    for verb in sorted(map(_compact, v["mention_verbs"]), key=len, reverse=True):
+        for at in _find_all(t, verb):
+            if not p.free(at, at + len(verb), ["project"]):
+                continue
+            topic = _trim_topic(re.split(r"[，。？！?!,;；]", t[at + len(verb) :])[0])
+            if not topic:
+                before = re.split(r"[，。？！?!,;；]", t[:at])[-1]
+                topic = _trim_topic(_strip_phrase(before))
+            if topic and topic not in _GENERIC_WORDS and topic not in map(_compact, v["list_words"]):
+                return topic, _negated(t, at), count
+    return None
+
+
+def _negated(text: str, at: int) -> bool:
+    before = text[max(0, at - 2) : at]
+    return any(before.endswith(n) for n in vocabulary()["mention_negations"])
+
+
+def _trim_topic(topic: str) -> str:
+    """The topic without the question's frame around it (了/关于 before it, 的内容/吗 after it)."""
+    v = vocabulary()
+    trims = sorted(
+        (_compact(w) for w in v["mention_topic_trim"] + v["question_words"]), key=len, reverse=True
+    )
+    leads = sorted((_compact(w) for w in v["mention_topic_leads"]), key=len, reverse=True)
+    changed = True
+    while changed and topic:
+        changed = False
+        for w in trims:
+            if topic.endswith(w) and len(topic) > len(w):
+                topic, changed = topic[: -len(w)], True
+        for w in leads:
+            if topic.startswith(w) and len(topic) > len(w) + 1:
+                topic, changed = topic[len(w) :], True
+    return "" if topic in trims else topic
+
+
+def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> Answer:
+    """index.mentions(topic), all of it, narrowed to the question's scope."""
+    allowed = {(e.document.sha256, e.key): e for e in ctx.scoped()}
+    hits: list[tuple[Entry, list[tuple[Source, str, str]]]] = []
+    for pm in ctx.index.mentions(topic):
+        entry = allowed.get((pm.document.sha256, _compact(pm.project.name)))
+        if entry is not None:
+            hits.append((entry, [(m.source, m.text, m.term or topic) for m in pm.passages]))
+    hits.sort(key=lambda h: h[0].position)
+    values = []
+    if negated:
+        named = {h[0].position for h in hits}
+        rest = [e for e in allowed.values() if e.position not in named]
+        names = _unique(e.name for e in rest)
+        if count:
+            values.append(Value("", None, "count", Decimal(len(names)), COUNT_UNIT))
+        text = TEXT["mentions_negative"].format(topic=topic, n=len(names), names=_listed(names, "、"))
+        citations = [_cite(e, None) for e in rest]
+        return _answer(ctx, "mentions", text, projects=names, values=values, citations=citations)
+    names = _unique(h[0].name for h in hits)
+    if count:
+        values.append(Value("", None, "count", Decimal(len(names)), COUNT_UNIT))
+    if not names:
+        return _answer(ctx, "mentions", TEXT["mentions_none"].format(topic=topic), projects=[], values=values)
+    lines = [TEXT["mentions_some"].format(topic=topic, n=len(names), names=_listed(names, "、"))]
+    citations = []
+    for entry, passages in hits:
+        terms = _unique(term for _s, _x, term in passages)
+        # A semantic match says what the document wrote (碳排放权交易市场 for 碳市场); lexical ones join words by +.
+        written = [t for t in terms if t != _compact(topic) and "+" not in t]
+        note = TEXT["written_as"].format(words="”“".join(written)) if written else ""
+        lines.append(f"- {entry.name}{note}：{_snippet(passages[0][1], terms[0])}")
+        for source, text, term in passages[:3]:
+            citations.append(_cite(entry, _source_with_text(source, text), None, term))
+    return _answer(ctx, "mentions", "\n".join(lines), projects=names, values=values, citations=citations)
