@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from corpus.units import YUAN_PER_UNIT
 from index import segment
 
 VOCABULARY_PATH = Path(__file__).parent.parent / "data" / "ask_vocabulary.json"
@@ -54,8 +55,10 @@ _NUMBER = re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)")
 
 @cache
 def vocabulary() -> dict[str, Any]:
-    """The question vocabulary (qa/data/ask_vocabulary.json), read once."""
-    return json.loads(VOCABULARY_PATH.read_text(encoding="utf-8"))
+    """The question vocabulary (qa/data/ask_vocabulary.json), with the money units of corpus/units.py."""
+    words = json.loads(VOCABULARY_PATH.read_text(encoding="utf-8"))
+    words["money_units"] = dict(YUAN_PER_UNIT)
+    return words
 
 
 def _compact(text: str | None) -> str:
