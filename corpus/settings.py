@@ -41,7 +41,6 @@ class Settings:
     )
     # Semantic matching thresholds (cosine on normalised e5 embeddings), calibrated on the samples.
     mention_threshold: float = 0.90
-    goal_match_threshold: float = 0.86
     # Checks (qa/checks): outcome text this similar to the goal text is a copy (character ratio, 0..1).
     copy_similarity: float = 0.85
     # A goal clause counts as reported/measured when the closest outcome clause or indicator covers
@@ -58,7 +57,17 @@ class Settings:
         ("warning", Decimal("3")),
         ("info", Decimal("0")),
     )
-    search_k: int = 10
+    # Answers (qa/ask): a search answer lists this many passages.
+    answer_search_k: int = 5
+    # A project named by meaning: the nearest name at least this similar, and this far ahead of the next.
+    project_semantic_min: float = 0.90
+    project_semantic_margin: float = 0.04
+    # An indicator named in a question: its word-overlap score at least this, and this far ahead of the next;
+    # by meaning alone at least this similar, and this far ahead.
+    indicator_min_score: float = 0.34
+    indicator_margin: float = 0.12
+    indicator_semantic_alone: float = 0.92
+    indicator_semantic_margin: float = 0.03
     # Dense search (index/search.py Dense): exact up to this many passages, IVF-SQ8 past it, probing
     # this many lists per query (recall@10 0.96-0.98 against exact search, bench/RESULTS.md).
     dense_flat_max: int = 50_000

@@ -19,15 +19,11 @@ if TYPE_CHECKING:
 
 
 # Indicator choice: lexical overlap (bigram F1), a unit the question names, and meaning where words fall short.
-INDICATOR_MIN_SCORE = 0.34
-INDICATOR_MARGIN = 0.12
 UNIT_BONUS = 0.5
 LEVEL_FACTOR = 0.9
 SEMANTIC_WEIGHT = 0.6
 SEMANTIC_FLOOR = 0.80
 SEMANTIC_SPAN = 0.15
-INDICATOR_SEMANTIC_ALONE = 0.92
-INDICATOR_SEMANTIC_MARGIN = 0.03
 _SKIP_CHARS = set("的了和与及、，。？！；：,.?!;:（）()“”\"'‘’「」《》【】[] ")
 
 
@@ -97,7 +93,7 @@ def _choose_indicator(
     best = scores[order[0]]
     second = scores[order[1]] if len(order) > 1 else 0.0
     sims: list[float] = []
-    if words and (best < 0.6 or best - second < INDICATOR_MARGIN):
+    if words and (best < 0.6 or best - second < ctx.settings.indicator_margin):
         sims = _indicator_similarity(ctx, words, [ind.name for _e, ind in candidates])
         for k, sim in enumerate(sims):
             scores[k] += SEMANTIC_WEIGHT * min(1.0, max(0.0, (sim - SEMANTIC_FLOOR) / SEMANTIC_SPAN))
@@ -105,19 +101,19 @@ def _choose_indicator(
         best = scores[order[0]]
         second = scores[order[1]] if len(order) > 1 else 0.0
     near = _unique(candidates[k][1].name for k in order[:MAX_SUGGESTIONS])
-    if best < INDICATOR_MIN_SCORE:
+    if best < ctx.settings.indicator_min_score:
         return [], near, words
     top = order[0]
     if sims and lexical[top] == 0 and not unit_hit[top]:
         # Meaning alone must be clear: on the samples an indicator a project does not have still reaches
         # 0.91 against one of its indicators, but only 0.04 ahead of the next.
         ranked = sorted(sims, reverse=True)
-        if ranked[0] < INDICATOR_SEMANTIC_ALONE or (
-            len(ranked) > 1 and ranked[0] - ranked[1] < INDICATOR_SEMANTIC_MARGIN
+        if ranked[0] < ctx.settings.indicator_semantic_alone or (
+            len(ranked) > 1 and ranked[0] - ranked[1] < ctx.settings.indicator_semantic_margin
         ):
             return [], near, words
     names_top = {candidates[k][1].name for k in order[:2]}
-    if best - second < INDICATOR_MARGIN and len(names_top) > 1:
+    if best - second < ctx.settings.indicator_margin and len(names_top) > 1:
         return [], near, words
     chosen_name = candidates[top][1].name
     return [(e, i) for e, i in candidates if i.name == chosen_name], [], words

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from corpus.settings import Settings
 from index import segment
 from qa.ask.text import KIND_LABELS, TEXT
 from qa.ask.words import (
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 # Project names resolved by meaning: cosine of e5 query vectors, calibrated on the samples: a right short form
 # scores 0.91-0.98 and leads by 0.05 or more; a name that is not there still scores about 0.92 against some
 # project, but only 0.02-0.03 ahead of the next, so it is refused and the nearest names are suggested.
-PROJECT_SEMANTIC_MIN = 0.90
-PROJECT_SEMANTIC_MARGIN = 0.04
 _YEAR = re.compile(r"((?:19|20)[0-9]{2})年度?")
 _QUOTED = re.compile(r"[“\"「『《‘]([^”\"」』》’]{2,60})[”\"」』》’]")
 
@@ -285,7 +284,7 @@ def _resolve_phrase(words: str, cat: Catalogue, semantic: bool = True) -> Projec
     return ProjectRef(words, [], "missing") if semantic else None
 
 
-def _resolve_semantic(ref: ProjectRef, cat: Catalogue, embedder: Any, index: Any = None) -> None:
+def _resolve_semantic(ref: ProjectRef, cat: Catalogue, embedder: Any, settings: Settings, index: Any = None) -> None:
     """Resolve a missing reference by meaning, or fill its suggestions with the nearest names."""
     if ref.how != "missing" or not cat.names:
         return
@@ -297,7 +296,7 @@ def _resolve_semantic(ref: ProjectRef, cat: Catalogue, embedder: Any, index: Any
     order = list(np.argsort(-sims))
     best = float(sims[order[0]])
     second = float(sims[order[1]]) if len(order) > 1 else -1.0
-    if best >= PROJECT_SEMANTIC_MIN and best - second >= PROJECT_SEMANTIC_MARGIN:
+    if best >= settings.project_semantic_min and best - second >= settings.project_semantic_margin:
         ref.names, ref.how = [cat.names[order[0]]], "semantic"
     else:
         ref.suggestions = [cat.names[i] for i in order[:MAX_SUGGESTIONS]]

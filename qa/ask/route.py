@@ -49,7 +49,7 @@ def _route(ctx: Context) -> Answer:
         return _answer_mentions(ctx, *mention)
     for ref in p.refs:
         if ref.how == "missing":
-            _resolve_semantic(ref, ctx.cat, ctx.embedder(), ctx.index)
+            _resolve_semantic(ref, ctx.cat, ctx.embedder(), ctx.settings, ctx.index)
     problem = _reference_problem(ctx)
     if problem is not None:
         return problem

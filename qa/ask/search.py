@@ -16,12 +16,11 @@ if TYPE_CHECKING:
     from qa.ask.context import Context
 
 
-SEARCH_K = 5
 
 
 def _answer_search(ctx: Context, within: Sequence[Entry] | None = None) -> Answer:
     # Ask for more than are shown: some fall out of the scope, the named projects, or as repeats.
-    hits = ctx.index.search(ctx.question, k=SEARCH_K * (8 if within else 3))
+    hits = ctx.index.search(ctx.question, k=ctx.settings.answer_search_k * (8 if within else 3))
     scope = {(e.document.sha256, e.name) for e in ctx.scoped(within)}
     seen: set[tuple[str, str, str]] = set()
     kept = []
@@ -30,7 +29,7 @@ def _answer_search(ctx: Context, within: Sequence[Entry] | None = None) -> Answe
         if (h.document.sha256, h.project.name) in scope and key not in seen:
             seen.add(key)  # the same sentence in two goal blocks (项目总目标 = 年度总体目标) is shown once
             kept.append(h)
-    hits = kept[:SEARCH_K]
+    hits = kept[: ctx.settings.answer_search_k]
     if not hits:
         return _answer(ctx, "search", TEXT["search_none"], projects=[])
     lines = [TEXT["search_intro"]]
