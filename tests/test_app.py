@@ -614,7 +614,7 @@ def test_an_import_says_for_each_file_what_was_read_in_the_results_the_overview_
 
 
 def test_upload_names_stay_inside_the_upload_folder(tmp_path: Path) -> None:
-    from qa.views import safe_name, store_upload
+    from ui.uploads import safe_name, store_upload
 
     src = tmp_path / "in.txt"
     src.write_text("项目名称\t测试", encoding="utf-8")
@@ -629,7 +629,7 @@ def test_upload_names_stay_inside_the_upload_folder(tmp_path: Path) -> None:
 
 def test_uploads_of_unknown_format_or_too_large_are_refused(tmp_path: Path) -> None:
     from corpus.errors import UnreadableFileError
-    from qa.views import store_upload
+    from ui.uploads import store_upload
 
     src = tmp_path / "in.txt"
     src.write_bytes(b"x" * 2048)
@@ -644,8 +644,8 @@ def test_document_text_is_escaped_in_every_html_view(tmp_path: Path) -> None:
     from corpus.model import Answer, Citation, Value
     from corpus.parse import parse_file
     from corpus.settings import Settings
-    from qa import views
     from qa.checks import run_checks
+    from ui import views
 
     path = tmp_path / "hostile.txt"
     path.write_text(HOSTILE_SELF_EVALUATION, encoding="utf-8")

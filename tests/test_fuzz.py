@@ -634,8 +634,8 @@ def rendered(documents: list[Document], findings: list) -> list[str]:
     """Every HTML fragment the app builds from records (qa/views.py), for these documents."""
     from corpus.model import Answer, Citation
     from corpus.settings import Settings
-    from qa import views
     from qa.report import finding_key
+    from ui import views
 
     out = []
     for document in documents:

@@ -685,7 +685,7 @@ def test_serve_with_insecure_gets_past_the_guard(tmp_path) -> None:
 
 def test_uploads_get_generated_names_under_the_upload_directory(tmp_path) -> None:
     from corpus.errors import UnreadableFileError
-    from qa.views import store_upload
+    from ui.uploads import store_upload
 
     src = tmp_path / "src.txt"
     src.write_bytes(DECLARATION_SAMPLE.read_bytes())
@@ -855,8 +855,8 @@ def app(base_index, tmp_path_factory) -> Iterator[App]:
 
 def expected_answer(index: Path, embedder, question: str) -> str:
     """What the app must show for `question`, computed in this process from the same index."""
-    from qa import views
     from qa.ask import ask
+    from ui import views
 
     opened = Index.open(index, create=False, embedder=embedder)
     return views.answer_html(ask(question, opened), opened.documents())

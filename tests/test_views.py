@@ -13,9 +13,9 @@ import pytest
 
 from corpus.model import Finding
 from corpus.settings import Settings
-from qa import views
 from qa.verdict import STATUS_OK, project_verdicts
 from tests.conftest import DECLARATION_SAMPLE, SELF_EVAL_SAMPLE
+from ui import views
 
 
 @pytest.fixture(scope="module")
