@@ -89,7 +89,7 @@ def test_excel_has_one_row_per_finding_with_its_citation(tmp_path):
     assert first["文档"] == "自评表.txt" and first["项目"] == "项目甲" and first["指标"] == "报告数"
     assert first["规则"] == "target-not-met" and first["级别"] == "警告"
     assert first["文件"] == "自评表.txt" and first["行"] == 143
-    assert "actual_value=5" in first["依据"]
+    assert "实际数值：5" in first["依据"]  # the words the app shows (qa/evidence.py)
 
 
 def test_excel_drops_control_characters_a_damaged_file_left(tmp_path):
@@ -115,7 +115,7 @@ def test_excel_cells_never_become_formulas(tmp_path):
     assert cells["项目"].value == '\'=HYPERLINK("http://x","点我")'
     assert cells["指标"].value == "'+1+1"
     assert cells["问题"].value == "'-2+3"
-    assert cells["依据"].value == "note=@SUM(A1:A9)"  # does not start with @: stays as is
+    assert cells["依据"].value == "偏差原因分析及改进措施：@SUM(A1:A9)"  # does not start with @: stays as is
     assert all(c.data_type == "s" for c in cells.values() if isinstance(c.value, str))
 
 
@@ -327,3 +327,21 @@ def test_batch_summary_figures_in_yuan_with_wan(tmp_path):
     marked = [r for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[9]]
     assert [(r[1], r[3], r[9]) for r in marked] == [("'=项目丙", "low-execution", "已核实")]
     assert wb["项目结论"].max_row == 5
+
+
+def test_excel_and_app_show_a_findings_evidence_in_the_same_words(sample_docs, tmp_path):
+    """One evidence renderer (qa/evidence.py): the Excel's 依据 column and the app's 证据 column read the same
+    for every finding of the samples, in words (年度指标值：≥20), never as keys (target=≥20)."""
+    from qa.checks import run_checks
+    from qa.report import EXCEL_COLUMNS
+    from ui.tables import plain_findings_frame
+
+    findings = run_checks(list(sample_docs))
+    assert findings
+    path = write_xlsx(findings, tmp_path / "问题清单.xlsx")
+    sheet = load_workbook(path).worksheets[0]
+    at = EXCEL_COLUMNS.index("依据")
+    excel = [row[at] or "" for row in sheet.iter_rows(min_row=2, values_only=True)]
+    app = list(plain_findings_frame(findings)["证据"])
+    assert excel == app
+    assert any("：" in text for text in excel) and not any("target=" in text or "actual=" in text for text in excel)

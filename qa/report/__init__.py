@@ -4,11 +4,12 @@
 batch figures they all show.
 """
 
+from qa.evidence import evidence_text
 from qa.labels import KIND_LABELS, MARK_STATUSES, SEVERITY_LABELS, SEVERITY_ORDER
 from qa.report.common import EXCEL_COLUMNS, SUMMARY_COLUMNS, TEXT, VERDICT_COLUMNS, finding_key, safe_cell
 from qa.report.json import findings_json, summary_json, verdicts_json
 from qa.report.summary import batch_summary, summary_rows
-from qa.report.text import evidence_text, summary_text, text_report, verdict_lines
+from qa.report.text import summary_text, text_report, verdict_lines
 from qa.report.xlsx import excel_rows, verdict_rows, write_report_xlsx, write_xlsx
 
 __all__ = [

@@ -30,20 +30,6 @@ from qa.verdict import (
 )
 
 
-def evidence_text(evidence: dict[str, Any]) -> str:
-    """`target=≥20.00(份)；actual=5.00(份)` — the figures a finding compared, on one line."""
-    parts = []
-    for key, value in evidence.items():
-        if value is None or value == "" or value == []:
-            continue
-        if isinstance(value, (list, tuple)):
-            value = "、".join(str(v) for v in value)
-        elif isinstance(value, dict):
-            value = "、".join(f"{k} {v}" for k, v in value.items())
-        parts.append(f"{key}={value}")
-    return "；".join(parts)
-
-
 def verdict_lines(
     projects: Sequence[ProjectVerdict],
     documents: Sequence[DocumentVerdict],

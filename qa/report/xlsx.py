@@ -8,6 +8,7 @@ from typing import Any
 
 from corpus.model import Document, Finding, Project, RefusedFile
 from corpus.settings import Settings
+from qa.evidence import evidence_text
 from qa.labels import KIND_LABELS, SEVERITY_LABELS
 from qa.report.common import (
     EXCEL_COLUMNS,
@@ -21,7 +22,6 @@ from qa.report.common import (
     safe_cell,
 )
 from qa.report.summary import batch_summary, summary_rows
-from qa.report.text import evidence_text
 from qa.verdict import (
     ProjectVerdict,
     project_verdicts,
