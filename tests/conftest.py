@@ -39,7 +39,7 @@ def sample_docs():
 
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory, embedder, sample_docs):
-    """An index of both samples, built once per session with the real model (index/store.py)."""
+    """An index of both samples, built once per session with the real model (index/store/)."""
     from index.store import Index
 
     index = Index.open(tmp_path_factory.mktemp("sample-index") / "index", embedder=embedder)

@@ -72,7 +72,7 @@ def _cold_start(work: Path) -> dict[str, Any]:
     cmd = (
         [str(cli)]
         if cli.exists()
-        else [sys.executable, "-c", "import sys; from qa.cli import main; sys.exit(main())"]
+        else [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())"]
     )
     tmp = work / "cold-start"
     shutil.rmtree(tmp, ignore_errors=True)
