@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from corpus.errors import QuestionError
 from corpus.model import Answer
@@ -19,10 +19,10 @@ from qa.ask.words import _field_level
 from qa.coverage import coverage_of
 
 if TYPE_CHECKING:
-    from index.store import Index
+    from index.protocol import SearchIndex
 
 
-def ask(question: str, index: Index, settings: Settings | None = None) -> Answer:
+def ask(question: str, index: SearchIndex, settings: Settings | None = None) -> Answer:
     """Answer a reviewer's question from the index's records; every figure and project is cited.
 
     Intents: mentions (哪些项目提到 X), lookup (a project's field or an indicator's figure), rank (最高/最低/前N),
@@ -54,7 +54,7 @@ def ask(question: str, index: Index, settings: Settings | None = None) -> Answer
             names = "、".join(r.name for r in refused)
             raise QuestionError(TEXT["empty_index_refused"].format(n=len(refused), names=names))
         raise QuestionError(TEXT["empty_index"])
-    settings = settings or getattr(index, "settings", None) or Settings()
+    settings = settings or index.settings
     ctx = Context(index, cat, settings, parse_question(question.strip(), cat))
     answer = _route(ctx)
     read_as = [r for r in ctx.p.refs if r.how in ("partial", "semantic") and r.names]
@@ -69,9 +69,8 @@ def ask(question: str, index: Index, settings: Settings | None = None) -> Answer
     return answer
 
 
-def _refused(index: Any) -> tuple:
-    refused = getattr(index, "refused", None)
-    return tuple(refused()) if callable(refused) else ()
+def _refused(index: SearchIndex) -> tuple:
+    return tuple(index.refused())
 
 
 def _looked_in(ctx: Context, answer: Answer) -> str | None:
@@ -117,7 +116,7 @@ def _unread_note(ctx: Context, answer: Answer) -> str | None:
     return coverage_of(ctx.cat.unread_documents, refused, part, projects).note()
 
 
-def ask_many(questions: Iterable[str], index: Index, settings: Settings | None = None) -> list[Answer]:
+def ask_many(questions: Iterable[str], index: SearchIndex, settings: Settings | None = None) -> list[Answer]:
     """Answer several questions with one loaded model and one catalogue (the batch path).
 
     Args:

@@ -20,7 +20,7 @@ from qa.coverage import part_unread
 if TYPE_CHECKING:
     import numpy as np
 
-    from index.store import Index
+    from index.protocol import SearchIndex
     from qa.ask.figures import Figure
 
 
@@ -120,13 +120,12 @@ class Catalogue:
                 self._project_figures[field_name] = figures
         return figures
 
-    def name_vectors(self, embedder: Any, index: Any = None) -> np.ndarray:
+    def name_vectors(self, embedder: Any, index: SearchIndex | None = None) -> np.ndarray:
         """The query embedding of every name: stored by the index at ingest when it has them (embedding
         26k distinct names at 100k projects took minutes), else embedded now."""
         with self._lock:
             if self._name_vectors is None:
-                stored = getattr(index, "name_vectors", None)
-                found = stored(self.names) if callable(stored) else None
+                found = index.name_vectors(self.names) if index is not None else None
                 self._name_vectors = found if found is not None else embedder.encode_queries(self.names)
             return self._name_vectors
 
@@ -151,16 +150,11 @@ _catalogues: dict[tuple[str, str], Catalogue] = {}
 _findings_cache: dict[tuple[str, str, str, tuple[str, ...]], list[Finding]] = {}
 
 
-def _index_key(index: Index) -> tuple[str, str]:
-    directory = str(getattr(index, "directory", id(index)))
-    try:
-        generation = str(index.manifest.get("generation"))
-    except Exception:  # an index-like object without a manifest: key on its identity
-        generation = str(id(index))
-    return directory, generation
+def _index_key(index: SearchIndex) -> tuple[str, str]:
+    return str(index.directory), str(index.manifest.get("generation"))
 
 
-def _catalogue(index: Index) -> Catalogue:
+def _catalogue(index: SearchIndex) -> Catalogue:
     key = _index_key(index)
     with _caches_lock:
         cat = _catalogues.get(key)
@@ -173,7 +167,7 @@ def _catalogue(index: Index) -> Catalogue:
     return cat
 
 
-def _findings(index: Index, rules: Sequence[str], settings: Settings) -> list[Finding]:
+def _findings(index: SearchIndex, rules: Sequence[str], settings: Settings) -> list[Finding]:
     """run_checks on the index's documents for these rules, cached per index generation."""
     from qa.checks import RULES, run_checks
 
@@ -196,17 +190,12 @@ def _findings(index: Index, rules: Sequence[str], settings: Settings) -> list[Fi
 class _LazyEmbedder:
     """The index's embedder, loaded only when a rule first encodes text (most rules never do)."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: SearchIndex) -> None:
         self._index = index
 
     def __getattr__(self, name: str) -> Any:
         return getattr(_embedder(self._index), name)
 
 
-def _embedder(index: Index) -> Any:
-    getter = getattr(index, "embedder", None)
-    if callable(getter):
-        return getter()
-    from index.embed import get_embedder
-
-    return get_embedder(getattr(index, "settings", Settings()).model)
+def _embedder(index: SearchIndex) -> Any:
+    return index.embedder()

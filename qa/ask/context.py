@@ -13,7 +13,7 @@ from qa.ask.cite import _cite_figure, _dedupe
 from qa.ask.words import MAX_SUGGESTIONS, _compact
 
 if TYPE_CHECKING:
-    from index.store import Index
+    from index.protocol import SearchIndex
     from qa.ask.catalogue import Catalogue, Entry
     from qa.ask.figures import Figure
     from qa.ask.question import Parsed
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    index: Index
+    index: SearchIndex
     cat: Catalogue
     settings: Settings
     p: Parsed
