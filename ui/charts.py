@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from corpus.model import Document, Finding
+from corpus.units import WAN
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
 from qa.verdict import STATUS_ERRORS, STATUS_OK, STATUS_REVIEW, STATUS_UNREAD, ProjectVerdict
-from ui.format import UNIT_MISSING, WAN, esc, execution_rate, fmt_number, funds_yuan, project_key
+from ui.format import UNIT_MISSING, esc, execution_rate, fmt_number, funds_yuan, project_key
 from ui.tables import FindingView
 
 STATUS_CLASSES = {STATUS_OK: "jx-ok", STATUS_REVIEW: "jx-review", STATUS_ERRORS: "jx-bad", STATUS_UNREAD: "jx-unscored"}

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from corpus.model import Document, Project
-from qa.report import SEVERITY_LABELS
+from corpus.units import WAN, YUAN_PER_UNIT
+from qa.labels import SEVERITY_LABELS
 
-MARK_STATUSES = ("已核实", "忽略")
 STATUS_FILTERS = ("全部", "未标记", "已核实", "忽略")
-KIND_LABELS = {"self_evaluation": "绩效自评表", "declaration": "绩效目标申报表"}
 
 
 KEY_SEPARATOR = "\x1f"  # in no file or project name (names are cleaned of control characters)
@@ -50,8 +49,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], classes: Seque
     return f'<table class="jx-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-YUAN_PER_UNIT = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-WAN = Decimal(10000)
 
 
 def funds_yuan(project: Project) -> Decimal | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qa import reading
-from ui.format import KIND_LABELS, _table, esc
+from qa.labels import KIND_LABELS
+from ui.format import _table, esc
 from ui.uploads import FILE_STATUS_CLASSES, FileLine, Intake
 
 

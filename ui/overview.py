@@ -9,7 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from corpus.model import Document, Finding, RefusedFile
 from corpus.settings import Settings
+from corpus.units import WAN
 from qa import reading
+from qa.labels import KIND_LABELS
 from qa.verdict import (
     STATUS_ERRORS,
     STATUS_OK,
@@ -28,7 +30,7 @@ from ui.charts import (
     scatter_points,
     unit_ranking,
 )
-from ui.format import KEY_SEPARATOR, KIND_LABELS, WAN, esc, fmt_number, fmt_yuan, funds_yuan, in_scope
+from ui.format import KEY_SEPARATOR, esc, fmt_number, fmt_yuan, funds_yuan, in_scope
 from ui.tables import FindingView, filter_choices, filter_findings
 from ui.verdicts import verdicts_html
 

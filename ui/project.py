@@ -11,8 +11,9 @@ import pandas as pd
 from corpus.model import Document, Finding, Indicator, Project
 from corpus.settings import Settings
 from qa import reading
+from qa.labels import KIND_LABELS
 from qa.verdict import ProjectVerdict
-from ui.format import KIND_LABELS, _table, esc, fmt_number
+from ui.format import _table, esc, fmt_number
 from ui.verdicts import verdict_line_html
 
 INDICATOR_COLUMNS = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因", "结果"]

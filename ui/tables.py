@@ -4,84 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from corpus.model import Document, Finding, Source
-from qa.ask import label as field_label
+from qa.evidence import EVIDENCE_LABELS, evidence_text  # noqa: F401 - the one renderer, re-exported
+from qa.labels import MARK_STATUSES
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
-from ui.format import MARK_STATUSES, UNIT_MISSING, esc, project_key, severity_label
+from ui.format import UNIT_MISSING, esc, project_key, severity_label
 
-# Evidence keys (qa/checks) the field vocabulary of qa.ask does not name.
-EVIDENCE_LABELS = {
-    "rate": "执行率",
-    "op": "比较符",
-    "target_value": "目标数值",
-    "actual_value": "实际数值",
-    "explained": "已说明偏差原因",
-    "unit": "单位",
-    "value": "数值",
-    "deducted": "扣分",
-    "expected_score": "按规则应得分",
-    "expected_grade": "按总分应得等级",
-    "expected_weight": "应有分值",
-    "allowed_low": "允许最低分",
-    "allowed_high": "允许最高分",
-    "stated_value": "说明中的数值",
-    "stated_unit": "说明中的单位",
-    "stated_in": "出现于",
-    "stated_text": "说明原文",
-    "goal_clause": "目标条目",
-    "unreported": "未报告完成情况的目标",
-    "missing_terms": "未出现的关键词",
-    "closest": "最接近的完成情况",
-    "closest_indicator": "最接近的指标",
-    "term_coverage": "关键词覆盖率",
-    "similarity": "相似度",
-    "threshold": "阈值",
-    "threshold_percent": "阈值（%）",
-    "cut_percent": "调减比例（%）",
-    "computed_rate": "计算执行率",
-    "printed_rate": "填报执行率",
-    "printed_score": "填报得分",
-    "sum_of_scores": "各项得分合计",
-    "sum_of_weights": "各项分值合计",
-    "target_unit": "目标单位",
-    "actual_unit": "实际单位",
-    "problems": "问题",
-    "ratio": "实际/目标（%）",
-    "factor": "倍数阈值",
-    "vague_word": "模糊用语",
-    "missing": "缺少",
-    "present": "已有",
-    "unmeasured": "没有对应指标的目标",
-    "where": "位置",
-    "tokens": "残留标记",
-    "reason": "原因说明",
-    "last_year": "上年",
-    "last_actual": "上年实际完成值",
-    "last_document": "上年文件",
-    "added": "新增",
-    "removed": "删除",
-    "verdict": "判断",
-    "met": "达成",
-    "partly": "部分达成",
-    "unmet": "未达成",
-    "date": "日期",
-    "year": "年度",
-    "part": "部分",
-    "parts": "各部分",
-    "sum": "合计",
-    "line": "行",
-    "field": "字段",
-    "total_name": "合计项",
-    "placeholders": "占位内容",
-    "project_end": "项目结束日期",
-    "end_from": "结束日期依据",
-    "level1": "一级指标",
-    "level2": "二级指标",
-}
 FINDING_COLUMNS = ["序号", "级别", "项目", "指标", "问题", "证据", "标记", "备注", "规则", "出处", "原文"]
 FINDING_WIDTHS = ["56px", "60px", "170px", "150px", "340px", "220px", "76px", "140px", "170px", "220px", "360px"]
 
@@ -97,26 +28,6 @@ class FindingView:
     remark: str = ""
     department: str = ""  # 主管部门 of the project the finding is about
     implementer: str = ""  # 实施单位
-
-
-def _label(key: str) -> str:
-    return EVIDENCE_LABELS.get(key) or field_label(key)
-
-
-def evidence_text(evidence: dict[str, Any]) -> str:
-    """`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`."""
-    parts = []
-    for key, value in evidence.items():
-        if value is None or value == "" or value == []:
-            continue
-        if isinstance(value, bool):
-            value = "是" if value else "否"
-        elif isinstance(value, (list, tuple)):
-            value = "、".join(str(v) for v in value)
-        elif isinstance(value, dict):
-            value = "，".join(f"{_label(k)} {v}" for k, v in value.items())
-        parts.append(f"{_label(key)}：{value}")
-    return "；".join(parts)
 
 
 def cite(source: Source | None) -> str:

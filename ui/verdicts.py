@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from corpus.model import Document
+from qa.labels import KIND_LABELS
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
 from qa.verdict import DocumentVerdict, ProjectVerdict
 from ui.charts import STATUS_CLASSES, STATUS_RANK, _pick
-from ui.format import KIND_LABELS, UNIT_MISSING, _table, esc, fmt_number, project_key
+from ui.format import UNIT_MISSING, _table, esc, fmt_number, project_key
 
 
 def status_badge(status: str) -> str:

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from corpus.units import WAN, YUAN_PER_UNIT
+from qa.labels import KIND_LABELS, MARK_STATUSES
 from ui.answer import answer_html, citation_html, highlight, mention_counts
 from ui.charts import (
     EXECUTION_EDGES,
@@ -29,12 +31,8 @@ from ui.charts import (
 )
 from ui.format import (
     KEY_SEPARATOR,
-    KIND_LABELS,
-    MARK_STATUSES,
     STATUS_FILTERS,
     UNIT_MISSING,
-    WAN,
-    YUAN_PER_UNIT,
     esc,
     execution_rate,
     fmt_number,

@@ -13,8 +13,8 @@ from corpus.errors import JixiaoError
 from corpus.model import Document, Finding, Project, RefusedFile
 from corpus.settings import Settings
 from qa import reading
+from qa.labels import KIND_LABELS
 from qa.verdict import ProjectVerdict, project_verdicts
-from ui.format import KIND_LABELS
 from ui.tables import FindingView, finding_units
 from ui.uploads import (
     FILE_CHECKED,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import gradio as gr
 
+from qa.labels import MARK_STATUSES
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
-from ui.format import MARK_STATUSES, STATUS_FILTERS
+from ui.format import STATUS_FILTERS
 from ui.tables import (
     FINDING_COLUMNS,
     FINDING_WIDTHS,
