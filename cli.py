@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from corpus.errors import JixiaoError
 from corpus.model import Document, ParseWarning, RefusedFile, to_jsonable
 from corpus.settings import Settings, default_index_dir
 from qa.coverage import coverage_of, is_complete, missing_phrases, unread_note
 
-DOCUMENT_SUFFIXES = {".txt", ".md", ".tsv", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx"}
 # Reviewer-facing words of the commands, in one place.
 TEXT = {
     "warning_group": "  警告 {message}（{where}共 {n} 处）",
@@ -43,17 +42,6 @@ def _err(message: str) -> None:
     sys.stderr.write(f"jixiao: {message}\n")
 
 
-def expand_paths(paths: Sequence[str]) -> list[Path]:
-    """Files as given, and the documents inside any directory given (sorted, recursive)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES))
-        else:
-            out.append(p)
-    return out
-
-
 def _settings(args: argparse.Namespace) -> Settings:
     s = Settings()
     if getattr(args, "model", None):
@@ -65,37 +53,11 @@ def _index_dir(args: argparse.Namespace) -> Path:
     return Path(args.index) if getattr(args, "index", None) else default_index_dir()
 
 
-def _sha256_of(path: Path) -> str:
-    """The file's sha256, or "" when it cannot be read (missing, a folder, no permission)."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError:
-        return ""
-    return digest.hexdigest()
-
-
 def read_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Document], list[RefusedFile]]:
-    """Parse every file; a file that cannot be read becomes a RefusedFile (with why) and the others are
-    still parsed.
+    """Every file parsed (qa.service.read_files): the documents read and the files refused, with why."""
+    from qa import service
 
-    Args:
-        paths: files and folders (folders are searched for documents).
-        settings: `max_file_mb`.
-    Returns:
-        (the documents read, the files refused), each in the order given.
-    """
-    from corpus.parse import parse_file
-
-    docs, refused = [], []
-    for path in expand_paths(paths):
-        try:
-            docs.append(parse_file(path, max_mb=settings.max_file_mb))
-        except JixiaoError as exc:
-            refused.append(RefusedFile(str(path), _sha256_of(path), exc.reason, str(exc)))
-    return docs, refused
+    return service.read_files(paths, settings)
 
 
 def parse_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Document], list[str]]:
@@ -198,15 +160,14 @@ def _open_index(args: argparse.Namespace, create: bool = False):
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from qa import service
+
     settings = _settings(args)
     started = time.perf_counter()
     docs, refused = read_documents(args.paths, settings)
     for r in refused:
         _err(r.message)
     index = _open_index(args, create=True)
-    # Recorded, so that lists and answers over the index can say the file exists and why it was not read.
-    for r in refused:
-        index.add_refused(r)
     bar = tqdm(total=0, unit="段", desc="嵌入", disable=args.quiet or not sys.stderr.isatty())
 
     def progress(done: int, total: int) -> None:
@@ -214,7 +175,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.n = done
         bar.refresh()
 
-    result = index.add(docs, progress=progress)
+    # Refused files are recorded, so that lists and answers over the index can say they exist and why.
+    result = service.ingest(index, docs, refused, progress=progress)
     bar.close()
     elapsed = time.perf_counter() - started
     print(
@@ -302,43 +264,36 @@ def cmd_mentions(args: argparse.Namespace) -> int:
 # check / ask / serve
 
 
+def _index_empty(review: Any, directory: Path) -> int:
+    """An index without documents: nothing was checked, said as such (never 未发现问题)."""
+    _err(TEXT["index_empty"].format(directory=directory))
+    if review.refused:
+        _err(TEXT["index_refused"].format(n=len(review.refused), names="、".join(r.name for r in review.refused)))
+    return 2
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from qa.checks import run_checks
+    from qa import service
     from qa.report import findings_json, text_report, write_xlsx
 
     settings = _settings(args)
     refused: list[RefusedFile] = []
-    docs: list[Document]
     if args.paths:
         docs, refused = read_documents(args.paths, settings)
         for r in refused:
             _err(r.message)
-        embedder = None
-        try:
-            from index.embed import get_embedder
-
-            embedder = get_embedder(settings.model)
-        except JixiaoError as exc:
-            _err(f"语义规则将仅用词语匹配：{exc}")
-        findings = run_checks(docs, settings=settings, embedder=embedder)
+        embedder, why = service.embedder_or_none(settings)
+        if why:
+            _err(f"语义规则将仅用词语匹配：{why}")
+        findings = service.check(docs, settings, embedder)
         marks: dict = {}
-    else:
-        from index.embed import get_embedder
-
-        index = _open_index(args)
-        docs = index.documents()
-        index_refused = list(index.refused())
-        if not docs:
-            # Not 未发现问题: nothing was checked.
-            _err(TEXT["index_empty"].format(directory=index.directory))
-            if index_refused:
-                _err(TEXT["index_refused"].format(n=len(index_refused), names="、".join(r.name for r in index_refused)))
-            return 2
-        findings = run_checks(docs, settings=settings, embedder=get_embedder(settings.model))
-        marks = index.marks()
-        refused_shown = index_refused
-    if args.paths:
         refused_shown = refused
+    else:
+        index = _open_index(args)
+        review = service.review(index, settings)
+        if not review.documents:
+            return _index_empty(review, index.directory)
+        docs, findings, marks, refused_shown = review.documents, review.findings, review.marks, review.refused
     if args.xlsx:
         write_xlsx(findings, args.xlsx, marks=marks, documents=docs, settings=settings)
     if args.json:
@@ -357,8 +312,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from index.embed import get_embedder
-    from qa.checks import run_checks
+    from qa import service
     from qa.report import (
         batch_summary,
         findings_json,
@@ -367,21 +321,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         verdict_lines,
         write_report_xlsx,
     )
-    from qa.verdict import document_verdicts, project_verdicts
+    from qa.verdict import document_verdicts
 
     settings = _settings(args)
     index = _open_index(args)
-    docs = index.documents()
-    refused = list(index.refused())
-    if not docs:
-        _err(TEXT["index_empty"].format(directory=index.directory))
-        if refused:
-            _err(TEXT["index_refused"].format(n=len(refused), names="、".join(r.name for r in refused)))
-        return 2
     # The same findings as `check --index` and the app: every rule, with the index's model.
-    findings = run_checks(docs, settings=settings, embedder=get_embedder(settings.model))
-    marks = index.marks()
-    verdicts = project_verdicts(docs, findings, settings)
+    review = service.review(index, settings)
+    if not review.documents:
+        return _index_empty(review, index.directory)
+    docs, findings, marks, refused, verdicts = (review.documents, review.findings, review.marks, review.refused,
+                                                review.verdicts)
     summary = batch_summary(docs, findings, verdicts, marks, refused)
     if args.xlsx:
         write_report_xlsx(docs, findings, args.xlsx, marks=marks, settings=settings, refused=refused)

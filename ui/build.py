@@ -82,10 +82,10 @@ def build(workspace: Workspace) -> gr.Blocks:
 
 def serve(index_dir: Path, settings: Settings, host: str, port: int, auth: tuple[str, str] | None) -> None:
     """Open the index and the model once, check the index once, then serve the UI until interrupted."""
-    from index.embed import get_embedder
     from index.store import Index
+    from qa import service
 
-    embedder = get_embedder(settings.model)
+    embedder = service.embedder(settings)
     index = Index.open(index_dir, settings=settings, create=True, embedder=embedder)
     workspace = Workspace(index, settings, embedder)
     workspace.check_in_background()

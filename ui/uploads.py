@@ -16,7 +16,7 @@ from corpus.errors import JixiaoError, UnreadableFileError
 from corpus.load import READERS, TEXT_SUFFIXES
 from corpus.model import Document, Finding, RefusedFile
 from corpus.readers import DEFAULT_MAX_UNZIPPED_MB, DEFAULT_MAX_ZIP_RATIO
-from qa import reading
+from qa import reading, service
 
 Progress = Callable[[float, str], None]
 
@@ -86,10 +86,7 @@ def store_upload(src: str | Path, directory: Path, max_mb: int, original_name: s
 
 
 def _sha256_or_empty(path: str | Path) -> str:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return ""
+    return service.file_sha256(path)
 
 
 def file_sha256(path: str | Path) -> str:

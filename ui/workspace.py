@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from corpus.errors import JixiaoError
 from corpus.model import Document, Finding, Project, RefusedFile
 from corpus.settings import Settings
-from qa import reading
+from qa import reading, service
 from qa.labels import KIND_LABELS
 from qa.verdict import ProjectVerdict, project_verdicts
 from ui.tables import FindingView, finding_units
@@ -24,7 +24,6 @@ from ui.uploads import (
     UPLOAD_SUFFIX,
     Intake,
     Progress,
-    _sha256_or_empty,
     document_line,
     expand_uploads,
     refused_line,
@@ -78,9 +77,7 @@ class Workspace:
             return list(self._findings)
 
     def _check(self, documents: list[Document]) -> list[Finding]:
-        from qa.checks import run_checks
-
-        return run_checks(documents, settings=self.settings, embedder=self.embedder)
+        return service.check(documents, self.settings, self.embedder)
 
     def finding_views(self) -> list[FindingView]:
         from qa.report import finding_key
@@ -120,8 +117,6 @@ class Workspace:
     def _parse(
         self, files: Sequence[tuple[str, str]], directory: Path, progress: Progress, indexed: dict[str, str]
     ) -> Intake:
-        from corpus.parse import parse_file
-
         intake = Intake()
         staging = Path(tempfile.mkdtemp(prefix="jixiao-batch-"))
         try:
@@ -139,7 +134,7 @@ class Workspace:
                 stored: Path | None = None
                 try:
                     stored = store_upload(path, directory, self.settings.max_file_mb, name)
-                    doc = parse_file(stored, max_mb=self.settings.max_file_mb)
+                    doc = service.read_file(stored, self.settings)
                 except JixiaoError as exc:
                     # The reviewer reads the file's name, never where the server keeps it.
                     message = reading.without_paths(str(exc), *(p for p in (stored, path) if p), name=name)
@@ -147,7 +142,7 @@ class Workspace:
                         shutil.rmtree(stored.parent, ignore_errors=True)
                     intake.errors.append(message)
                     intake.lines.append(refused_line(name, message, exc.reason))
-                    intake.refused.append(RefusedFile(name, _sha256_or_empty(path), exc.reason, message))
+                    intake.refused.append(service.refused(path, exc, name=name, message=message))
                     continue
                 intake.documents.append(doc)
         finally:
@@ -179,10 +174,9 @@ class Workspace:
                 [*(n for _, n in intake.known), *(d.name for d in intake.documents), *(r.name for r in intake.refused)]
             )
         )
-        with self._lock:
-            for refused in intake.refused:  # listed as not read until a version of it is read
-                self.index.add_refused(refused, identity=_upload_identity)
         if not intake.documents:
+            with self._lock:  # the refused files are listed as not read until a version of them is read
+                service.ingest(self.index, [], intake.refused, identity=_upload_identity)
             known = set(self.last_batch)
             if known and self.findings_ready():
                 intake.findings = [f for f in self.findings() if f.document in known]
@@ -195,7 +189,7 @@ class Workspace:
         with self._lock:
             # Each upload lands in a folder of its own, so the file's name is what makes a corrected
             # re-upload replace its earlier version instead of sitting beside it.
-            result = self.index.add(intake.documents, progress=embedded, identity=_upload_identity)
+            result = service.ingest(self.index, intake.documents, intake.refused, embedded, _upload_identity)
             intake.added, intake.replaced, intake.unchanged = result.added, result.replaced, result.unchanged
             progress(0.85, "核查")
             self._findings = None
@@ -214,10 +208,7 @@ class Workspace:
         if not intake.documents:
             return intake
         progress(0.5, "核查")
-        new = {d.sha256 for d in intake.documents}
-        context = [d for d in self.documents() if d.sha256 not in new]
-        mine = {d.name for d in intake.documents}
-        intake.findings = [f for f in self._check(context + intake.documents) if f.document in mine]
+        intake.findings = service.precheck(intake.documents, self.documents(), self.settings, self.embedder)
         for d in intake.documents:
             intake.lines.append(
                 document_line(d, FILE_CHECKED, f"{KIND_LABELS.get(d.kind, d.kind)}，{len(d.projects)} 个项目（未加入索引）")

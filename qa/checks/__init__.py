@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,7 +45,7 @@ from qa.checks import (
 )
 from qa.checks.base import Context, Rule
 
-__all__ = ["RULES", "Rule", "load_embedder", "run_checks"]
+__all__ = ["RULES", "Rule", "run_checks"]
 
 # Report order: what could not be read first, then results, scores, money, text, declarations, and
 # year-on-year comparisons.
@@ -89,15 +88,6 @@ RULES: dict[str, Rule] = {
         cross_year.CHANGED_RULE,
     )
 }
-
-
-def load_embedder(settings: Settings | None = None) -> Any | None:
-    """The configured embedder (`index.embed.get_embedder`), or None where that module is not installed."""
-    if importlib.util.find_spec("index.embed") is None:
-        return None
-    from index.embed import get_embedder
-
-    return get_embedder((settings or Settings()).model)
 
 
 def _selected(rules: Iterable[str] | None) -> list[Rule]:
