@@ -14,6 +14,7 @@ from corpus.model import (
     ParseWarning,
     Row,
 )
+from corpus.parse.labels import unit_in as _unit_in
 from corpus.parse.legacy_records import _IndicatorDraft, _Label, _ProjectDraft
 from corpus.parse.legacy_records import finish as _finish
 from corpus.parse.values import (
@@ -76,14 +77,6 @@ def _label_key(cell: str) -> str:
     c = compact(cell).rstrip(":：")
     c = re.sub(r"^其中[:：]?", "", c)
     return c
-
-
-def _unit_in(text: str) -> str | None:
-    c = compact(text)
-    m = re.search(r"[(（](万元|元|亿元)[)）]|单位[:：](万元|元|亿元)", c)
-    if m:
-        return m.group(1) or m.group(2)
-    return None
 
 
 def _label_level(text: str) -> int:

@@ -20,10 +20,9 @@ from corpus.model import (
     Source,
 )
 from corpus.parse.values import (
-    _DATE,
     clean_text,
     compact,
-    normalise_number_text,
+    iso_date,
     parse_measure,
     split_clauses,
     to_decimal,
@@ -169,8 +168,8 @@ def _funding(d: _ProjectDraft, file: str, sha: str) -> Funding | None:
         annual_other=d.funding.get("annual_other"),
         nature=d.fields.get("nature"),
         category=d.fields.get("category"),
-        start_date=_iso_date(d.fields.get("start_date")),
-        end_date=_iso_date(d.fields.get("end_date")),
+        start_date=iso_date(d.fields.get("start_date")),
+        end_date=iso_date(d.fields.get("end_date")),
         source=_source(file, sha, d.funding_rows),
     )
 
@@ -220,13 +219,3 @@ def _complete_label(text: str, choices: tuple[str, ...]) -> str:
         if choice.startswith(t):
             return choice
     return t + "标" if t.endswith("指") else t
-
-
-def _iso_date(text: str | None) -> str | None:
-    if not text:
-        return None
-    m = _DATE.match(normalise_number_text(text).replace(" ", ""))
-    if not m:
-        return text
-    y, mo, da = (int(g) for g in m.groups())
-    return f"{y:04d}-{mo:02d}-{da:02d}"

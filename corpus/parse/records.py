@@ -22,8 +22,8 @@ from corpus.parse import labels as lb
 from corpus.parse.forms import FormDraft
 from corpus.parse.grid import Cell
 from corpus.parse.values import (
-    _DATE,
     clean_text,
+    iso_date,
     normalise_number_text,
     parse_measure,
     split_clauses,
@@ -146,7 +146,7 @@ def _funding(d: FormDraft, file: str, sha: str) -> tuple[Funding | None, str | N
         vals[k] = v
         unit = unit or u
     funding = Funding(unit=unit or "万元", nature=d.fields.get("nature"), category=d.fields.get("category"),
-                      start_date=_iso(d.fields.get("start_date")), end_date=_iso(d.fields.get("end_date")),
+                      start_date=iso_date(d.fields.get("start_date")), end_date=iso_date(d.fields.get("end_date")),
                       source=source_of(file, sha, d.funding_cells), **vals)
     return funding, "read" if any(v is not None for v in vals.values()) else "partial"
 
@@ -199,16 +199,6 @@ def _indicator_state(d: FormDraft, indicators: list[Indicator], seen: int) -> tu
     if not indicators:
         return "missing", "绩效指标表没有读出指标行"
     return "read", ""
-
-
-def _iso(text: str | None) -> str | None:
-    if not text:
-        return None
-    m = _DATE.match(normalise_number_text(text).replace(" ", ""))
-    if not m:
-        return text
-    y, mo, da = (int(g) for g in m.groups())
-    return f"{y:04d}-{mo:02d}-{da:02d}"
 
 
 def is_form(d: FormDraft) -> bool:

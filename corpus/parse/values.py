@@ -120,3 +120,14 @@ def split_clauses(text: str) -> list[str]:
             if len(piece) >= 2:
                 parts.append(piece)
     return parts
+
+
+def iso_date(text: str | None) -> str | None:
+    """A date as printed (2023年1月1日, 2023.1.1, 2023-01-01) -> 2023-01-01; other text as it is."""
+    if not text:
+        return None
+    m = _DATE.match(normalise_number_text(text).replace(" ", ""))
+    if not m:
+        return text
+    y, mo, da = (int(g) for g in m.groups())
+    return f"{y:04d}-{mo:02d}-{da:02d}"

@@ -294,3 +294,9 @@ def result(indicator: Indicator) -> Verdict | None:
 
 def is_numeric_target(indicator: Indicator) -> bool:
     return indicator.target.value is not None
+
+
+def row_evidence(ind: Indicator, **more: Any) -> dict[str, Any]:
+    """The evidence of a finding about one indicator row: its target, actual, weight and score as printed,
+    then what the rule adds (deducted, note …). The keys are the ones qa/evidence.py names."""
+    return {"target": show(ind.target), "actual": show(ind.actual), "weight": ind.weight, "score": ind.score, **more}

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from corpus.model import Finding, Project
-from qa.checks.base import SELF_EVALUATION, Context, Rule, fmt, is_explained, make_finding, result, show
+from qa.checks.base import (
+    SELF_EVALUATION,
+    Context,
+    Rule,
+    fmt,
+    is_explained,
+    make_finding,
+    result,
+    row_evidence,
+    show,
+)
 
 SLUG = "deviation-unexplained"
 
@@ -32,13 +42,7 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             f"「{ind.name}」{why}（年度指标值 {show(ind.target)}，实际完成值 {show(ind.actual)}），"
             "但偏差原因分析及改进措施为空。",
             indicator=ind,
-            evidence={
-                "target": show(ind.target),
-                "actual": show(ind.actual),
-                "weight": ind.weight,
-                "score": ind.score,
-                "note": ind.note,
-            },
+            evidence=row_evidence(ind, note=ind.note),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from corpus.model import Finding, Project
-from qa.checks.base import SELF_EVALUATION, Context, Rule, fmt, make_finding, result, show
+from qa.checks.base import SELF_EVALUATION, Context, Rule, fmt, make_finding, result, row_evidence, show
 
 SLUG = "full-score-though-unmet"
 
@@ -26,12 +26,7 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             f"「{ind.name}」年度指标值 {show(ind.target)}，实际完成值 {show(ind.actual)}，{state}，"
             f"却得满分 {fmt(ind.score)}（分值 {fmt(ind.weight)}）。",
             indicator=ind,
-            evidence={
-                "target": show(ind.target),
-                "actual": show(ind.actual),
-                "weight": ind.weight,
-                "score": ind.score,
-            },
+            evidence=row_evidence(ind),
         )
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from corpus.model import Finding, Project
-from qa.checks.base import SELF_EVALUATION, Context, Rule, fmt, is_explained, make_finding, result, show
+from qa.checks.base import (
+    SELF_EVALUATION,
+    Context,
+    Rule,
+    fmt,
+    is_explained,
+    make_finding,
+    result,
+    row_evidence,
+    show,
+)
 
 SLUG = "score-deducted-though-met"
 
@@ -26,14 +36,7 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             f"「{ind.name}」实际完成值 {show(ind.actual)}（年度指标值 {show(ind.target)}）已达成，"
             f"但得分 {fmt(ind.score)} 低于分值 {fmt(ind.weight)}，扣 {fmt(ind.weight - ind.score)} 分；{tail}。",
             indicator=ind,
-            evidence={
-                "target": show(ind.target),
-                "actual": show(ind.actual),
-                "weight": ind.weight,
-                "score": ind.score,
-                "deducted": ind.weight - ind.score,
-                "explained": explained,
-            },
+            evidence=row_evidence(ind, deducted=ind.weight - ind.score, explained=explained),
         )
 
 
