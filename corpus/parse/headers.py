@@ -3,6 +3,8 @@ a list layout's header with the projects read from the rows under it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from corpus.parse import labels as lb
 from corpus.parse.draft import FormDraft
 from corpus.parse.grid import Cell
@@ -101,17 +103,17 @@ def read_list(
     return forms, j
 
 
-def header_run(toks: list[Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, int]:
-    """A run of indicator-header cells from position i (frame cells like 绩效指标 may lead it)."""
+def _label_run(toks: list[Tok], i: int, label: Callable[[str, int], lb.Label | None]) -> tuple[list[tuple[str, Cell]], int]:
+    """The run of header cells from position i that `label(text, found so far)` names; blanks and merged
+    copies are passed over, and frame cells (绩效指标, 项目资金) may lead it."""
     j = i
     out: list[tuple[str, Cell]] = []
-    n = len(toks)
-    while j < n:
+    while j < len(toks):
         t = toks[j].cell.text
         if not t or toks[j].copy:
             j += 1
             continue
-        x = lb.has(t, "indicator") or (lb.column_by_prefix(t) if len(out) >= 2 else None)
+        x = label(t, len(out))
         if x is None:
             if not out and lb.has(t, "frame"):
                 j += 1
@@ -119,6 +121,13 @@ def header_run(toks: list[Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, 
             break
         out.append((x.field, toks[j].cell))
         j += 1
+    return out, j
+
+
+def header_run(toks: list[Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, int]:
+    """A run of indicator-header cells from position i (frame cells like 绩效指标 may lead it)."""
+    out, j = _label_run(toks, i, lambda t, found: lb.has(t, "indicator") or (
+        lb.column_by_prefix(t) if found >= 2 else None))
     fields_ = [f for f, _ in out]
     indicator_only = {"level1", "level2", "name", "target", "actual", "note", "unit", "op", "extra", "seq"}
     if len(out) >= 2 and indicator_only & set(fields_) and ("name" in fields_ or "target" in fields_):
@@ -157,23 +166,8 @@ def implicit_header(toks: list[Tok], i: int) -> list[str] | None:
 
 
 def money_header_run(toks: list[Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, int]:
-    j = i
-    out: list[tuple[str, Cell]] = []
-    n = len(toks)
-    while j < n:
-        t = toks[j].cell.text
-        if not t or toks[j].copy:
-            j += 1
-            continue
-        x = lb.has(t, "money_header")
-        if x is None:
-            if not out and lb.has(t, "frame"):
-                j += 1
-                continue
-            break
-        out.append((x.field, toks[j].cell))
-        j += 1
-    fields_ = [f for f, _ in out]
-    if len(out) >= 2 and {"planned", "adjusted", "spent"} & set(fields_):
+    """A money block's header from position i (年初预算数 | 全年预算数 | 全年执行数 …)."""
+    out, j = _label_run(toks, i, lambda t, found: lb.has(t, "money_header"))
+    if len(out) >= 2 and {"planned", "adjusted", "spent"} & {f for f, _ in out}:
         return out, j
     return None, i
