@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from corpus.model import Document, Project
 from corpus.units import WAN, YUAN_PER_UNIT
+from qa.checks.low_execution import execution_rate  # noqa: F401 - one definition, shared by the views
 from qa.labels import SEVERITY_LABELS
 
 STATUS_FILTERS = ("全部", "未标记", "已核实", "忽略")
@@ -71,18 +72,6 @@ def fmt_yuan(value: Decimal) -> str:
     """`12345678` -> `12,345,678.00 元（1,234.57 万元）`."""
     wan = (value / WAN).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,} 元（{wan:,} 万元）"
-
-
-def execution_rate(project: Project) -> Decimal | None:
-    """执行率 in percent as printed, else 全年执行数 / 全年预算数; None for a 申报表."""
-    b = project.budget
-    if b is None:
-        return None
-    if b.rate is not None:
-        return b.rate
-    if b.spent is not None and b.adjusted:
-        return b.spent / b.adjusted * 100
-    return None
 
 
 def in_scope(documents: Sequence[Document], names: Sequence[str] | None) -> list[Document]:
