@@ -11,6 +11,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -122,107 +123,123 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         # --- the samples, from scratch
-        index = Index.open(Path(tmp) / "samples", embedder=embedder)
-        t = time.perf_counter()
-        result = index.add(docs)
-        dt = time.perf_counter() - t
-        print(
-            f"samples: ingest {result.passages} passages ({result.embedded} embedded) in {dt:.1f} s"
-            f" = {result.passages / dt:.1f} passages/s"
-        )
-        p50, p95 = timed(lambda q: embedder.encode_queries([q]), QUERIES, args.repeat)
-        print(f"query embedding alone    p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  (part of every search)")
-        p50, p95 = timed(lambda q: index.search(q, k=10), QUERIES, args.repeat)
-        print(f"samples: search k=10     p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  ({len(QUERIES)} queries)")
-        p50, p95 = timed(index.mentions, TOPICS, args.repeat)
-        print(f"samples: mentions        p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  ({len(TOPICS)} topics)")
+        index = _samples(embedder, docs, Path(tmp), args.repeat)
 
         # --- replicas, reusing the samples' embeddings
-        state = index._current()
-        vectors = {p.indexed_text: state.vectors[i] for i, p in enumerate(state.passages)}
-        per_round = sum(len(passages_of(d)) for d in docs)
-        rounds = math.ceil(args.passages / per_round)
-        replicas = [replicate(d, n) for n in range(rounds) for d in docs]
-        reusing = ReusingEmbedder(embedder, vectors)
-        big = Index.open(Path(tmp) / "replicas", embedder=reusing)  # type: ignore[arg-type]
-        t = time.perf_counter()
-        result = big.add(replicas)
-        dt = time.perf_counter() - t
-        print(
-            f"replicas: ingest {result.passages} passages ({len(replicas)} documents) in {dt:.1f} s"
-            f" = {result.passages / dt:.0f} passages/s — embeddings reused from the samples"
-            f" ({reusing.reused} reused), so this times tokenising, BM25, FAISS and SQLite only"
-        )
-        t = time.perf_counter()
-        big = Index.open(Path(tmp) / "replicas", embedder=reusing)  # type: ignore[arg-type]
-        len(big)
-        print(
-            f"replicas: open + load   {time.perf_counter() - t:.2f} s ({big.manifest['dense']['kind']} FAISS index)"
-        )
-        extra = replicate(docs[1], rounds + 1)
-        t = time.perf_counter()
-        big.add([extra])
-        print(
-            f"replicas: add one more document (rebuild, other vectors reused) {time.perf_counter() - t:.1f} s"
-        )
-        p50, p95 = timed(lambda q: big.search(q, k=10), QUERIES, args.repeat)
-        print(f"replicas: search k=10    p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
-        p50, p95 = timed(big.mentions, TOPICS, args.repeat)
-        print(
-            f"replicas: mentions       p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  (warm: candidate phrases embedded)"
-        )
-        cold = Index.open(Path(tmp) / "replicas", embedder=reusing)  # type: ignore[arg-type]
-        len(cold)
-        samples = []
-        for topic in TOPICS:
-            t = time.perf_counter()
-            cold.mentions(topic)
-            samples.append((time.perf_counter() - t) * 1000)
-        print(
-            f"replicas: mentions cold  p50 {percentile(samples, 50):7.1f} ms   p95 {percentile(samples, 95):7.1f} ms"
-            "  (first call per topic: embeds its candidate phrases)"
-        )
+        big = _replicas(embedder, docs, index, Path(tmp), args.passages, args.repeat)
 
         # --- exact vs HNSW on the replicas' vectors (the choice of FLAT_MAX)
-        import faiss
+        _dense_only(embedder, big, args.repeat)
+    return 0
 
-        from index.search import HNSW_EF_SEARCH, HNSW_M
 
-        matrix = np.ascontiguousarray(big._current().vectors)
-        queries = embedder.encode_queries(QUERIES)
-        flat = faiss.IndexFlatIP(matrix.shape[1])
-        flat.add(matrix)
+def _samples(embedder: Any, docs: list[Document], tmp: Path, repeat: int) -> Index:
+    """The samples ingested from scratch; query embedding, search and mentions timed on them."""
+    index = Index.open(tmp / "samples", embedder=embedder)
+    t = time.perf_counter()
+    result = index.add(docs)
+    dt = time.perf_counter() - t
+    print(
+        f"samples: ingest {result.passages} passages ({result.embedded} embedded) in {dt:.1f} s"
+        f" = {result.passages / dt:.1f} passages/s"
+    )
+    p50, p95 = timed(lambda q: embedder.encode_queries([q]), QUERIES, repeat)
+    print(f"query embedding alone    p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  (part of every search)")
+    p50, p95 = timed(lambda q: index.search(q, k=10), QUERIES, repeat)
+    print(f"samples: search k=10     p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  ({len(QUERIES)} queries)")
+    p50, p95 = timed(index.mentions, TOPICS, repeat)
+    print(f"samples: mentions        p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  ({len(TOPICS)} topics)")
+    return index
+
+
+def _replicas(
+    embedder: Any, docs: list[Document], index: Index, tmp: Path, passages: int, repeat: int
+) -> Index:
+    """Replicas of the samples to at least `passages`, reusing the samples' embeddings; ingest, reload, add, search."""
+    state = index._current()
+    vectors = {p.indexed_text: state.vectors[i] for i, p in enumerate(state.passages)}
+    per_round = sum(len(passages_of(d)) for d in docs)
+    rounds = math.ceil(passages / per_round)
+    replicas = [replicate(d, n) for n in range(rounds) for d in docs]
+    reusing = ReusingEmbedder(embedder, vectors)
+    big = Index.open(tmp / "replicas", embedder=reusing)  # type: ignore[arg-type]
+    t = time.perf_counter()
+    result = big.add(replicas)
+    dt = time.perf_counter() - t
+    print(
+        f"replicas: ingest {result.passages} passages ({len(replicas)} documents) in {dt:.1f} s"
+        f" = {result.passages / dt:.0f} passages/s — embeddings reused from the samples"
+        f" ({reusing.reused} reused), so this times tokenising, BM25, FAISS and SQLite only"
+    )
+    t = time.perf_counter()
+    big = Index.open(tmp / "replicas", embedder=reusing)  # type: ignore[arg-type]
+    len(big)
+    print(
+        f"replicas: open + load   {time.perf_counter() - t:.2f} s ({big.manifest['dense']['kind']} FAISS index)"
+    )
+    extra = replicate(docs[1], rounds + 1)
+    t = time.perf_counter()
+    big.add([extra])
+    print(f"replicas: add one more document (rebuild, other vectors reused) {time.perf_counter() - t:.1f} s")
+    p50, p95 = timed(lambda q: big.search(q, k=10), QUERIES, repeat)
+    print(f"replicas: search k=10    p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+    p50, p95 = timed(big.mentions, TOPICS, repeat)
+    print(
+        f"replicas: mentions       p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  (warm: candidate phrases embedded)"
+    )
+    cold = Index.open(tmp / "replicas", embedder=reusing)  # type: ignore[arg-type]
+    len(cold)
+    samples = []
+    for topic in TOPICS:
         t = time.perf_counter()
-        hnsw = faiss.IndexHNSWFlat(matrix.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        hnsw.add(matrix)
-        hnsw.hnsw.efSearch = HNSW_EF_SEARCH
-        build = time.perf_counter() - t
-        faiss.omp_set_num_threads(1)  # as Dense.search does for one query
-        for name, ann in (("flat", flat), ("hnsw", hnsw)):
-            samples = []
-            for _ in range(args.repeat * 5):
-                for q in queries:
-                    t = time.perf_counter()
-                    ann.search(q.reshape(1, -1), 50)
-                    samples.append((time.perf_counter() - t) * 1000)
-            print(
-                f"dense only, {len(matrix)} vectors, {name}: p50 {percentile(samples, 50):.2f} ms"
-                f" p95 {percentile(samples, 95):.2f} ms"
-                + (f" (build {build:.1f} s)" if name == "hnsw" else "")
-            )
-        for size in (100_000, 200_000):
-            rng = np.random.default_rng(0)
-            synthetic = rng.standard_normal((size, matrix.shape[1]), dtype=np.float32)
-            synthetic /= np.linalg.norm(synthetic, axis=1, keepdims=True)
-            flat = faiss.IndexFlatIP(matrix.shape[1])
-            flat.add(synthetic)
-            samples = []
+        cold.mentions(topic)
+        samples.append((time.perf_counter() - t) * 1000)
+    print(
+        f"replicas: mentions cold  p50 {percentile(samples, 50):7.1f} ms   p95 {percentile(samples, 95):7.1f} ms"
+        "  (first call per topic: embeds its candidate phrases)"
+    )
+    return big
+
+
+def _dense_only(embedder: Any, big: Index, repeat: int) -> None:
+    """Exact vs HNSW on the replicas' vectors, and exact over random vectors (the choice of FLAT_MAX)."""
+    import faiss
+
+    from index.search import HNSW_EF_SEARCH, HNSW_M
+
+    matrix = np.ascontiguousarray(big._current().vectors)
+    queries = embedder.encode_queries(QUERIES)
+    flat = faiss.IndexFlatIP(matrix.shape[1])
+    flat.add(matrix)
+    t = time.perf_counter()
+    hnsw = faiss.IndexHNSWFlat(matrix.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    hnsw.add(matrix)
+    hnsw.hnsw.efSearch = HNSW_EF_SEARCH
+    build = time.perf_counter() - t
+    faiss.omp_set_num_threads(1)  # as Dense.search does for one query
+    for name, ann in (("flat", flat), ("hnsw", hnsw)):
+        samples = []
+        for _ in range(repeat * 5):
             for q in queries:
                 t = time.perf_counter()
-                flat.search(q.reshape(1, -1), 50)
+                ann.search(q.reshape(1, -1), 50)
                 samples.append((time.perf_counter() - t) * 1000)
-            print(f"dense only, {size} random vectors, flat: p50 {percentile(samples, 50):.2f} ms")
-    return 0
+        print(
+            f"dense only, {len(matrix)} vectors, {name}: p50 {percentile(samples, 50):.2f} ms"
+            f" p95 {percentile(samples, 95):.2f} ms" + (f" (build {build:.1f} s)" if name == "hnsw" else "")
+        )
+    for size in (100_000, 200_000):
+        rng = np.random.default_rng(0)
+        synthetic = rng.standard_normal((size, matrix.shape[1]), dtype=np.float32)
+        synthetic /= np.linalg.norm(synthetic, axis=1, keepdims=True)
+        flat = faiss.IndexFlatIP(matrix.shape[1])
+        flat.add(synthetic)
+        samples = []
+        for q in queries:
+            t = time.perf_counter()
+            flat.search(q.reshape(1, -1), 50)
+            samples.append((time.perf_counter() - t) * 1000)
+        print(f"dense only, {size} random vectors, flat: p50 {percentile(samples, 50):.2f} ms")
 
 
 if __name__ == "__main__":

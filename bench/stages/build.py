@@ -140,14 +140,37 @@ def _progress(stage: str, size: int) -> Callable[[int, int], None]:
 def stage_build(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
     """The store's own index of a larger corpus, with replicated vectors; then the compressed dense
     indexes over the same vectors, with recall@10 against exact search."""
-    import faiss
-
     from corpus.settings import Settings
     from index.embed import get_embedder
-    from index.store import Index
 
     pool = np.load(index_dir(work, args.ingest_size) / "vectors.npy")
     real = get_embedder(Settings().model)
+    target, out = _build_store(work, size, pool, real)
+    gc.collect()
+    vectors = np.load(target / "vectors.npy", mmap_mode="r")
+    q, exact = _recall_queries(vectors, real)
+    out["compressed"] = {}
+    out["store_dense"] = _store_dense(target, vectors, q, exact)
+    if out["store_dense"]["kind"] == "ivf-sq8":
+        out["compressed"]["sq8"] = {"spec": out["store_dense"]["spec"], **out["store_dense"]}
+    checkpoint(work, "build", size, out)
+    scale = _read(work, "scale", size) or {}
+    # PQ training is the slow part (10 min at 2.5M vectors): above the store's former limit the scale
+    # stage's figures over the same replicated vectors stand.
+    kinds = [k for k in ("sq8", "pq") if k not in out["compressed"]]
+    if len(vectors) < 40_000:  # PQ needs 256 × 39 training vectors per code book
+        kinds = [k for k in kinds if k != "pq"]
+    _compressed_kinds(work, size, args, kinds, scale, vectors, q, exact, out)
+    out["flat_search_ms"] = _flat_search_ms(size, args, scale, vectors, q)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def _build_store(work: Path, size: int, pool: np.ndarray, real: Any) -> tuple[Path, dict[str, Any]]:
+    """The store's own `Index.add` of the corpus with vectors replicated from `pool`: (index dir, result)."""
+    from corpus.settings import Settings
+    from index.store import Index
+
     docs = load_docs(work, size)
     target = index_dir(work, size)
     shutil.rmtree(target, ignore_errors=True)
@@ -170,21 +193,23 @@ def stage_build(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
         "dense_kind": manifest.get("dense", {}).get("kind"),
         "peak_rss_build_mb": peak_rss_mb(),
     }
-    del index, docs, result
-    gc.collect()
-    vectors = np.load(target / "vectors.npy", mmap_mode="r")
-    q, exact = _recall_queries(vectors, real)
-    out["compressed"] = {}
-    out["store_dense"] = _store_dense(target, vectors, q, exact)
-    if out["store_dense"]["kind"] == "ivf-sq8":
-        out["compressed"]["sq8"] = {"spec": out["store_dense"]["spec"], **out["store_dense"]}
-    checkpoint(work, "build", size, out)
-    scale = _read(work, "scale", size) or {}
-    # PQ training is the slow part (10 min at 2.5M vectors): above the store's former limit the scale
-    # stage's figures over the same replicated vectors stand.
-    kinds = [k for k in ("sq8", "pq") if k not in out["compressed"]]
-    if len(vectors) < 40_000:  # PQ needs 256 × 39 training vectors per code book
-        kinds = [k for k in kinds if k != "pq"]
+    return target, out
+
+
+def _compressed_kinds(
+    work: Path,
+    size: int,
+    args: argparse.Namespace,
+    kinds: list[str],
+    scale: dict[str, Any],
+    vectors: np.ndarray,
+    q: np.ndarray,
+    exact: np.ndarray,
+    out: dict[str, Any],
+) -> None:
+    """IVF-SQ8 and IVF-PQ over the store's vectors (or the scale stage's figures above the store's limit)."""
+    import faiss
+
     for kind in kinds:
         if size > args.store_max and kind in scale.get("compressed", {}):
             out["compressed"][kind] = {**scale["compressed"][kind], "from": "scale"}
@@ -206,9 +231,17 @@ def stage_build(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
             "search_ms": percentiles(times),
         }
         del index
+
+
+def _flat_search_ms(
+    size: int, args: argparse.Namespace, scale: dict[str, Any], vectors: np.ndarray, q: np.ndarray
+) -> dict[str, Any]:
+    """Exact flat search latency over the same vectors (the scale stage's figure above the store's limit)."""
+    import faiss
+
     if size > args.store_max and "flat_search_ms" in scale:
         # A float copy of every vector (3.7 GB at 2.5M) for a figure the scale stage has.
-        out["flat_search_ms"] = {**scale["flat_search_ms"], "from": "scale"}
+        return {**scale["flat_search_ms"], "from": "scale"}
     else:
         flat = [None]
 
@@ -219,6 +252,4 @@ def stage_build(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
             flat[0].search(v.reshape(1, -1), 10)
 
         flat_search(q[0])
-        out["flat_search_ms"] = percentiles(timed_calls(flat_search, list(q[: len(SEARCH_QUERIES)]), 3, 60))
-    out["peak_rss_mb"] = peak_rss_mb()
-    return out
+        return percentiles(timed_calls(flat_search, list(q[: len(SEARCH_QUERIES)]), 3, 60))

@@ -72,12 +72,31 @@ UNKNOWN_NAME_QUESTION = "量子通信试验项目的自评总分是多少？"
 def stage_serve(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
     """Open the index once with the model loaded once, then time search, mentions, ask and the
     single-ranker baselines (bm25s alone, FAISS alone) on the same loaded index."""
+    questions = _ask_questions(work, size, args.seed)  # before anything is measured
+    embedder, index, out = _open_served(work, size, args)
+    budget = args.latency_budget
+    rounds = args.rounds
+    _time_operations(work, size, index, embedder, out, rounds, budget)
+    # What a mentions answer holds: its cost past the matching grows with it, not with the corpus.
+    out["mentions_output"] = _mentions_output(index)
+    out["rss_before_ask_mb"] = current_rss_mb()
+    out["peak_rss_before_ask_mb"] = peak_rss_mb()
+    _time_ask(work, size, index, questions, out, rounds, budget)
+    # The figure the target is about, before the comparison indexes below add their own memory.
+    out["peak_rss_mb"] = peak_rss_mb()
+    out["rss_after_ask_mb"] = current_rss_mb()
+    checkpoint(work, "serve", size, out)
+    _time_compressed(work, size, embedder, out, rounds, budget)
+    out["peak_rss_with_comparisons_mb"] = peak_rss_mb()
+    return out
+
+
+def _open_served(work: Path, size: int, args: argparse.Namespace) -> tuple[Any, Any, dict[str, Any]]:
+    """The model loaded, the index opened and its documents decoded, each timed: (embedder, index, result)."""
     from corpus.settings import Settings
     from index import segment
-    from index.search import find_mentions
     from index.store import Index
 
-    questions = _ask_questions(work, size, args.seed)  # before anything is measured
     gc.collect()
     t = time.perf_counter()
     embedder = default_embedder(args.backend)
@@ -104,8 +123,22 @@ def stage_serve(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
         "rss_after_documents_mb": current_rss_mb(),
         "dense_kind": index.manifest.get("dense", {}).get("kind"),
     }
-    budget = args.latency_budget
-    rounds = args.rounds
+    return embedder, index, out
+
+
+def _time_operations(
+    work: Path,
+    size: int,
+    index: Any,
+    embedder: Any,
+    out: dict[str, Any],
+    rounds: int,
+    budget: float,
+) -> None:
+    """search, mentions and the single-ranker baselines (bm25s alone, FAISS alone) on the loaded index."""
+    from index import segment
+    from index.search import find_mentions
+
     state = index._current()  # the loaded rankers themselves: the baselines run on the same index
 
     def search(q: str) -> None:
@@ -150,18 +183,22 @@ def stage_serve(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
         times = timed_calls(fn, items, rounds, budget)
         out["latency"][name] = {**percentiles(times), "first_ms": first * 1000}
         checkpoint(work, "serve", size, out)
-    # What a mentions answer holds: its cost past the matching grows with it, not with the corpus.
+
+
+def _mentions_output(index: Any) -> dict[str, Any]:
+    """How many projects and passages a mentions answer holds (median, max, min over the topics)."""
     found = [index.mentions(t) for t in MENTION_TOPICS]
     counts = {
         "projects": [len(f) for f in found],
         "passages": [sum(len(pm.passages) for pm in f) for f in found],
     }
-    out["mentions_output"] = {
-        k: {"median": float(np.median(v)), "max": max(v), "min": min(v)} for k, v in counts.items()
-    }
-    del found
-    out["rss_before_ask_mb"] = current_rss_mb()
-    out["peak_rss_before_ask_mb"] = peak_rss_mb()
+    return {k: {"median": float(np.median(v)), "max": max(v), "min": min(v)} for k, v in counts.items()}
+
+
+def _time_ask(
+    work: Path, size: int, index: Any, questions: list[str], out: dict[str, Any], rounds: int, budget: float
+) -> None:
+    """ask: the first question (the catalogue built), then the questions in rounds, by answer kind."""
     try:
         from qa.ask import ask
     except ImportError:
@@ -202,20 +239,29 @@ def stage_serve(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
             "questions": len(questions),
             "by_kind": {k: percentiles(v) for k, v in per_kind.items()},
         }
-        t = time.perf_counter()
-        answer = ask(UNKNOWN_NAME_QUESTION, index)
-        first = time.perf_counter() - t
-        out["latency"]["ask: unknown project name"] = {
-            **percentiles(timed_calls(lambda q: ask(q, index), [UNKNOWN_NAME_QUESTION], rounds, budget)),
-            "first_ms": first * 1000,
-            "question": UNKNOWN_NAME_QUESTION,
-            "kind": answer.kind,
-            "suggestions": list(answer.suggestions),
-        }
-    # The figure the target is about, before the comparison indexes below add their own memory.
-    out["peak_rss_mb"] = peak_rss_mb()
-    out["rss_after_ask_mb"] = current_rss_mb()
-    checkpoint(work, "serve", size, out)
+        _time_unknown_name(index, out, rounds, budget)
+
+
+def _time_unknown_name(index: Any, out: dict[str, Any], rounds: int, budget: float) -> None:
+    """ask about a project name no project has: resolved by meaning against every name's embedding."""
+    from qa.ask import ask
+
+    t = time.perf_counter()
+    answer = ask(UNKNOWN_NAME_QUESTION, index)
+    first = time.perf_counter() - t
+    out["latency"]["ask: unknown project name"] = {
+        **percentiles(timed_calls(lambda q: ask(q, index), [UNKNOWN_NAME_QUESTION], rounds, budget)),
+        "first_ms": first * 1000,
+        "question": UNKNOWN_NAME_QUESTION,
+        "kind": answer.kind,
+        "suggestions": list(answer.suggestions),
+    }
+
+
+def _time_compressed(
+    work: Path, size: int, embedder: Any, out: dict[str, Any], rounds: int, budget: float
+) -> None:
+    """The compressed FAISS indexes the build stage wrote beside the store's, searched alone."""
     for kind in ("sq8", "pq"):
         path = work / f"dense-{size}-{kind}.faiss"
         if kind == "sq8" and out["dense_kind"] == "ivf-sq8":
@@ -233,5 +279,3 @@ def stage_serve(work: Path, size: int, args: argparse.Namespace) -> dict[str, An
             )
             out["latency"][f"FAISS {kind} alone (query encoded)"] = percentiles(times)
             del ivf
-    out["peak_rss_with_comparisons_mb"] = peak_rss_mb()
-    return out
