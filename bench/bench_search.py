@@ -157,7 +157,7 @@ def _replicas(
 ) -> Index:
     """Replicas of the samples to at least `passages`, reusing the samples' embeddings; ingest, reload, add, search."""
     state = index._current()
-    vectors = {p.indexed_text: state.vectors[i] for i, p in enumerate(state.passages)}
+    vectors = {p.indexed_text: state.vectors[row] for row, p, _ in state.iter_passages()}
     per_round = sum(len(passages_of(d)) for d in docs)
     rounds = math.ceil(passages / per_round)
     replicas = [replicate(d, n) for n in range(rounds) for d in docs]
