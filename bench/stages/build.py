@@ -196,6 +196,21 @@ def _build_store(work: Path, size: int, pool: np.ndarray, real: Any) -> tuple[Pa
     return target, out
 
 
+def _compressed_measured(
+    vectors: np.ndarray, kind: str, q: np.ndarray, exact: np.ndarray, work: Path, size: int
+) -> tuple[Any, float, float, float, Path]:
+    """A compressed index of `kind` built over the vectors, its recall@10 against exact search, written to
+    work/dense-<size>-<kind>.faiss: (index, build seconds, recall, score share, path)."""
+    import faiss
+
+    index, build_s = _compressed(vectors, kind)
+    _, got = index.search(q, 10)
+    recall, score_share = _recall(vectors, q, got, exact)
+    path = work / f"dense-{size}-{kind}.faiss"
+    faiss.write_index(index, str(path))
+    return index, build_s, recall, score_share, path
+
+
 def _compressed_kinds(
     work: Path,
     size: int,
@@ -208,17 +223,12 @@ def _compressed_kinds(
     out: dict[str, Any],
 ) -> None:
     """IVF-SQ8 and IVF-PQ over the store's vectors (or the scale stage's figures above the store's limit)."""
-    import faiss
 
     for kind in kinds:
         if size > args.store_max and kind in scale.get("compressed", {}):
             out["compressed"][kind] = {**scale["compressed"][kind], "from": "scale"}
             continue
-        index, build_s = _compressed(vectors, kind)
-        _, got = index.search(q, 10)
-        recall, score_share = _recall(vectors, q, got, exact)
-        path = work / f"dense-{size}-{kind}.faiss"
-        faiss.write_index(index, str(path))
+        index, build_s, recall, score_share, path = _compressed_measured(vectors, kind, q, exact, work, size)
         times = timed_calls(
             lambda v, index=index: index.search(v.reshape(1, -1), 10), list(q[: len(SEARCH_QUERIES)]), 5, 60
         )

@@ -24,9 +24,8 @@ from bench.common import (
     timed_calls,
 )
 from bench.stages.build import (
-    _compressed,
+    _compressed_measured,
     _exact_top10,
-    _recall,
 )
 
 
@@ -153,11 +152,7 @@ def _dense(
     gc.collect()
     out["compressed"] = {}
     for kind in ("sq8", "pq"):
-        index, build_s = _compressed(vectors, kind)
-        _, got = index.search(q, 10)
-        recall, score_share = _recall(vectors, q, got, exact)
-        path = work / f"dense-{size}-{kind}.faiss"
-        faiss.write_index(index, str(path))
+        index, build_s, recall, score_share, path = _compressed_measured(vectors, kind, q, exact, work, size)
         times = timed_calls(
             lambda qq, index=index: index.search(real.encode_queries([qq]), 10),
             SEARCH_QUERIES,
