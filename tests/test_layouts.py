@@ -209,3 +209,16 @@ def test_labels_in_one_row_with_their_values_in_the_row_below(tmp_path):
     assert (p.name, p.department, p.implementer) == ("城乡道路养护", "江川市交通局", "江川市公路中心")
     assert p.funding.annual_request == Decimal("120.00") and p.indicators[0].target.value == Decimal("50")
     assert not doc.warnings
+
+
+def test_a_label_printed_over_two_lines_ends_the_value_before_it(tmp_path):
+    """Labels listed first and their values later (PDF text): 部门名称 has no value of its own, and the next
+    label wrapped over two lines (部门相应职能职 / 责概述) is not read as its value, nor as the project's name."""
+    doc = _parse_text(
+        tmp_path,
+        "专项资金绩效目标表\n专项名称\n部门名称\n部门相应职能职\n责概述\n专项立项\n依据\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t免疫数量\t≥5万头\n",
+    )
+    (p,) = doc.projects
+    assert p.name == "" and "项目名称" in p.coverage.missing
+    assert [(i.name, i.target.value) for i in p.indicators] == [("免疫数量", Decimal("5"))]

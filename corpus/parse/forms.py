@@ -113,6 +113,8 @@ class _Walk:
             c = toks[k].cell
             if (lb.is_label(c.text) and not is_value(c.text)) or lb.is_title(c.text):
                 break
+            if k + 1 < n and toks[k + 1].stream and lb.is_label(c.text + toks[k + 1].cell.text):
+                break  # a label printed over two lines (职能职 / 责概述): the value ended before it
             out.append(c)
             k += 1
         return out
