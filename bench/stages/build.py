@@ -198,9 +198,9 @@ def _build_store(work: Path, size: int, pool: np.ndarray, real: Any) -> tuple[Pa
 
 def _compressed_measured(
     vectors: np.ndarray, kind: str, q: np.ndarray, exact: np.ndarray, work: Path, size: int
-) -> tuple[Any, float, float, float, Path]:
+) -> tuple[Any, dict[str, Any]]:
     """A compressed index of `kind` built over the vectors, its recall@10 against exact search, written to
-    work/dense-<size>-<kind>.faiss: (index, build seconds, recall, score share, path)."""
+    work/dense-<size>-<kind>.faiss: (the index, its figures: spec, recall, score share, build time, size)."""
     import faiss
 
     index, build_s = _compressed(vectors, kind)
@@ -208,7 +208,13 @@ def _compressed_measured(
     recall, score_share = _recall(vectors, q, got, exact)
     path = work / f"dense-{size}-{kind}.faiss"
     faiss.write_index(index, str(path))
-    return index, build_s, recall, score_share, path
+    return index, {
+        "spec": f"{type(index).__name__} nlist={index.nlist} nprobe={IVF_PROBES}",
+        "recall_at_10": recall,
+        "score_share": score_share,
+        "build_seconds": build_s,
+        "mb": path.stat().st_size / 1048576,
+    }
 
 
 def _compressed_kinds(
@@ -228,18 +234,11 @@ def _compressed_kinds(
         if size > args.store_max and kind in scale.get("compressed", {}):
             out["compressed"][kind] = {**scale["compressed"][kind], "from": "scale"}
             continue
-        index, build_s, recall, score_share, path = _compressed_measured(vectors, kind, q, exact, work, size)
+        index, figures = _compressed_measured(vectors, kind, q, exact, work, size)
         times = timed_calls(
             lambda v, index=index: index.search(v.reshape(1, -1), 10), list(q[: len(SEARCH_QUERIES)]), 5, 60
         )
-        out["compressed"][kind] = {
-            "spec": f"{type(index).__name__} nlist={index.nlist} nprobe={IVF_PROBES}",
-            "recall_at_10": recall,
-            "score_share": score_share,
-            "build_seconds": build_s,
-            "mb": path.stat().st_size / 1048576,
-            "search_ms": percentiles(times),
-        }
+        out["compressed"][kind] = {**figures, "search_ms": percentiles(times)}
         del index
 
 

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from bench.common import (
-    IVF_PROBES,
     MENTION_TOPICS,
     SEARCH_QUERIES,
     ReplicatedEmbedder,
@@ -152,7 +151,7 @@ def _dense(
     gc.collect()
     out["compressed"] = {}
     for kind in ("sq8", "pq"):
-        index, build_s, recall, score_share, path = _compressed_measured(vectors, kind, q, exact, work, size)
+        index, figures = _compressed_measured(vectors, kind, q, exact, work, size)
         times = timed_calls(
             lambda qq, index=index: index.search(real.encode_queries([qq]), 10),
             SEARCH_QUERIES,
@@ -160,11 +159,7 @@ def _dense(
             60,
         )
         out["compressed"][kind] = {
-            "spec": f"{type(index).__name__} nlist={index.nlist} nprobe={IVF_PROBES}",
-            "recall_at_10": recall,
-            "score_share": score_share,
-            "build_seconds": build_s,
-            "mb": path.stat().st_size / 1048576,
+            **figures,
             "search_ms": percentiles(
                 timed_calls(lambda v, index=index: index.search(v.reshape(1, -1), 10), list(q[:20]), 3, 60)
             ),
