@@ -349,3 +349,24 @@ def test_no_sample_names_or_figures_in_the_code(sample_docs):
                     assert ind.name not in code and ind.name not in vocab, ind.name
     for figure in ("62.64", "96.25", "97.99", "4578", "45889", "2650000"):
         assert figure not in code
+
+
+def test_a_search_answer_cites_a_project_whose_name_was_not_read(tmp_path, embedder):
+    """A form read without its 项目名称 (coverage says so) is still searchable: a search hit on it is cited
+    under the empty name instead of failing (the catalogue lists no empty name)."""
+    from corpus.parse import parse_file
+    from index.store import Index
+
+    path = tmp_path / "nameless.txt"
+    path.write_text(
+        "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t改造农村危房户数\t≥120户\n"
+        "满意度指标\t服务对象满意度指标\t危房改造户满意度\t≥90%\n",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    assert doc.projects[0].name == ""
+    index = Index.open(tmp_path / "index", embedder=embedder, create=True)
+    index.add([doc])
+    answer = ask("农村危房改造", index)
+    assert answer.kind == "search" and "危房" in answer.text
+    assert answer.citations and answer.citations[0].document == "nameless.txt"

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 def _answer_search(ctx: Context, within: Sequence[Entry] | None = None) -> Answer:
     # Ask for more than are shown: some fall out of the scope, the named projects, or as repeats.
     hits = ctx.index.search(ctx.question, k=ctx.settings.answer_search_k * (8 if within else 3))
-    scope = {(e.document.sha256, e.name) for e in ctx.scoped(within)}
+    # A hit's project by file and name (a project whose name was not read has the name "").
+    scope = {(e.document.sha256, e.name): e for e in ctx.scoped(within)}
     seen: set[tuple[str, str, str]] = set()
     kept = []
     for h in hits:
@@ -35,9 +36,7 @@ def _answer_search(ctx: Context, within: Sequence[Entry] | None = None) -> Answe
     lines = [TEXT["search_intro"]]
     citations = []
     for n, h in enumerate(hits, 1):
-        entry = next(
-            e for e in ctx.cat.by_key[_compact(h.project.name)] if e.document.sha256 == h.document.sha256
-        )
+        entry = scope[(h.document.sha256, h.project.name)]
         lines.append(f"{n}. 【{h.project.name}】{_snippet(h.passage.text)}")
         citations.append(_cite(entry, _source_with_text(h.source, h.passage.text)))
     return _answer(
