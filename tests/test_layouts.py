@@ -222,3 +222,27 @@ def test_a_label_printed_over_two_lines_ends_the_value_before_it(tmp_path):
     (p,) = doc.projects
     assert p.name == "" and "项目名称" in p.coverage.missing
     assert [(i.name, i.target.value) for i in p.indicators] == [("免疫数量", Decimal("5"))]
+
+
+def test_indicators_run_together_into_one_name_are_not_read_as_an_indicator(tmp_path):
+    """A row whose name holds another indicator's figures and words (…完成率%901010010国家级…) and no value of
+    its own is not an indicator: it is counted unread and said so, never shown as one read indicator."""
+    doc = _parse_text(
+        tmp_path,
+        "项目名称\t林业管护\n一级指标\t二级指标\t三级指标\t指标值\t分值\n"
+        "产出指标\t数量指标\t管护任务完成率%901010010国家级公益林管护面积万亩2810810\t\t\n"
+        "产出指标\t数量指标\t森林抚育面积\t≥2万亩\t10\n",
+    )
+    (p,) = doc.projects
+    assert [i.name for i in p.indicators] == ["森林抚育面积"]
+    assert p.coverage.indicators == "partial" and "绩效指标 1 行未能读取" in p.coverage.missing
+    assert any(w.kind == "unread-indicator-rows" for w in doc.warnings)
+
+
+def test_a_name_holding_figures_between_words_without_values_is_garbled():
+    from corpus.parse import garbled
+
+    assert garbled("管护任务完成率%901010010国家级公益林管护面积", "数量指标", has_values=False)
+    assert not garbled("管护任务完成率%901010010国家级公益林管护面积", "数量指标", has_values=True)
+    assert not garbled("2023年度培训人次", "数量指标", has_values=False)  # a year is not a run of figures
+    assert garbled("35.5", "数量指标") and garbled("培训人次", "2024")

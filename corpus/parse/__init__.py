@@ -15,7 +15,7 @@ from pathlib import Path
 
 from corpus.errors import JixiaoError, NotAPerformanceTableError
 from corpus.load import Loaded, load
-from corpus.model import Coverage, Document, ParseWarning, Project
+from corpus.model import Coverage, Document, Indicator, ParseWarning, Project
 from corpus.parse.values import clean_text, compact, parse_measure, split_clauses, to_decimal
 
 __all__ = ["parse_loaded", "parse_file", "clean_text", "compact", "parse_measure", "split_clauses", "to_decimal"]
@@ -74,10 +74,21 @@ def parse_file(path: str | Path, max_mb: int = 50) -> Document:
 _FIGURE_ONLY = re.compile(r"^[≥≤><=＝]?[-−]?\d[\d,.]*\s*[%％]?$")
 
 
-def garbled(name: str, level2: str) -> bool:
-    """An indicator row whose name or 二级指标 is a bare figure: its columns did not stand where the header
-    says (figures shifted into the name), so none of its values can be trusted."""
-    return any(_FIGURE_ONLY.match(compact(t)) for t in (name, level2) if t)
+# Figures run together inside words (…完成率%901010010国家级…): values that never reached their columns.
+_FIGURES_INSIDE = re.compile(r"[\u4e00-\u9fff%％][\d.]{5,}[\u4e00-\u9fff]")
+
+
+def garbled(name: str, level2: str, has_values: bool = True) -> bool:
+    """An indicator row whose name or 二级指标 is a bare figure, or a row without any value whose name holds a
+    run of figures between words: its columns did not stand where the header says (figures shifted into the
+    name), so none of it can be trusted."""
+    if any(_FIGURE_ONLY.match(compact(t)) for t in (name, level2) if t):
+        return True
+    return not has_values and bool(_FIGURES_INSIDE.search(compact(name)))
+
+
+def _has_values(i: Indicator) -> bool:
+    return bool(i.target.text or (i.actual and i.actual.text) or i.weight is not None or i.score is not None)
 
 
 def without_garbled_rows(doc: Document) -> Document:
@@ -86,7 +97,7 @@ def without_garbled_rows(doc: Document) -> Document:
     projects: list[Project] = []
     warnings = list(doc.warnings)
     for p in doc.projects:
-        bad = [i for i in p.indicators if garbled(i.name, i.level2)]
+        bad = [i for i in p.indicators if garbled(i.name, i.level2, _has_values(i))]
         if not bad:
             projects.append(p)
             continue
@@ -101,7 +112,7 @@ def without_garbled_rows(doc: Document) -> Document:
         projects.append(replace(p, indicators=kept, coverage=cov))
         first, last = bad[0].source, bad[-1].source
         lines = f"第{first.line}行" if first.line == last.line else f"第{first.line}–{last.line}行"
-        warnings.append(ParseWarning(first.line, f"{lines}：{len(bad)} 行指标的名称处是数字（列错位），未能读取",
+        warnings.append(ParseWarning(first.line, f"{lines}：{len(bad)} 行指标的名称处是数字（列错位或文字连在一起），未能读取",
                                      first.text, first.page, kind="unread-indicator-rows",
                                      end_line=last.line, end_page=last.page))
     if not any(p is not q for p, q in zip(projects, doc.projects, strict=True)):
