@@ -140,6 +140,8 @@ def explained(doc: Document) -> int:
 
 def with_coverage(doc: Document) -> Document:
     """Coverage for the row reader's projects, from what it read and the rows it warned it could not."""
+    from corpus.parse import structure
+
     projects: list[Project] = []
     for p in doc.projects:
         end = p.source.end_line or p.source.line
@@ -162,34 +164,10 @@ def with_coverage(doc: Document) -> Document:
         projects.append(replace(p, coverage=cov))
     kinds = [(w, w.kind or _kind(w.message)) for w in doc.warnings]
     before = [w for w, k in kinds if k == "before-form"]
-    warnings = (*_skipped_runs(before),
+    warnings = (*structure.skipped([(w.line, w.page, w.text) for w in before]),
                 *(ParseWarning(w.line, w.message, w.text, w.page, kind=k) for w, k in kinds if k != "before-form"))
     n = len(projects)
     return replace(doc, projects=tuple(projects), warnings=warnings, tables_seen=n, tables_read=n)
-
-
-def _skipped_runs(lines: list[ParseWarning]) -> list[ParseWarning]:
-    """The row reader's lines before the first form as one note per run of pages (or one for the lines)."""
-    if not lines:
-        return []
-    pages = sorted({w.page for w in lines if w.page is not None})
-    if pages:
-        runs: list[list[int]] = []
-        for x in pages:
-            if runs and x == runs[-1][1] + 1:
-                runs[-1][1] = x
-            else:
-                runs.append([x, x])
-        out = []
-        for a, b in runs:
-            first = next(w for w in lines if w.page == a)
-            where = f"第{a}–{b}页" if a != b else f"第{a}页"
-            out.append(ParseWarning(first.line, f"{where}不是绩效表，已跳过", first.text, a, kind="skipped-pages",
-                                    end_page=b))
-        return out
-    first, last = lines[0], lines[-1]
-    return [ParseWarning(first.line, f"第{first.line}–{last.line}行中有 {len(lines)} 行不属于绩效表，已跳过",
-                         first.text, kind="skipped-lines", end_line=last.line)]
 
 
 def _kind(message: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from corpus.errors import NotAPerformanceTableError
@@ -38,7 +39,7 @@ def parse_loaded(loaded: Loaded) -> Document:
     for d in forms:
         if d not in drafts:
             outside.extend(d.cells)
-    warnings[:0] = skipped(outside, loaded)
+    warnings[:0] = skipped([(c.line, c.page, "") for c in outside])
     kinds = {p.kind for p in projects}
     kind = "self_evaluation" if "self_evaluation" in kinds else "declaration"
     return Document(path=loaded.path, sha256=loaded.sha256, kind=kind, projects=tuple(projects),
@@ -106,17 +107,26 @@ def _prose_form(rows: list, warnings: list[ParseWarning]) -> list[FormDraft]:
     return [d]
 
 
-def skipped(cells: list[Cell], loaded: Loaded) -> list[ParseWarning]:
-    """One note per run of pages (or lines) that held no form, not one per line."""
-    if not cells:
+def skipped(places: Sequence[tuple[int, int | None, str]]) -> list[ParseWarning]:
+    """One note per run of pages (or one for the lines) that held no form, not one per line.
+
+    Args:
+        places: (line, page, text) of what was skipped, in file order; the text of the first of a run is
+            the note's example (the row reader keeps it; the structural reader passes "").
+    """
+    if not places:
         return []
-    pages = sorted({c.page for c in cells if c.page is not None})
-    lines = sorted({c.line for c in cells})
+    pages = sorted({page for _, page, _ in places if page is not None})
     if pages:
-        spans = _runs(pages)
-        return [ParseWarning(cells[0].line, f"第{a}–{b}页不是绩效表，已跳过" if a != b else f"第{a}页不是绩效表，已跳过",
-                             page=a, kind="skipped-pages", end_page=b) for a, b in spans]
-    return [ParseWarning(lines[0], f"第{lines[0]}–{lines[-1]}行中有 {len(lines)} 行不属于绩效表，已跳过",
+        out = []
+        for a, b in _runs(pages):
+            line, _, text = next(p for p in places if p[1] == a)
+            where = f"第{a}–{b}页" if a != b else f"第{a}页"
+            out.append(ParseWarning(line, f"{where}不是绩效表，已跳过", text, a, kind="skipped-pages", end_page=b))
+        return out
+    lines = sorted({line for line, _, _ in places})
+    first = next(p for p in places if p[0] == lines[0])
+    return [ParseWarning(lines[0], f"第{lines[0]}–{lines[-1]}行中有 {len(lines)} 行不属于绩效表，已跳过", first[2],
                          kind="skipped-lines", end_line=lines[-1])]
 
 
