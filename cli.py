@@ -60,12 +60,6 @@ def read_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Docum
     return service.read_files(paths, settings)
 
 
-def parse_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Document], list[str]]:
-    """`read_documents`, with each refusal as its message."""
-    docs, refused = read_documents(paths, settings)
-    return docs, [r.message for r in refused]
-
-
 # ---------------------------------------------------------------------------------------------
 # parse
 

@@ -16,7 +16,7 @@ from corpus.errors import JixiaoError, UnreadableFileError
 from corpus.load import READERS, TEXT_SUFFIXES
 from corpus.model import Document, Finding, RefusedFile
 from corpus.readers import DEFAULT_MAX_UNZIPPED_MB, DEFAULT_MAX_ZIP_RATIO
-from qa import reading, service
+from qa import reading
 
 Progress = Callable[[float, str], None]
 
@@ -83,10 +83,6 @@ def store_upload(src: str | Path, directory: Path, max_mb: int, original_name: s
     target = target_dir / name
     shutil.copyfile(src, target)
     return target
-
-
-def _sha256_or_empty(path: str | Path) -> str:
-    return service.file_sha256(path)
 
 
 def file_sha256(path: str | Path) -> str:
