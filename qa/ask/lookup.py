@@ -14,8 +14,9 @@ from qa.ask.money import _show, _show_measure
 from qa.ask.question import _residual
 from qa.ask.render import _tag, _unique
 from qa.ask.search import _answer_search
-from qa.ask.text import KIND_LABELS, TEXT
+from qa.ask.text import TEXT
 from qa.ask.words import _compact, _field_level, label
+from qa.labels import KIND_LABELS
 
 if TYPE_CHECKING:
     from qa.ask.catalogue import Entry

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from corpus.settings import Settings
 from index import segment
-from qa.ask.text import KIND_LABELS, TEXT
+from qa.ask.text import TEXT
 from qa.ask.words import (
     _BOUNDARY,
     _CJK,
@@ -20,6 +20,7 @@ from qa.ask.words import (
     _compact,
     vocabulary,
 )
+from qa.labels import KIND_LABELS
 
 if TYPE_CHECKING:
     from qa.ask.catalogue import Catalogue

@@ -26,8 +26,9 @@ from qa.ask.question import (
 from qa.ask.rank import _answer_rank, _rank_request
 from qa.ask.render import _unique
 from qa.ask.search import _answer_search
-from qa.ask.text import KIND_LABELS, TEXT
+from qa.ask.text import TEXT
 from qa.ask.words import _BOUNDARY, MAX_SUGGESTIONS, _compact, _field_level, label, vocabulary
+from qa.labels import KIND_LABELS
 
 if TYPE_CHECKING:
     from qa.ask.catalogue import Catalogue

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from qa.labels import KIND_LABELS  # noqa: F401 - re-exported for the intents
-
 # Reviewer-facing words of the answers, in one place.
 TEXT = {
     "empty_question": "问题为空：请输入要问的内容，例如“2023年预算执行率最低的项目是哪个？”",
