@@ -38,6 +38,8 @@ class Rule:
     # The texts the rule will embed for a project: run_checks embeds a whole run's in one batch
     # (one batch of hundreds costs about as much as a dozen single calls).
     embeds: Callable[[Project, Context], list[str]] | None = None
+    # What a reviewer reads: the rule's name in Chinese (核查, 总览, Excel), never the slug.
+    title: str = ""
 
 
 @dataclass
