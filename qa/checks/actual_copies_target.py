@@ -28,4 +28,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "", title="实际完成值照抄指标值")

@@ -36,4 +36,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "", title="预算大幅调减")

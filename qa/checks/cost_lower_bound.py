@@ -36,4 +36,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "", title="成本指标设了下限")

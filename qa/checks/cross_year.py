@@ -89,5 +89,9 @@ def check_changed(declaration: Project, earlier: Project, ctx: Context) -> Itera
     )
 
 
-BELOW_RULE = Rule(BELOW_SLUG, "warning", "pair", DECLARATION, check_below, __doc__ or "")
-CHANGED_RULE = Rule(CHANGED_SLUG, "info", "pair", DECLARATION, check_changed, __doc__ or "")
+BELOW_RULE = Rule(
+    BELOW_SLUG, "warning", "pair", DECLARATION, check_below, __doc__ or "", title="目标低于上年实际完成"
+)
+CHANGED_RULE = Rule(
+    CHANGED_SLUG, "info", "pair", DECLARATION, check_changed, __doc__ or "", title="指标与上年相比有增删"
+)

@@ -32,4 +32,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "", title="日期超出申报年度")

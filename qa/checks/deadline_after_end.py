@@ -138,4 +138,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "", title="时效要求晚于项目结束")

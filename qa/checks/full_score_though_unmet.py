@@ -30,4 +30,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "error", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "error", "project", SELF_EVALUATION, check, __doc__ or "", title="未达成却得满分")

@@ -77,4 +77,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(SLUG, "error", "project", ANY_KIND, check, __doc__ or "")
+RULE = Rule(SLUG, "error", "project", ANY_KIND, check, __doc__ or "", title="资金合计与来源不符")

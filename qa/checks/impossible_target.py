@@ -48,4 +48,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "", title="指标值不可能实现")

@@ -63,4 +63,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "", title="预算执行率偏低")

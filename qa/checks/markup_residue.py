@@ -55,4 +55,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "info", "project", DECLARATION, check, __doc__ or "")
+RULE = Rule(SLUG, "info", "project", DECLARATION, check, __doc__ or "", title="残留排版标记")

@@ -44,4 +44,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "", title="缺少应设的指标类别")

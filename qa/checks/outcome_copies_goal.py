@@ -57,4 +57,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "", title="完成情况照抄预期目标")

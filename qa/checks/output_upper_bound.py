@@ -35,4 +35,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "", title="产出指标设了上限")

@@ -60,4 +60,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "", title="实际完成比率超过100%")

@@ -156,4 +156,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "", title="残留模板占位内容")

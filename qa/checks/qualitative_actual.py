@@ -26,4 +26,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "", title="数值目标只填定性结果")

@@ -39,4 +39,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(SLUG, "error", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "error", "project", SELF_EVALUATION, check, __doc__ or "", title="得分超过分值")

@@ -104,4 +104,4 @@ def _quantitative(project: Project, ind: Indicator, s: Settings) -> Finding | No
     )
 
 
-RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "", title="得分与完成程度不符")

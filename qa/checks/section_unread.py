@@ -86,4 +86,4 @@ def check(document: Document, ctx: Context) -> Iterator[Finding]:
             yield finding
 
 
-RULE = Rule(SLUG, "error", "document", ANY_KIND, check, __doc__ or "")
+RULE = Rule(SLUG, "error", "document", ANY_KIND, check, __doc__ or "", title="表格部分未能读取")

@@ -36,4 +36,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(SLUG, "error", "project", DECLARATION, check, __doc__ or "")
+RULE = Rule(SLUG, "error", "project", DECLARATION, check, __doc__ or "", title="开始日期晚于完成日期")

@@ -49,4 +49,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", SELF_EVALUATION, check, __doc__ or "", title="目标值设置明显偏低")

@@ -63,4 +63,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(SLUG, "error", "project", SELF_EVALUATION, check, __doc__ or "")
+RULE = Rule(SLUG, "error", "project", SELF_EVALUATION, check, __doc__ or "", title="合计数与明细不符")

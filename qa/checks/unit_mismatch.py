@@ -88,4 +88,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", ANY_KIND, check, __doc__ or "", title="计量单位不一致或缺失")

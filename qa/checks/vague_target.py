@@ -40,4 +40,4 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "")
+RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "", title="指标值无法衡量")
