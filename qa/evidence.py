@@ -1,8 +1,9 @@
 """A finding's evidence in words, the one renderer for the app, the Excel and text reports and the CLI:
-`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`."""
+`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`, `{"rate": 62.64}` -> `执行率：62.64%`."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from qa.ask import label as field_label
@@ -34,8 +35,8 @@ EVIDENCE_LABELS = {
     "term_coverage": "关键词覆盖率",
     "similarity": "相似度",
     "threshold": "阈值",
-    "threshold_percent": "阈值（%）",
-    "cut_percent": "调减比例（%）",
+    "threshold_percent": "阈值",
+    "cut_percent": "调减比例",
     "computed_rate": "计算执行率",
     "printed_rate": "填报执行率",
     "printed_score": "填报得分",
@@ -44,7 +45,7 @@ EVIDENCE_LABELS = {
     "target_unit": "目标单位",
     "actual_unit": "实际单位",
     "problems": "问题",
-    "ratio": "实际/目标（%）",
+    "ratio": "实际/目标",
     "factor": "倍数阈值",
     "vague_word": "模糊用语",
     "missing": "缺少",
@@ -75,7 +76,29 @@ EVIDENCE_LABELS = {
     "end_from": "结束日期依据",
     "level1": "一级指标",
     "level2": "二级指标",
+    "tables_seen": "表格数",
+    "tables_read": "读出的表格数",
 }
+
+# Evidence figures that are percentages as printed (62.64 means 62.64%), and shares kept as fractions (0.85).
+_PERCENT_KEYS = frozenset(
+    {"rate", "computed_rate", "printed_rate", "cut_percent", "threshold_percent", "ratio"}
+)
+_FRACTION_KEYS = frozenset({"term_coverage", "similarity"})
+# A `threshold` is the bar of the figure beside it: a share when a fraction is beside it, else a percentage.
+_THRESHOLD = "threshold"
+_UNITS = {
+    "factor": " 倍",
+    "weight": " 分",
+    "score": " 分",
+    "deducted": " 分",
+    "expected_score": " 分",
+    "allowed_low": " 分",
+    "allowed_high": " 分",
+}
+
+# Evidence values that are codes, in words.
+VALUE_LABELS = {"verdict": {"met": "达成", "partly": "部分达成", "unmet": "未达成"}}
 
 
 def evidence_label(key: str) -> str:
@@ -83,17 +106,39 @@ def evidence_label(key: str) -> str:
     return EVIDENCE_LABELS.get(key) or field_label(key)
 
 
+def evidence_value(key: str, value: Any, fractions: bool = False) -> str:
+    """One evidence value as a reviewer reads it: 62.64% for a rate, 85% for a share of 0.85, 是/否, a list
+    joined with 、; `fractions` says a `threshold` is a share (a similarity beside it)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(f"{evidence_label(k)} {v}" for k, v in value.items())
+    if isinstance(value, str):
+        return VALUE_LABELS.get(key, {}).get(value, value)
+    if not isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if key in _FRACTION_KEYS or (key == _THRESHOLD and fractions):
+        return f"{_figure(Decimal(str(value)) * 100)}%"
+    if key in _PERCENT_KEYS or key == _THRESHOLD:
+        return f"{_figure(value)}%"
+    return f"{_figure(value)}{_UNITS.get(key, '')}"
+
+
+def _figure(value: int | float | Decimal) -> str:
+    """A figure without exponent or float noise: 90, 62.64, 85.5."""
+    d = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    return format(d, "f")
+
+
 def evidence_text(evidence: dict[str, Any]) -> str:
-    """`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`."""
+    """`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`; `{"rate": 62.64, "threshold": 90}`
+    -> `执行率：62.64%；阈值：90%`."""
+    fractions = any(k in evidence for k in _FRACTION_KEYS)
     parts = []
     for key, value in evidence.items():
         if value is None or value == "" or value == []:
             continue
-        if isinstance(value, bool):
-            value = "是" if value else "否"
-        elif isinstance(value, (list, tuple)):
-            value = "、".join(str(v) for v in value)
-        elif isinstance(value, dict):
-            value = "，".join(f"{evidence_label(k)} {v}" for k, v in value.items())
-        parts.append(f"{evidence_label(key)}：{value}")
+        parts.append(f"{evidence_label(key)}：{evidence_value(key, value, fractions)}")
     return "；".join(parts)

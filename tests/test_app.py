@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.labels import rule_title
 from tests.conftest import DECLARATION_SAMPLE, ROOT, SAMPLES, SELF_EVAL_SAMPLE
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -288,11 +289,11 @@ def test_overview_shows_counts_charts_and_verdicts_and_a_bar_filters_the_finding
     assert bar.get_attribute("data-count") == str(len(expected))
     bar.click()
     _wait_text(page, "#findings-summary", f"当前显示 {len(expected)} 条")
-    assert "target-not-met" in page.inner_text("#findings-origin")
+    assert rule_title("target-not-met") in page.inner_text("#findings-origin")
     page.wait_for_function(
         "n => document.querySelectorAll('#findings-table [role=row]').length === n + 1", arg=len(expected)
     )
-    assert _grid_column(page, "#findings-table", 8) == ["target-not-met"] * len(expected)
+    assert _grid_column(page, "#findings-table", 8) == [rule_title("target-not-met")] * len(expected)
     shown = zip(_grid_column(page, "#findings-table", 2), _grid_column(page, "#findings-table", 3), strict=True)
     assert sorted(shown) == sorted((f.project, f.indicator) for f in expected)
     page.get_by_text("项目结论（健康分").click()
@@ -314,8 +315,8 @@ def test_check_tab_shows_the_short_research_output_finding_and_exports_it(page: 
     total = page.inner_text("#findings-summary")
     rule = page.locator("#filter-rule input")
     rule.click()
-    rule.fill("target-not-met")
-    page.get_by_role("option", name="target-not-met", exact=True).click()
+    rule.fill(rule_title("target-not-met"))
+    page.get_by_role("option", name=rule_title("target-not-met"), exact=True).click()
     page.wait_for_function(
         "t => document.querySelector('#findings-summary').innerText !== t", arg=total, timeout=60_000
     )
@@ -323,19 +324,19 @@ def test_check_tab_shows_the_short_research_output_finding_and_exports_it(page: 
     page.wait_for_function(
         "([ind, other]) => { const t = document.querySelector('#findings-table').innerText;"
         " return t.includes(ind) && !t.includes(other); }",
-        arg=[SHORT_INDICATOR, "budget-cut"],
+        arg=[SHORT_INDICATOR, rule_title("budget-cut")],
         timeout=120_000,
     )
     text = page.inner_text("#findings-table")
     assert "≥20.00(份)" in text and "5.00(份)" in text  # the figures as the document prints them
-    assert "score-out-of-band" not in text
+    assert rule_title("score-out-of-band") not in text
     page.keyboard.press("Escape")
     _shot(page, "check.png")
 
     page.click("#export-button")
     sheet = _sheet_text(_download(page, "#export-file", tmp_path / "export.xlsx"))
     assert SHORT_INDICATOR in sheet
-    assert "target-not-met" in sheet
+    assert rule_title("target-not-met") in sheet
 
 
 def test_a_mark_is_kept_in_the_index_and_shown_after_reload(page: object, tmp_path: Path) -> None:
@@ -422,7 +423,7 @@ def test_upload_precheck_then_import_shows_progress_findings_and_text_not_markup
     _wait_text(page, "#intake-findings", "测试报告数量")
     findings = page.inner_text("#intake-findings")
     assert SCRIPT in findings  # the cited row, as the file has it, shown as text
-    assert "target-not-met" in findings
+    assert rule_title("target-not-met") in findings
     stored = list(uploads.glob("*/*"))
     assert [p.name for p in stored] == [hostile.name]
     assert all(p.resolve().is_relative_to(uploads.resolve()) for p in stored)

@@ -15,6 +15,7 @@ import pytest
 from conftest import DECLARATION_SAMPLE, EVAL_DIR, ROOT, SELF_EVAL_SAMPLE
 
 from cli import build_parser
+from qa.labels import rule_title
 
 JIXIAO = str(Path(sys.executable).with_name("jixiao"))
 COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001
@@ -148,11 +149,11 @@ def test_report_xlsx_has_summary_findings_and_projects(batch_report, marked_inde
     # The same findings as `check --index` and the app: every rule, with the index's model.
     assert book["问题清单"].max_row == len(data["findings"]) + 1 == len(findings) + 1
     assert [r[3] for r in book["问题清单"].iter_rows(min_row=2, values_only=True)] == [
-        f.rule for f in findings
+        rule_title(f.rule) for f in findings
     ]
     marked = [r for r in book["问题清单"].iter_rows(min_row=2, values_only=True) if r[9]]
     assert [(r[1], r[3], r[9], r[10]) for r in marked] == [
-        ("生态环境执法与应急", "low-execution", "已核实", "已与单位核对")
+        ("生态环境执法与应急", "预算执行率偏低", "已核实", "已与单位核对")
     ]
     projects = [p for d in sample_docs for p in d.projects]
     rows = list(book["项目结论"].iter_rows(values_only=True))
@@ -201,7 +202,7 @@ def test_report_summary_against_the_records(batch_report, sample_docs):
         severities["warning"],
         severities["info"],
     ]
-    rules = Counter(f["rule"] for f in data["findings"])
+    rules = Counter(rule_title(f["rule"]) for f in data["findings"])
     assert {k[3:]: v[0] for k, v in rows.items() if k.startswith("规则 ")} == rules
     assert (rows["标记 已核实"][0], rows["标记 未标记"][0]) == (1, len(data["findings"]) - 1)
     assert data["summary"]["projects"]["total"] == 22 and data["summary"]["pass_rate"] == str(

@@ -49,8 +49,8 @@ def test_text_report_groups_by_document_and_project():
     assert lines[0] == "核查结果：共 4 条（错误 1 条，警告 2 条，提示 1 条）"
     assert "【自评表.txt】" in lines and "【申报表.txt】" in lines
     assert "■ 项目甲（2 条）" in lines and "■ 项目乙（1 条）" in lines
-    assert "  1. [警告] target-not-met 「报告数」" in lines
-    assert "  2. [警告] budget-cut" in lines
+    assert "  1. [警告] 指标未达成目标 「报告数」" in lines
+    assert "  2. [警告] 预算大幅调减" in lines
     assert "     出处：自评表.txt 第143行" in lines
     assert lines.index("■ 项目乙（1 条）") < lines.index("【申报表.txt】")
 
@@ -87,7 +87,7 @@ def test_excel_has_one_row_per_finding_with_its_citation(tmp_path):
     assert len(rows) == 3
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["文档"] == "自评表.txt" and first["项目"] == "项目甲" and first["指标"] == "报告数"
-    assert first["规则"] == "target-not-met" and first["级别"] == "警告"
+    assert first["规则"] == "指标未达成目标" and first["级别"] == "警告"
     assert first["文件"] == "自评表.txt" and first["行"] == 143
     assert "实际数值：5" in first["依据"]  # the words the app shows (qa/evidence.py)
 
@@ -279,7 +279,7 @@ def test_excel_verdict_sheet_one_row_per_project(tmp_path):
         94,
     )
     assert (first["错误"], first["警告"], first["提示"]) == (0, 2, 0)
-    assert first["问题规则"] == "budget-cut 1、target-not-met 1"
+    assert first["问题规则"] == "预算大幅调减 1、指标未达成目标 1"
     assert (first["金额单位"], first["全年预算数"], first["全年执行数"], first["执行率(%)"]) == (
         "万元",
         80,
@@ -322,10 +322,10 @@ def test_batch_summary_figures_in_yuan_with_wan(tmp_path):
     assert summary["可提交率"][:2] == (50, "%")  # 项目乙 and 项目丁
     assert [summary[f"项目 {s}"][0] for s in ("存在问题", "建议复核", "可提交")] == [1, 1, 2]
     assert [summary[f"问题 {s}"][0] for s in ("错误", "警告", "提示")] == [1, 2, 2]
-    assert summary["规则 target-not-met"][0] == 1 and summary["规则 markup-residue"][0] == 1
+    assert summary["规则 指标未达成目标"][0] == 1 and summary["规则 残留排版标记"][0] == 1
     assert (summary["标记 已核实"][0], summary["标记 忽略"][0], summary["标记 未标记"][0]) == (1, 0, 4)
     marked = [r for r in wb["问题清单"].iter_rows(min_row=2, values_only=True) if r[9]]
-    assert [(r[1], r[3], r[9]) for r in marked] == [("'=项目丙", "low-execution", "已核实")]
+    assert [(r[1], r[3], r[9]) for r in marked] == [("'=项目丙", "预算执行率偏低", "已核实")]
     assert wb["项目结论"].max_row == 5
 
 

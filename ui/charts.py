@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from corpus.model import Document, Finding
 from corpus.units import WAN
+from qa.labels import rule_description, rule_title
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
 from qa.verdict import STATUS_ERRORS, STATUS_OK, STATUS_REVIEW, STATUS_UNREAD, ProjectVerdict
 from ui.format import UNIT_MISSING, esc, execution_rate, fmt_number, funds_yuan, project_key
@@ -60,15 +61,6 @@ def pareto(findings: Sequence[Finding]) -> list[ParetoBar]:
     return bars
 
 
-def rule_title(rule: str) -> str:
-    """The first line of a rule's docstring (what a reviewer would say), or ""."""
-    from qa.checks import RULES
-
-    r = RULES.get(rule)
-    line = r.doc.strip().split("\n")[0] if r is not None and r.doc else ""
-    return line.removeprefix(f"{rule}:").strip()
-
-
 def _pick(kind: str, value: str, title: str) -> str:
     return (f"class='jx-pick' data-kind='{esc(kind)}' data-value='{esc(value)}' role='button' tabindex='0'"
             f" aria-label='{esc(title)}'")
@@ -102,14 +94,15 @@ def pareto_html(bars: Sequence[ParetoBar]) -> str:
         cx = left + band * (i + 0.5)
         h = plot_h * b.count / top_count
         bw = band * 0.7
-        title = f"{b.rule}：{b.count} 条（累计 {b.cumulative}%）{rule_title(b.rule)}"
+        name = rule_title(b.rule)
+        title = f"{name}：{b.count} 条（累计 {b.cumulative}%）{rule_description(b.rule)}"
         parts.append(
             f"<g {_pick('rule', b.rule, title)}><title>{esc(title)}</title>"
             f"<rect x='{cx - bw / 2:.1f}' y='{top + plot_h - h:.1f}' width='{bw:.1f}' height='{h:.1f}'"
             f" class='jx-svg-bar' data-rule='{esc(b.rule)}' data-count='{b.count}'/>"
             f"<text x='{cx:.1f}' y='{top + plot_h - h - 4:.1f}' class='jx-count' text-anchor='middle'>{b.count}</text>"
             f"<text x='{cx:.1f}' y='{top + plot_h + 12}' class='jx-tick' text-anchor='end'"
-            f" transform='rotate(-40 {cx:.1f} {top + plot_h + 12})'>{esc(b.rule)}</text></g>"
+            f" transform='rotate(-40 {cx:.1f} {top + plot_h + 12})'>{esc(name)}</text></g>"
         )
         points.append(f"{cx:.1f},{top + plot_h - plot_h * float(b.cumulative) / 100:.1f}")
     parts.append(f"<polyline points='{' '.join(points)}' class='jx-cumulative'/>")

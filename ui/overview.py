@@ -11,7 +11,7 @@ from corpus.model import Document, Finding, RefusedFile
 from corpus.settings import Settings
 from corpus.units import WAN
 from qa import reading
-from qa.labels import KIND_LABELS
+from qa.labels import KIND_LABELS, rule_title
 from qa.verdict import (
     STATUS_ERRORS,
     STATUS_OK,
@@ -183,8 +183,8 @@ def pick_filters(kind: str | None, value: str | None, scope: Sequence[str], find
         pick = Pick(f"项目：{names}", projects=keys, documents=documents)
         if not keys:
             return None
-    elif kind == "rule" and value in choices["rules"]:
-        pick = Pick(f"规则：{value}", rules=[value], documents=documents)
+    elif kind == "rule" and value in {slug for _, slug in choices["rules"]}:
+        pick = Pick(f"规则：{rule_title(value)}", rules=[value], documents=documents)
     elif kind == "department" and value in choices["departments"]:
         pick = Pick(f"主管部门：{value}", departments=[value], documents=documents)
     elif kind == "implementer" and value in choices["implementers"]:

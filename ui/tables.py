@@ -9,7 +9,7 @@ import pandas as pd
 
 from corpus.model import Document, Finding, Source
 from qa.evidence import EVIDENCE_LABELS, evidence_text  # noqa: F401 - the one renderer, re-exported
-from qa.labels import MARK_STATUSES
+from qa.labels import MARK_STATUSES, rule_description, rule_title
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
 from ui.format import UNIT_MISSING, esc, project_key, severity_label
 
@@ -110,7 +110,7 @@ def findings_frame(views: Sequence[FindingView]) -> pd.DataFrame:
             evidence_text(v.finding.evidence),
             v.status,
             v.remark,
-            v.finding.rule,
+            rule_title(v.finding.rule),
             cite(v.finding.source),
             row_text(v.finding.source),
         ]
@@ -137,7 +137,7 @@ def filter_choices(views: Sequence[FindingView]) -> dict[str, list]:
     for document, project in pairs:
         files_of.setdefault(project, set()).add(document)
     return {
-        "rules": list(dict.fromkeys(v.finding.rule for v in views)),
+        "rules": [(rule_title(r), r) for r in dict.fromkeys(v.finding.rule for v in views)],
         "projects": [
             (project if len(files_of[project]) == 1 else f"{project} · {document}", project_key(document, project))
             for document, project in pairs
@@ -151,7 +151,7 @@ def filter_choices(views: Sequence[FindingView]) -> dict[str, list]:
 def finding_choice(view: FindingView) -> tuple[str, str]:
     """(label, key) for the mark picker."""
     f = view.finding
-    what = f.indicator or f.rule
+    what = f.indicator or rule_title(f.rule)
     mark = f"【{view.status}】" if view.status else ""
     return f"{view.number}. {mark}[{severity_label(f.severity)}] {f.project} · {what}", view.key
 
@@ -168,14 +168,16 @@ def finding_summary(all_views: Sequence[FindingView], shown: Sequence[FindingVie
     )
 
 
-def finding_detail_html(view: FindingView | None, rule_doc: str = "") -> str:
+def finding_detail_html(view: FindingView | None) -> str:
+    """A finding in full: its rule by name and what the rule checks, where it is, its message, evidence and row."""
     if view is None:
         return '<div class="jx-muted">在上表点击一行，或在下拉框中选择一条问题。</div>'
     f = view.finding
     status = f"<span class='jx-mark'>{esc(view.status)}</span> {esc(view.remark)}" if view.status else "未标记"
     return (
         f'<div class="jx-detail"><div><span class="jx-sev jx-sev-{esc(f.severity)}">{esc(severity_label(f.severity))}'
-        f"</span> <b>{esc(f.rule)}</b> {esc(rule_doc)}</div>"
+        f"</span> <b>{esc(rule_title(f.rule))}</b></div>"
+        f"<div class='jx-muted jx-rule-doc'>{esc(rule_description(f.rule))}</div>"
         f"<div>{esc(f.project)} · {esc(f.indicator or '')}（{esc(cite(f.source))}）</div>"
         f"<div class='jx-message'>{esc(f.message)}</div>"
         f"<div class='jx-evidence'>证据：{esc(evidence_text(f.evidence)) or '—'}</div>"

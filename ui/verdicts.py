@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from corpus.model import Document
-from qa.labels import KIND_LABELS
+from qa.labels import KIND_LABELS, rule_title
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
 from qa.verdict import DocumentVerdict, ProjectVerdict
 from ui.charts import STATUS_CLASSES, STATUS_RANK, _pick
@@ -36,7 +36,7 @@ def verdicts_html(documents: Sequence[DocumentVerdict], projects: Sequence[Proje
     body = []
     for v in shown:
         key = json.dumps([project_key(v.document, v.project)], ensure_ascii=False)
-        rules = "、".join(f"{r} {n}" for r, n in sorted(v.rules.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+        rules = "、".join(f"{rule_title(r)} {n}" for r, n in sorted(v.rules.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
         cells = [esc(v.project), esc(v.document), esc(fmt_number(v.health)), status_badge(v.status),
                  *(esc(v.counts.get(s, 0)) for s in SEVERITY_ORDER), esc(rules)]
         body.append(f"<tr {_pick('projects', key, v.project)}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

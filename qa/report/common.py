@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from corpus.model import Finding, Source
-from qa.labels import SEVERITY_LABELS
+from qa.labels import SEVERITY_LABELS, rule_title
 from qa.verdict import (
     ProjectVerdict,
     status_rank,
@@ -96,7 +96,10 @@ def _worst_first(v: ProjectVerdict) -> tuple[int, Decimal]:
 
 
 def _rules_text(rules: dict[str, int]) -> str:
-    return "、".join(f"{rule} {n}" for rule, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0])))
+    """`预算执行率偏低 2、指标未达成目标 1`: rules by their Chinese names, most findings first."""
+    return "、".join(
+        f"{rule_title(rule)} {n}" for rule, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
 
 
 _FUND_LABELS = {

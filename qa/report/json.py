@@ -7,6 +7,7 @@ from typing import Any
 
 from corpus.model import Document, Finding, to_jsonable
 from corpus.settings import Settings
+from qa.labels import rule_title
 from qa.report.common import (
     finding_key,
 )
@@ -35,6 +36,7 @@ def findings_json(
         item = to_jsonable(f)
         key = finding_key(f)
         item["key"] = key
+        item["rule_title"] = rule_title(f.rule)  # the slug stays the id; the title is what a reviewer reads
         if marks and key in marks:
             item["mark"] = {"status": marks[key].get("status", ""), "remark": marks[key].get("remark", "")}
         out.append(item)

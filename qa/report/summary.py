@@ -10,7 +10,7 @@ from typing import Any
 from corpus.model import Document, Finding, Project, RefusedFile
 from corpus.units import WAN, yuan_per
 from qa.coverage import coverage_of, part_unread
-from qa.labels import KIND_LABELS, MARK_STATUSES, SEVERITY_LABELS, SEVERITY_ORDER
+from qa.labels import KIND_LABELS, MARK_STATUSES, SEVERITY_LABELS, SEVERITY_ORDER, rule_title
 from qa.report.common import (
     _FUND_LABELS,
     TEXT,
@@ -116,7 +116,9 @@ def batch_summary(
         "pass_rate": _percent(statuses[STATUS_OK], len(scored)),
         "pass_rate_left_out": len(verdicts) - len(scored),
         "statuses": {
-            status: statuses[status] for status in reversed(ALL_STATUSES) if status in STATUSES or statuses[status]
+            status: statuses[status]
+            for status in reversed(ALL_STATUSES)
+            if status in STATUSES or statuses[status]
         },
         "severities": {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITY_ORDER},
         "rules": dict(sorted(Counter(f.rule for f in findings).items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -126,10 +128,13 @@ def batch_summary(
         },
         "unread": {
             "projects": [
-                {"document": u.document, "project": u.project, "missing": list(u.missing)} for u in coverage.projects
+                {"document": u.document, "project": u.project, "missing": list(u.missing)}
+                for u in coverage.projects
             ],
             "forms": [{"document": name, "forms": n} for name, n in coverage.forms],
-            "refused": [{"path": r.path, "name": r.name, "reason": r.reason, "message": r.message} for r in refused],
+            "refused": [
+                {"path": r.path, "name": r.name, "reason": r.reason, "message": r.message} for r in refused
+            ],
             "note": coverage.note(),
         },
     }
@@ -192,10 +197,12 @@ def summary_rows(summary: dict[str, Any]) -> list[list[Any]]:
     left_out = summary.get("pass_rate_left_out", 0)
     if summary["pass_rate"] is not None or left_out:
         note = TEXT["pass_rate_note"] + (TEXT["pass_rate_unread"].format(n=left_out) if left_out else "")
-        rows.append(["可提交率", summary["pass_rate"] if summary["pass_rate"] is not None else "—", "%", note])
+        rows.append(
+            ["可提交率", summary["pass_rate"] if summary["pass_rate"] is not None else "—", "%", note]
+        )
     rows += [[f"项目 {status}", n, "个", ""] for status, n in summary["statuses"].items()]
     rows += [[f"问题 {SEVERITY_LABELS[sev]}", n, "条", ""] for sev, n in summary["severities"].items()]
-    rows += [[f"规则 {rule}", n, "条", ""] for rule, n in summary["rules"].items()]
+    rows += [[f"规则 {rule_title(rule)}", n, "条", ""] for rule, n in summary["rules"].items()]
     rows += [[f"标记 {status}", n, "条", ""] for status, n in summary["marks"].items()]
     unread = summary.get("unread") or {}
     if unread.get("refused"):

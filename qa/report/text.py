@@ -9,7 +9,7 @@ from typing import Any
 
 from corpus.model import Document, Finding, RefusedFile
 from corpus.settings import Settings
-from qa.labels import KIND_LABELS, SEVERITY_LABELS, SEVERITY_ORDER
+from qa.labels import KIND_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, rule_title
 from qa.report.common import (
     TEXT,
     _cite,
@@ -67,7 +67,8 @@ def verdict_lines(
             detail = "；".join([*v.missing, counts] if counts else v.missing)
             # Statuses are three to six CJK characters: pad with a full-width space to keep columns.
             lines.append(
-                f"  {v.status:　<4} {_health_text(v.health):>5}  {v.project}" + (f"（{detail}）" if detail else "")
+                f"  {v.status:　<4} {_health_text(v.health):>5}  {v.project}"
+                + (f"（{detail}）" if detail else "")
             )
     if refused:
         lines += ["", TEXT["refused_head"].format(n=len(refused))]
@@ -111,7 +112,9 @@ def text_report(
         if previous is None or (f.document, f.project) != (previous.document, previous.project):
             lines += ["", f"■ {f.project}（{per_project[f.document, f.project]} 条）"]
         where = f" 「{f.indicator}」" if f.indicator else ""
-        lines.append(f"  {number}. [{SEVERITY_LABELS.get(f.severity, f.severity)}] {f.rule}{where}")
+        lines.append(
+            f"  {number}. [{SEVERITY_LABELS.get(f.severity, f.severity)}] {rule_title(f.rule)}{where}"
+        )
         lines.append(f"     {f.message}")
         if f.source is not None:
             lines.append(f"     出处：{_cite(f.source)}")

@@ -9,7 +9,7 @@ from typing import Any
 from corpus.model import Document, Finding, Project, RefusedFile
 from corpus.settings import Settings
 from qa.evidence import evidence_text
-from qa.labels import KIND_LABELS, SEVERITY_LABELS
+from qa.labels import KIND_LABELS, SEVERITY_LABELS, rule_title
 from qa.report.common import (
     EXCEL_COLUMNS,
     SHEET_FINDINGS,
@@ -41,7 +41,7 @@ def excel_rows(findings: Iterable[Finding], marks: dict[str, dict] | None = None
             f.document,
             f.project,
             f.indicator or "",
-            f.rule,
+            rule_title(f.rule),
             SEVERITY_LABELS.get(f.severity, f.severity),
             f.message,
             evidence_text(f.evidence),

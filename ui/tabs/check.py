@@ -14,7 +14,6 @@ from ui.format import STATUS_FILTERS
 from ui.tables import (
     FINDING_COLUMNS,
     FINDING_WIDTHS,
-    FindingView,
     filter_choices,
     filter_findings,
     finding_choice,
@@ -133,15 +132,6 @@ def layout() -> CheckTab:
     return CheckTab(**_filters(), **_findings(), **_marking())
 
 
-def _rule_doc(view: FindingView | None) -> str:
-    if view is None:
-        return ""
-    from qa.checks import RULES
-
-    rule_ = RULES.get(view.finding.rule)
-    return rule_.doc.split("\n")[0] if rule_ is not None else ""
-
-
 class CheckHandlers:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
@@ -164,7 +154,7 @@ class CheckHandlers:
             findings_frame(shown_views),
             keys,
             gr.update(choices=choices, value=value),
-            finding_detail_html(by_key.get(value), _rule_doc(by_key.get(value))),
+            finding_detail_html(by_key.get(value)),
             check_verdicts_html(scoped),
         )
 
@@ -190,7 +180,7 @@ class CheckHandlers:
     def on_pick(self, key: str | None):
         view = next((v for v in self.workspace.finding_views() if v.key == key), None)
         status_value = view.status if view and view.status else MARK_STATUSES[0]
-        return finding_detail_html(view, _rule_doc(view)), status_value, view.remark if view else ""
+        return finding_detail_html(view), status_value, view.remark if view else ""
 
     @friendly
     def on_save(self, key: str | None, status_value: str, remark_text: str):
