@@ -403,9 +403,11 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "得分计算方法": "extra",
     "指标方向性": "extra",
     "上年值": "extra",
-    "调整指标值": "extra",
-    "得分系数": "extra",
-    "是否核心指标": "extra",
+    # Chongqing self-evaluations: an adjusted target (printed only where the target was adjusted), the share of
+    # the weight a row earns (得分 = 分值 × 得分系数), and a 是/否 flag.
+    "调整指标值": "adjusted_target",
+    "得分系数": "coefficient",
+    "是否核心指标": "core",
     "评价内容": "extra",
     "评价标准": "extra",
     "指标说明及评分标准": "extra",

@@ -45,3 +45,43 @@ def test_numbered_preview_chunks_joined() -> None:
     # A short numbered list is left alone.
     items = Loaded(path="x.txt", rows=(Row(("1、一项",), 1), Row(("2、二项",), 2)), sha256="0", encoding="utf-8")
     assert grid._chunks_joined(items) is items
+
+
+_FLAGGED = ["name", "unit", "op", "target", "adjusted_target", "actual", "coefficient", "weight", "score", "core"]
+
+
+def test_rows_run_together_are_cut_after_their_flag_and_read() -> None:
+    # A department self-evaluation preview: rows end in a 是/否 flag; a frame word (绩效指标) fused in front of a row.
+    cell = "办件按时办结率%定量指标95%98%100%44是服务规范性指定性标较高较高100%66否绩效指标会议保障次数次12次15次100%33否公开渠道"
+    rows = fused.split_rows(cell, _FLAGGED)
+    assert rows == ["办件按时办结率%定量指标95%98%100%44是", "服务规范性指定性标较高较高100%66否",
+                    "会议保障次数次12次15次100%33否", "公开渠道"]
+    # 调整指标值 is empty where a row prints one measure less (score = weight × 得分系数 confirms the rest).
+    assert fused.split_row(rows[0], _FLAGGED) == ["办件按时办结率", "%", "定量指标", "95%", "", "98%", "100%", "4", "4", "是"]
+    # Grades as target and result; a 指标性质 whose characters came out of order is still the 指标性质.
+    assert fused.split_row(rows[1], _FLAGGED) == ["服务规范性", "", "定性指标", "较高", "", "较高", "100%", "6", "6", "否"]
+    assert fused.split_row(rows[2], _FLAGGED) == ["会议保障次数", "次", "", "12次", "", "15次", "100%", "3", "3", "否"]
+    # One figure cell alone: the identity names 得分系数, nothing says which measure the row lacks.
+    assert fused.split_row_partial("经费变动率%100%22否", _FLAGGED)[3:7] == ["", "", "", "100%"]
+    assert fused.split_rows("资金拨付及时性98%以上", _FLAGGED) is None  # one row: a qualifier is not a new row
+
+
+def test_rows_run_together_without_a_flag_are_cut_where_the_next_name_starts() -> None:
+    cols = ["name", "unit", "op", "target", "weight", "actual", "score", "note"]
+    cell = "补植任务完成率%851010010天然更新面积万亩1210910巡护里程公里30053005"
+    assert fused.split_rows(cell, cols) == ["补植任务完成率%851010010", "天然更新面积万亩1210910", "巡护里程公里30053005"]
+
+
+def test_a_header_cell_printed_out_of_order_is_its_column() -> None:
+    from corpus.parse import labels
+
+    assert labels.column_by_letters("年成值全完值").field == "actual"
+    assert labels.column_by_letters("林业局管护") is None
+
+
+def test_a_department_form_is_named_from_its_title() -> None:
+    from corpus.parse import labels
+
+    assert labels.department_in_title("某市林业局2024年度部门整体绩效自评表") == "某市林业局 部门整体"
+    assert labels.department_in_title("附件2:部门整体支出绩效目标申报表") == "部门整体"
+    assert labels.department_in_title("2023年度某项目绩效自评表") is None

@@ -39,10 +39,11 @@ from corpus.parse.fused_rows import (
     split_indicators,
     split_row,
     split_row_partial,
+    split_rows,
 )
 
 __all__ = ["NOTE_OPENERS", "common_figures", "figure_cuts", "is_figure_run", "looks_fused", "split_figures",
-           "split_fused", "split_indicators", "split_row", "split_row_partial"]
+           "split_fused", "split_indicators", "split_row", "split_row_partial", "split_rows"]
 
 @dataclass(frozen=True)
 class _Span:

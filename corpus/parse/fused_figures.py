@@ -97,8 +97,9 @@ def _constraints(figs: dict[str, _Fig], rounded: bool) -> tuple[bool, int]:
     if weight and score and score.value > weight.value:
         return False, 0
     target, actual = figs.get("target"), figs.get("actual")
-    if target and actual and target.unit != actual.unit and target.value != 0 and actual.value != 0:
-        return False, 0
+    for a, b in ((target, actual), (target, figs.get("adjusted_target")), (figs.get("adjusted_target"), actual)):
+        if a and b and a.unit != b.unit and a.value != 0 and b.value != 0:
+            return False, 0
     # An identity between zeros (nothing spent, rate 0%) holds for any cut that ends in 0: it confirms nothing.
     confirmed = 0
     rate, spent = figs.get("rate"), figs.get("spent")
@@ -123,6 +124,15 @@ def _ranked(readings: list[tuple[list[str], int]]) -> list[list[str]]:
         if c == best and cells not in kept:
             kept.append(cells)
     return kept
+
+
+def _optional_ok(columns: list[str], cells: list[str]) -> int:
+    """1 unless the reading fills an optional column (调整指标值) while leaving a required figure column of the
+    row empty: a row that prints one figure less than its columns left the optional one empty."""
+    filled = dict(zip(columns, cells, strict=True))
+    optional = any(filled[c] for c in columns if c in fv.OPTIONAL_COLUMNS)
+    required = [c for c in ("target", "actual") if c in filled]
+    return 0 if optional and any(not filled[c] for c in required) else 1
 
 
 def _figure_readings(run: str, columns: list[str], rounded: bool, allow_empty: bool) -> list[tuple[list[str], int]]:
@@ -153,7 +163,7 @@ def _figure_readings(run: str, columns: list[str], rounded: bool, allow_empty: b
                     cells = [""] * n
                     for idx, text in zip(chosen, cut, strict=True):
                         cells[idx] = text
-                    readings.append((cells, confirmed))
+                    readings.append((cells, 2 * confirmed + _optional_ok(columns, cells)))
     return readings
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from corpus import vocab
 from corpus.parse import fused_vocab as fv
 from corpus.parse.fused_base import _COMP, _COMPARATORS, _LABEL, _QUAL, _RUN_FULL, _UNIT, _is_cjk, _norm
 from corpus.parse.fused_figures import _MAX_RUN, _common, _figure_readings, _piece, _ranked
@@ -52,13 +53,37 @@ def _assign_levels(found: list[str], level_cols: list[str]) -> dict[str, str] | 
     return {"level1" if _is_level1(found[0]) else "level2": found[0]}
 
 
+def _nature_at_end(head: str) -> tuple[str, str]:
+    """The 指标性质 word that ends `head` (定量指标), also when a preview printed its characters out of order
+    (性标定指); (the word as the vocabulary spells it, what it took of head)."""
+    word = next((w for w in fv.NATURE_WORDS if head.endswith(w)), "")
+    if word:
+        return word, word
+    tail = head[-4:]
+    found = [w for w in fv.NATURE_WORDS if len(w) == 4 and len(head) > 4 and sorted(w) == sorted(tail)]
+    return (found[0], tail) if len(found) == 1 else ("", "")
+
+
+def _grades_at_end(head: str) -> tuple[str, str, str] | None:
+    """Two grade words that end `head` (名称高高, 名称好好): a qualitative target and its result printed
+    before the figures; (head without them, target, actual)."""
+    for a in fv.GRADE_WORDS:
+        if not head.endswith(a):
+            continue
+        rest = head[: len(head) - len(a)]
+        for t in fv.GRADE_WORDS:
+            if rest.endswith(t) and len(rest) - len(t) >= 2:
+                return rest[: len(rest) - len(t)], t, a
+    return None
+
+
 def _split_head(head: str, middle: list[str]) -> dict[str, str] | None:
     """Name and the word columns printed between it and the figures (unit, 指标性质, 指标说明 …)."""
     out: dict[str, str] = {}
     for col in reversed(middle):
         if col == "op":
-            word = next((w for w in fv.NATURE_WORDS if head.endswith(w)), "")
-            out[col], head = word, head[: len(head) - len(word)]
+            word, printed = _nature_at_end(head)
+            out[col], head = word, head[: len(head) - len(printed)]
         elif col == "unit":
             unit = next((u for u in fv.UNITS if head.endswith(u) and len(head) > len(u)), "")
             out[col], head = unit, head[: len(head) - len(unit)]
@@ -119,16 +144,75 @@ def _row_readings(text: str, columns: list[str], rounded: bool) -> list[list[str
             continue
         if any(s.endswith(c, 0, p) for c in _COMPARATORS):
             continue  # the comparator belongs to the figure
-        head = _split_head(s[:p], middle)
+        words, cols = _grade_columns(s[:p], fig_cols)
+        head = _split_head(words.pop("", s[:p]), middle)
         if head is None:
             continue
         scored: list[tuple[list[str], int]] = []
-        for figs, confirmed in _figure_readings(s[p:], fig_cols, rounded, allow_empty=True):
-            by_col = {**levels, **head, **tail, **dict(zip(fig_cols, figs, strict=True))}
+        for figs, confirmed in _figure_readings(s[p:], cols, rounded, allow_empty=True):
+            by_col = {**levels, **head, **tail, **words, **dict(zip(cols, figs, strict=True))}
             scored.append(([by_col.get(c, "") for c in columns], confirmed))
         if scored:
             return _ranked(scored)
     return []
+
+
+def _grade_columns(head: str, fig_cols: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Target and actual printed as grade words before the figures (…性高高100%33): those two columns
+    read from the words ('' -> the head left), the figures cut into the other columns."""
+    at = [c for c in ("target", "actual") if c in fig_cols]
+    if len(at) < 2 or fig_cols.index("target") > fig_cols.index("actual") or fig_cols.index("target"):
+        return {}, fig_cols  # the words must stand first of the figure columns, target before actual
+    between = fig_cols[fig_cols.index("target") + 1 : fig_cols.index("actual")]
+    got = _grades_at_end(head) if all(c in fv.OPTIONAL_COLUMNS for c in between) else None
+    if got is None:
+        return {}, fig_cols
+    rest, target, actual = got
+    return {"": rest, "target": target, "actual": actual}, [c for c in fig_cols if c not in at]
+
+
+def split_rows(text: str, columns: list[str]) -> list[str] | None:
+    """Indicator rows a preview ran together in one cell (`率%100%92%100%22否基础信息完善%100%…`), cut into one
+    text per row, or None when the cell holds one row or no cut is clear.
+
+    A row ends after its figures: where a table's last column is a 是/否 flag, at the flag that follows a
+    figure; otherwise where a figure is followed by the next row's words (a unit printed after the figure
+    stays with it, unless the header has a unit column of its own, which then starts the next row). A frame
+    word fused in front of a row (绩效指标, a merged first column) is dropped. The last piece may be a row
+    cut short (no figures): it is returned too, for the caller to leave unread.
+    """
+    s = _norm(text)
+    if len(s) != len(text) or "name" not in columns:
+        return None
+    texts = [c for c in columns[columns.index("name") + 1 :] if c in fv.TEXT_COLUMNS]
+    flagged = bool(texts) and texts[-1] == "core" and columns[-1] == "core"
+    cuts: list[int] = []
+    for m in re.finditer(r"(?<=[\d%])[\u4e00-\u9fff]", s):
+        p = m.start()
+        if flagged:
+            if s[p] in fv.FLAG_WORDS and p + 1 < len(s):
+                cuts.append(p + 1)
+            continue
+        if s[p - 1] == "%" and not s[p - 2 : p - 1].isdigit():
+            continue  # a unit cell before the figures (控制率%90), not a figure's end
+        if any(s.startswith(q, p) for q in fv.QUALIFIERS):
+            continue  # 98%以上: the figure's qualifier
+        unit = next((u for u in fv.UNITS if s.startswith(u, p)), "")
+        after = s[p + len(unit) : p + len(unit) + 1]
+        if unit and (not after or not _is_cjk(after)):
+            continue  # the figure's unit, followed by the next figure
+        cuts.append(p if not unit or "unit" in columns else p + len(unit))
+    if not cuts:
+        return None
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    out: list[str] = []
+    for piece in pieces:
+        frame = next((f for f in sorted(vocab.FRAME_LABELS, key=len, reverse=True)
+                      if piece.startswith(f) and len(piece) > len(f) + 2), "")
+        out.append(piece[len(frame) :])
+    # Every row but a last one cut short holds a name before its figures.
+    named = all(re.match(r"\D*[\u4e00-\u9fff]\D*\d", x) for x in out[:-1])
+    return out if len(out) >= 2 and named and re.match(r"\D*[\u4e00-\u9fff]", out[-1]) else None
 
 
 def split_row(text: str, columns: list[str], *, rounded_rates: bool = False) -> list[str] | None:

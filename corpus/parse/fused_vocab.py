@@ -131,6 +131,11 @@ FIGURE_COLUMNS: frozenset[str] = MONEY_COLUMNS | PERCENT_COLUMNS | POINT_COLUMNS
 NOTE_OPENERS: tuple[str, ...] = ("反映", "达到")
 # 指标性质 cells of the Chongqing forms.
 NATURE_WORDS: tuple[str, ...] = ("定量指标", "定性指标", "定量", "定性")
+# Grades a qualitative target and its result are printed as (高 / 好 / 优 …), longest first.
+GRADE_WORDS: tuple[str, ...] = ("优秀", "良好", "较好", "较高", "合格", "达标", "高", "好", "优", "良", "中", "低")
+# Figure columns a row may leave empty while the others are filled: 调整指标值 is printed only where the
+# target was adjusted, while 年初指标值 and 全年完成值 are printed on every row of a self-evaluation.
+OPTIONAL_COLUMNS: frozenset[str] = frozenset({"adjusted_target"})
 # 是否核心指标 cells.
 FLAG_WORDS: tuple[str, ...] = ("是", "否")
 

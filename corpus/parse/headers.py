@@ -127,7 +127,7 @@ def _label_run(toks: list[Tok], i: int, label: Callable[[str, int], lb.Label | N
 def header_run(toks: list[Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, int]:
     """A run of indicator-header cells from position i (frame cells like 绩效指标 may lead it)."""
     out, j = _label_run(toks, i, lambda t, found: lb.has(t, "indicator") or (
-        lb.column_by_prefix(t) if found >= 2 else None))
+        (lb.column_by_prefix(t) or lb.column_by_letters(t)) if found >= 2 else None))
     fields_ = [f for f, _ in out]
     indicator_only = {"level1", "level2", "name", "target", "actual", "note", "unit", "op", "extra", "seq"}
     if len(out) >= 2 and indicator_only & set(fields_) and ("name" in fields_ or "target" in fields_):

@@ -215,6 +215,24 @@ class IndicatorTable:
             return None
         return IndicatorRow(state.level1, state.level2, {"name": name, **got}, list(cells))
 
+    def _rows_cut(self) -> list[tuple[list[Cell], bool]]:
+        """The groups, a stream cell that holds several fused rows cut into one kept row each (a last piece cut
+        short, without figures, is left unread)."""
+        out: list[tuple[list[Cell], bool]] = []
+        columns = [c for c in self.columns if c != "seq"]
+        for cells, kept in self.groups:
+            pieces = fused.split_rows(cells[0].text, columns) if not kept and len(cells) == 1 and cells[0].fused else None
+            if not pieces:
+                out.append((cells, kept))
+                continue
+            c = cells[0]
+            for piece in pieces:
+                one = Cell(piece, c.row, c.col, c.line, c.page, fused=True)
+                if not re.search(r"\d", piece):
+                    self._unsure.add(id(one))
+                out.append(([one], True))
+        return out
+
     def _regroup(self, after: list[str]) -> list[list[Cell]]:
         """Groups as read; a run of stream cells is cut into indicators by the header's width."""
         out: list[list[Cell]] = []
@@ -264,7 +282,7 @@ class IndicatorTable:
                 self._named.add(id(group))  # grouped from a stream: its first cell was taken as the name
             pending.clear()
 
-        for cells, kept in self.groups:
+        for cells, kept in self._rows_cut():
             if kept:
                 flush_stream()
                 out.append(cells)

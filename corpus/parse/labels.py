@@ -165,3 +165,31 @@ def column_by_prefix(text: str) -> Label | None:
             if best is None or len(label) > best[0]:
                 best = (len(label), fld)
     return Label("indicator", best[1]) if best else None
+
+
+def column_by_letters(text: str) -> Label | None:
+    """An indicator column whose header cell holds a known label's characters out of order (a wrapped or
+    vertical header cell that a preview printed piece by piece: 年成值全完值 for 全年完成值), when exactly one
+    label of four or more characters has that set of characters; for a cell inside a header row that is
+    already known to be one."""
+    key = key_of(text)
+    if len(key) < 4 or not re.fullmatch(r"[\u4e00-\u9fff]+", key):
+        return None
+    found = {fld for label, fld in vocab.INDICATOR_COLUMNS.items()
+             if len(label) >= 4 and len(label) <= len(key) <= len(label) + 2 and set(label) == set(key)}
+    return Label("indicator", found.pop()) if len(found) == 1 else None
+
+
+_WHOLE = re.compile(r"^(.*?)(?:\d{4}年度?)?(?:部门)?整体(?:支出)?绩效")
+
+
+def department_in_title(text: str) -> str | None:
+    """The name a reviewer gives a department-wide form from its title: `<单位> 部门整体`
+    (重庆市某局2023年度部门整体绩效自评表 -> 重庆市某局 部门整体), or `部门整体` when the title names no unit;
+    None for a title that is not a department-wide form's."""
+    c = re.sub(r"^附件\d*[:：]?", "", compact(text))
+    m = _WHOLE.match(c)
+    if not m:
+        return None
+    unit = re.sub(r"\d{4}年度?$", "", m.group(1)).strip(":：")
+    return f"{unit} 部门整体" if len(unit) >= 2 else "部门整体"

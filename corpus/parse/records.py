@@ -67,7 +67,8 @@ def _measure_op(text: str) -> str:
 def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) -> Project:
     """One form's draft -> its Project record, with the Coverage of what was read of it."""
     kind = d.kind or ("self_evaluation" if d.money_cols or (d.table and "actual" in d.table.columns) else "declaration")
-    name = d.fields.get("name") or d.fields.get("unit_name") or (lb.name_in_title(d.title) if d.title else "") or ""
+    name = d.fields.get("name") or d.fields.get("unit_name") or (
+        d.title and (lb.department_in_title(d.title) or lb.name_in_title(d.title))) or ""
     missing: list[str] = [] if name else ["项目名称"]
     start = d.field_cells.get("name", [d.start])[0]
     budget, budget_state = _budget(d, file, sha)
