@@ -66,13 +66,17 @@ CHANGE_WORDS: tuple[str, ...] = (
 NAME_MEASURE_SUFFIXES: tuple[str, ...] = (
     "完成数量", "完成数", "完成量", "工作量", "总数量", "数量", "总数", "次数", "人数", "个数", "件数", "页数", "户数",
     "家数", "场次", "人次", "总面积", "面积", "总长度", "长度", "里程", "总金额", "金额", "总额", "规模", "总量",
-    "工程量", "完成", "情况", "工作",
+    "工程量", "完成", "情况", "工作", "数",
 )  # fmt: skip
 NAME_OPENINGS: tuple[str, ...] = ("其中", "开展", "完成", "实施", "组织", "年度", "全年", "本年度", "当年")
 # Words that name a rate in an indicator: a prose percentage is compared only when one stands before it.
 RATE_HEADS: tuple[str, ...] = ("率", "度", "比例", "占比")
 # Words between a rate and its figure: 优良率为88.2%, 执行率达到95%.
 RATE_LINKS: tuple[str, ...] = ("为", "达到", "达", "是", "约为", ":", "了")
+# How much of an indicator's key (its character pairs) the words around a figure must hold: most of it for a
+# count (营造林 does not name 新造林), nearly all of it for a percentage (培训合格率 does not name 验收合格率).
+MIN_SHARE = 0.6
+MIN_SHARE_RATE = 0.8
 # Synonyms of the head of an indicator name, spelled either way in prose.
 HEAD_SYNONYMS: tuple[frozenset[str], ...] = vocab.SYNONYMS
 
@@ -168,9 +172,8 @@ def _figure(m: re.Match[str], clause: str, before: str, after: str, cumulative: 
         low, high = Decimal(0), low
     elif high is not None and high < low:
         return None
-    if name == "%" and (
-        before.endswith(CHANGE_WORDS) or any(before.endswith(w + "了") for w in CHANGE_WORDS)
-    ):
+    # 增加3个, 提升了5%: a change, whatever it counts.
+    if before.endswith(CHANGE_WORDS) or any(before.endswith(w + "了") for w in CHANGE_WORDS):
         return None
     # The counted thing stands after the figure (形成1份报告) or before it (检查企业5412家); in a list
     # (1份名单、1份报告) the words before the last 、 belong to the figure before.
@@ -212,7 +215,11 @@ def _key(name: str) -> str:
             if text.startswith(word) and len(text) > len(word) + 1:
                 text, changed = text[len(word) :].lstrip(":："), True
         for word in NAME_MEASURE_SUFFIXES:
-            if text.endswith(word) and len(text) > len(word) + 1:
+            if (
+                text.endswith(word)
+                and len(text) > len(word) + 1
+                and not text.endswith(vocab.COUNT_NAME_EXCEPTIONS)
+            ):
                 text, changed = text[: -len(word)], True
     return text
 
@@ -286,7 +293,7 @@ def match(what: Counted, figure: ProseFigure) -> float:
     grams = _bigrams(what.key)
     have = set().union(*(_bigrams(c) for c in _variants(context)))
     share = len(grams & have) / len(grams)
-    return share if share >= 0.5 else 0.0
+    return share if share >= (MIN_SHARE_RATE if what.unit == "%" else MIN_SHARE) else 0.0
 
 
 def _rate_before(key: str, before: str) -> bool:
