@@ -246,3 +246,23 @@ def test_a_name_holding_figures_between_words_without_values_is_garbled():
     assert not garbled("管护任务完成率%901010010国家级公益林管护面积", "数量指标", has_values=True)
     assert not garbled("2023年度培训人次", "数量指标", has_values=False)  # a year is not a run of figures
     assert garbled("35.5", "数量指标") and garbled("培训人次", "2024")
+
+
+def test_a_department_self_evaluation_preview_with_every_cell_run_together(tmp_path):
+    """A document site's preview of a department-wide self-evaluation: title, fields, header and rows printed
+    without separators in numbered chunks. The form is named after the unit in its title, each row is cut at
+    its 是/否 flag, a header cell whose characters came out of order is still its column, and a row cut short
+    at the end of the preview is counted unread, not shown as an indicator."""
+    chunk1 = ("1、江川县档案馆2024年度部门整体绩效自评表主管部门自评总分(分)96.5部门联系人王某联系电话年初绩效目标"
+              "全年(调整)绩效目标全年目标实际完成情况完成年度档案接收、整理和数字化任务,提升查阅服务水平,保障馆藏档案"
+              "安全。完成了年度档案接收和数字化任务,查阅服务水平有所提升。指标名称计量单位指标性质年初指标值调整指标值"
+              "值全完成年值得分系数(%)指标权重(分)指标得分(分)是否核心指标档案接收完成率%定量指标95%98%100%44是档案数字")
+    chunk2 = "2、化数量件1200件1300件100%66否查阅服务满意度较高较高100%55否馆藏安全保" + "管" * 160
+    doc = _parse_text(tmp_path, f"{chunk1}\n{chunk2}\n")
+    (p,) = doc.projects
+    assert p.name == "江川县档案馆部门整体" and p.total_score == Decimal("96.5")
+    got = [(i.name, i.target.text, i.actual.text if i.actual else "", i.weight, i.score) for i in p.indicators]
+    assert got[:3] == [("档案接收完成率", "95%", "98%", Decimal("4"), Decimal("4")),
+                       ("档案数字化数量", "1200件", "1300件", Decimal("6"), Decimal("6")),
+                       ("查阅服务满意度", "较高", "较高", Decimal("5"), Decimal("5"))]
+    assert len(got) == 3 and p.coverage.indicators == "partial"

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from corpus.load import Loaded
 from corpus.parse import fused
-from corpus.parse.labels import is_label
+from corpus.parse.labels import is_label, is_title
 from corpus.parse.values import clean_text
 
 _TEXT_SUFFIXES = (".txt", ".md", ".tsv", ".csv", ".text")
@@ -80,9 +80,16 @@ def is_text(loaded: Loaded) -> bool:
     return loaded.encoding is not None or loaded.path.lower().endswith(_TEXT_SUFFIXES)
 
 
+_TITLE_HEAD = re.compile(r"^([\u4e00-\u9fff\d()（）]{2,60}?绩效[\u4e00-\u9fff]{0,12}?表)([\u4e00-\u9fff].+)$")
+
+
 def _fused_cut(piece: str) -> list[str] | None:
-    """Cells a preview printed run together in one piece of text (no spaces), cut at the forms' labels and
-    figure runs; None when the piece is one cell or the cut leaves a piece too short to be a cell."""
+    """Cells a preview printed run together in one piece of text (no spaces), cut at a form title that opens
+    it (…绩效自评表 followed by the form's first cells), the forms' labels and figure runs; None when the
+    piece is one cell or the cut leaves a piece too short to be a cell."""
+    m = _TITLE_HEAD.match(piece)
+    if m and is_title(m.group(1)):
+        return [m.group(1), *(_fused_cut(m.group(2)) or [m.group(2)])]
     if is_label(piece) or not fused.looks_fused(piece):
         return None
     cut = [p for p in fused.split_fused(piece) if p.strip()]
@@ -238,7 +245,7 @@ def _join_fragments(words: list[str]) -> list[str]:
             out[-1] = prev + w  # a label wrapped over two words (社会效益 / 指标, 可持续影 / 响指标)
             continue
         if (prev and _CJK_END.search(prev) and _CJK_START.match(w) and not is_label(prev) and not is_label(w)
-                and not _FIGURE_END.match(prev) and not _FIGURE_END.match(w)):
+                and not _FIGURE_END.match(prev) and not _FIGURE_END.match(w) and not (is_title(prev) and prev.endswith("表"))):
             out[-1] = prev + w
             continue
         out.append(w)
