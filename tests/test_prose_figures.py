@@ -117,6 +117,16 @@ def test_scaled_amounts_and_bounds_are_compared_in_one_unit():
     assert run(over) == [(SLUG, "培训人次", "200人次")]
 
 
+def test_amount_in_another_money_unit_and_a_note_of_a_rate_row():
+    money = proj(ind("资金拨付金额", "≥35(万元)", "35(万元)"), achieved="拨付资金300000元。")
+    assert run(money) == [(SLUG, "资金拨付金额", "300000元")]
+    rows = (
+        ind("培训次数", "≥4(次)", "4(次)"),
+        ind("培训覆盖率", "≥90%", "95%", note="因疫情影响，培训仅开展2次。"),
+    )
+    assert run(proj(*rows)) == [(SLUG, "培训次数", "2次")]
+
+
 def test_finding_cites_both_places():
     p = proj(ind("评估报告", "=2(份)", "2(份)"), achieved="全年完成3份评估报告。")
     (f,) = prose_figure_mismatch.check(p, Context(settings=Settings(), projects=(p,)))
@@ -161,6 +171,17 @@ def test_finding_cites_both_places():
         ),
         # a rate per something and a percentage change are not counts
         ((ind("培训人次", "≥150(人次)", "180(人次)"),), "人均培训费用500元/人次，培训满意度提升了5%。"),
+        # a change (增加3个), the plan (原计划6份), another year's figure (上年5份)
+        ((ind("服务站数量", "≥8(个)", "10(个)"),), "较上年增加3个服务站。"),
+        ((ind("报告数量", "≥5(份)", "5(份)"),), "原计划完成6份报告，实际完成5份报告。"),
+        ((ind("报告数量", "≥5(份)", "3(份)"),), "上年完成5份报告。"),
+        # cohorts are not sessions, people are not person-times
+        ((ind("培训次数", "≥4(次)", "4(次)"),), "组织培训3期，培训学员300人。"),
+        ((ind("培训人次", "≥150(人次)", "180(人次)"),), "培训基层人员200人。"),
+        # the same amount in another money unit
+        ((ind("资金拨付金额", "≥35(万元)", "35(万元)"),), "拨付资金350000元。"),
+        # a percentage whose rate word names another rate only in part
+        ((ind("任务完成率", "≥95%", "95%"),), "完成率达100%。"),
         # two different figures for one row: which one is meant is unsure
         ((ind("评估报告", "=2(份)", "2(份)"),), "完成1份年度评估报告、3份专项评估报告。"),
     ],

@@ -107,6 +107,8 @@ def _stated(project: Project) -> tuple[Stated, set[tuple[str, str]]]:
     for prose in proses(project):
         own_unit = row_unit(prose.own) if prose.own else None
         for figure in figures(prose.text):
+            if figure.planned and prose.field == "actual":
+                continue  # 原计划5份，实际完成3份: the 5 is the plan
             for c in by_field[prose.field]:
                 if (
                     comparable(c.what.unit, figure.unit)

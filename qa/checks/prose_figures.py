@@ -47,6 +47,10 @@ CUMULATIVE_WORDS: tuple[str, ...] = ("累计", "累积", "历年", "截至", "�
 _MULTI_YEAR = re.compile(r"\d{4}[-—~～至到]\d{4}|[到至]\d{4}年|十[一二三四五六]五")
 # The figure is a part of another one (其中3436个立行立改) or a rate per something (490元/平米, 每千人4.5个).
 PART_WORDS: tuple[str, ...] = ("其中",)
+# The figure is another year's (上年完成5份): nothing of this form states it.
+PAST_WORDS: tuple[str, ...] = ("上年", "去年", "上一年", "往年", "前年", "同期")
+# The figure is a plan (原计划5份, 目标为200人次): it speaks for 年度指标值, not for 实际完成值.
+PLAN_WORDS: tuple[str, ...] = ("计划", "预计", "原定", "目标", "拟", "预期", "任务数")
 PER_WORDS: tuple[str, ...] = ("每", "人均", "平均", "户均", "亩均")
 # The figure is a change, not a level (提升了1.1%, 增长20%).
 CHANGE_WORDS: tuple[str, ...] = (
@@ -73,6 +77,9 @@ NAME_OPENINGS: tuple[str, ...] = ("其中", "开展", "完成", "实施", "组�
 RATE_HEADS: tuple[str, ...] = ("率", "度", "比例", "占比")
 # Words between a rate and its figure: 优良率为88.2%, 执行率达到95%.
 RATE_LINKS: tuple[str, ...] = ("为", "达到", "达", "是", "约为", ":", "了")
+# Measure words that count something no other measure word counts: 200人 is not 200人次, 76户 not 76人,
+# 3期 (cohorts) not 3次.
+OWN_KIND_UNITS: frozenset[str] = frozenset({"人次", "户", "期", "批", "批次", "类", "种"})
 # How much of an indicator's key (its character pairs) the words around a figure must hold: most of it for a
 # count (营造林 does not name 新造林), nearly all of it for a percentage (培训合格率 does not name 验收合格率).
 MIN_SHARE = 0.6
@@ -106,6 +113,7 @@ class ProseFigure:
     context: str  # the words around it that say what is counted
     clause: str  # the clause it stands in
     cumulative: bool
+    planned: bool = False  # the words before it say it is a plan (原计划5份)
 
     def agrees(self, value: Decimal) -> bool:
         """Whether `value` (in the same base unit) is the figure, or within its range or bound."""
@@ -128,8 +136,10 @@ def base_unit(unit: str) -> tuple[str, Decimal] | None:
 
 
 def comparable(a: str, b: str) -> bool:
-    """Two base units that count the same kind of thing (份 and 个, 人 and 人次)."""
-    return a == b or (a != "%" and b != "%" and same_family(a, b))
+    """Two base units that count the same kind of thing (份 and 个; not 人 and 人次, 户 and 人, 期 and 次)."""
+    if a == b:
+        return True
+    return not {a, b} & ({"%"} | OWN_KIND_UNITS) and same_family(a, b)
 
 
 def figures(text: str) -> Iterator[ProseFigure]:
@@ -157,7 +167,7 @@ def _figure(m: re.Match[str], clause: str, before: str, after: str, cumulative: 
     if (
         after_unit.startswith(("/", "每"))
         or any(w in before for w in PER_WORDS)
-        or any(w in prefix for w in PART_WORDS)
+        or any(w in prefix for w in PART_WORDS + PAST_WORDS)
     ):
         return None
     base = base_unit((m["scale"] or "") + unit)
@@ -187,6 +197,7 @@ def _figure(m: re.Match[str], clause: str, before: str, after: str, cumulative: 
         context=own_before + "|" + own_after,
         clause=clause,
         cumulative=cumulative or any(w in prefix for w in CUMULATIVE_WORDS),
+        planned=any(w in own_before for w in PLAN_WORDS),
     )
 
 
