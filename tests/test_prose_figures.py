@@ -4,12 +4,13 @@ thing, on hand-made records and on a hand-made form parsed by the real parser.""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from corpus.model import Clause, GoalBlock, Goals, Indicator, Measure, Project, Source
+from corpus.model import Clause, Coverage, GoalBlock, Goals, Indicator, Measure, Project, Source
 from corpus.parse import parse_file
 from corpus.settings import Settings
 from qa.checks import prose_figure_mismatch
@@ -190,6 +191,15 @@ def test_silent(rows, achieved):
     assert run(proj(*rows, achieved=achieved)) == []
 
 
+def test_silent_where_the_indicator_table_was_read_in_part():
+    # 3 份 may be a row the parser did not read.
+    p = proj(ind("评估报告", "=2(份)", "2(份)"), achieved="全年完成3份评估报告。")
+    assert (
+        run(replace(p, coverage=Coverage(indicators="partial", indicator_rows_seen=5, indicator_rows_read=1)))
+        == []
+    )
+
+
 def test_goal_prose_against_target_is_silent_when_it_agrees():
     rows = (ind("服务保障人员数量", "≥17(人)"), ind("房屋修缮工程量", "≤4578(平方米)"))
     p = proj(
@@ -278,3 +288,14 @@ def test_hand_made_declaration(tmp_path: Path):
     assert run(project) == [(SLUG, "业务培训人次", "200人次")]
     path.write_text(DECLARATION.replace("培训200人次", "培训150人次"), encoding="utf-8")
     assert run(parse_file(path).projects[0]) == []
+
+
+def test_through_run_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Registered under its slug, the rule runs by name like every other and reports with its project.
+    from qa.checks import RULES, run_checks
+
+    monkeypatch.setitem(RULES, SLUG, prose_figure_mismatch.RULE)
+    path = tmp_path / "示例自评表.txt"
+    path.write_text(FORM, encoding="utf-8")
+    found = run_checks([parse_file(path)], rules=[SLUG])
+    assert [(f.rule, f.project, f.indicator) for f in found] == [(SLUG, "示例监测项目", "监测评估报告数量")]
