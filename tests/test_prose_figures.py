@@ -222,11 +222,14 @@ def test_own_note_is_left_to_note_contradicts_value():
 
 
 def test_figures_read_measure_word_bound_and_scale():
-    found = list(figures("完成不少于17人的保障；营造林8万亩；投资35万元；约50万元；其中3个"))
+    text = "完成不少于17人的保障；营造林8万亩；投资35万元；约50万元；其中3个；培训1,200人次；第1-3批；4个季度；5公里"
+    found = list(figures(text))
     assert [(f.printed, f.unit, f.low, f.high) for f in found] == [
         ("17人", "人", Decimal(17), None),
         ("8万亩", "亩", Decimal(80000), Decimal(80000)),
         ("35万元", "元", Decimal(350000), Decimal(350000)),
+        ("1200人次", "人次", Decimal(1200), Decimal(1200)),
+        ("5公里", "米", Decimal(5000), Decimal(5000)),
     ]
 
 

@@ -93,9 +93,10 @@ _ALL_UNITS = sorted((_COUNT_UNITS - _TIME_UNITS) | set(BASE_UNITS) | {"%"}, key=
 _UNIT = "|".join(re.escape(u) for u in _ALL_UNITS)
 _NUM = r"\d+(?:\.\d+)?"
 _FIGURE = re.compile(
-    rf"(?<![\d.A-Za-z第/])(?P<num>{_NUM})(?:(?P<dash>[-~～至到])(?P<num2>{_NUM}))?"
+    rf"(?<![\d.A-Za-z第/\-~～—])(?P<num>{_NUM})(?:(?P<dash>[-~～至到])(?P<num2>{_NUM}))?"
     rf"(?P<scale>[万亿千](?=[^\d]))?(?P<approx>余|多)?(?P<unit>{_UNIT})"
 )
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # 1,000人次: a separator, not a clause break
 _CLAUSE = re.compile(r"[，,；;。！!？?\n]")
 _NAME_BRACKET = re.compile(r"[(（](?:[≥≤><=]?\**)?(?P<unit>[^()（）\d*%≥≤]{1,4})[)）]$")
 _ANY_BRACKET = re.compile(r"[(（][^()（）]*[)）]")
@@ -145,7 +146,7 @@ def comparable(a: str, b: str) -> bool:
 def figures(text: str) -> Iterator[ProseFigure]:
     """Every precise figure of `text` with its context; estimates (约, 余), parts (其中), rates (每) and changes
     (提升了5%) are left out."""
-    for clause in _CLAUSE.split(compact(text)):
+    for clause in _CLAUSE.split(_THOUSANDS.sub("", compact(text))):
         matches = list(_FIGURE.finditer(clause))
         cumulative_clause = bool(_MULTI_YEAR.search(clause))
         for i, m in enumerate(matches):
