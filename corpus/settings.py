@@ -26,6 +26,8 @@ class Settings:
     low_execution_rate: Decimal = Decimal("90")  # percent
     budget_cut_ratio: Decimal = Decimal("0.20")  # 全年预算数 this far below 年初预算数
     target_far_below_factor: Decimal = Decimal("3")
+    # A 满意度 target (percent) below this is one nobody can miss (qa/checks/satisfaction_floor.py).
+    satisfaction_floor: Decimal = Decimal("80")
     # Scoring bands for qualitative results, as fractions of the weight.
     band_met: tuple[Decimal, Decimal] = (Decimal("0.8"), Decimal("1.0"))
     band_partly: tuple[Decimal, Decimal] = (Decimal("0.6"), Decimal("0.8"))
@@ -51,6 +53,8 @@ class Settings:
     # A gap needs a specific word: one used by at most this share of all clause pieces checked.
     goal_specific_share: float = 0.005
     max_file_mb: int = 50
+    # OCR (scanned PDFs, page images): a cell whose least certain character is below this is a parse warning.
+    ocr_min_confidence: float = 0.9
     # Verdicts (qa/verdict.py): a project's health score is 100 minus these points per finding, floored at 0.
     verdict_weights: tuple[tuple[str, Decimal], ...] = (
         ("error", Decimal("10")),

@@ -375,7 +375,18 @@ ELLIPSIS_SLOT_AFTER: tuple[str, ...] = ("年", "月", "日", "万元", "元", "%
 ELLIPSIS_MAX_CONTENT = 2
 
 # 成本指标 whose figure is a saving or a reduction: bounded below on purpose (成本节约率 ≥5%).
-COST_SAVING_WORDS: tuple[str, ...] = ("节约", "节省", "节支", "节余", "降低", "下降", "减少", "压减", "压降", "降幅")
+COST_SAVING_WORDS: tuple[str, ...] = (
+    "节约",
+    "节省",
+    "节支",
+    "节余",
+    "降低",
+    "下降",
+    "减少",
+    "压减",
+    "压降",
+    "降幅",
+)
 COST_CATEGORY_WORD = "成本"
 
 # Dates in a 时效指标 cell: a half year and the quarters, as written.
@@ -384,3 +395,33 @@ QUARTER_NUMERALS: dict[str, int] = {"一": 1, "二": 2, "三": 3, "四": 4, "1":
 TIMELINESS_CATEGORY = "时效"
 # Units that are thousandths, not hundredths: 200‰ is 20%.
 PERMILLE_UNITS: tuple[str, ...] = ("‰",)
+
+# ------------------------------------------------------------------------------------------ official templates
+# 满意度 targets (satisfaction-floor): the name says satisfaction; 不满意率 and complaint rates do not.
+SATISFACTION_WORDS: tuple[str, ...] = ("满意度", "满意率", "满意比例")
+SATISFACTION_NEGATIONS: tuple[str, ...] = ("不满意", "投诉", "差评")
+
+# 项目属性 / 项目性质 / 专项属性 (Funding.nature) and 项目类别 (Funding.category), compared after NFKC without
+# white space and without a trailing 项目. Each list is the union of the templates' printed options:
+#   项目属性 新增项目/延续项目 — the national 项目支出绩效目标申报表 (财预〔2015〕88号) and most provinces;
+#   新增专项/延续专项 — Hunan 专项资金绩效目标表; 常年性/延续性/一次性/新增性/持续性 — Hubei county 自评表;
+#   经常性/阶段性/其他一次性 — Shanghai 财政项目支出绩效目标申报表 项目性质;
+#   项目类别 人员类/运转类/特定目标类 — 预算管理一体化规范 (财办〔2020〕13号) project classes.
+# Regional lists differ (武汉 项目属性 基础建设、修缮类, 宁夏 新建): a value in neither list is left alone; only a
+# value of the *other* field's list (项目性质 “特定目标类”) is reported as misplaced.
+NATURE_VALUES: frozenset[str] = frozenset(
+    {
+        "新增", "延续", "新增性", "延续性", "持续性", "常年性", "经常性", "一次性", "其他一次性", "阶段性",
+        "跨年度", "新增专项", "延续专项",
+    }
+)  # fmt: skip
+CATEGORY_VALUES: frozenset[str] = frozenset(
+    {"人员类", "运转类", "公用经费", "其他运转类", "特定目标类", "人员经费", "日常公用经费"}
+)
+# Marks of a ticked and of an empty check box in a printed option list (新增项目□ 延续项目√).
+TICK_MARKS: str = "√✓✔☑■▇●☒"
+EMPTY_BOX_MARKS: str = "□☐○"
+# Words of an explanation of spending beyond the 全年预算数 (percent-over-100 on the budget block).
+OVERSPEND_REASON_WORDS: tuple[str, ...] = (
+    "追加", "调增", "超支", "超出预算", "超预算", "垫付", "垫支", "提前支付", "预付", "以前年度", "结转", "上年结余",
+)  # fmt: skip
