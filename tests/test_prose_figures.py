@@ -221,6 +221,13 @@ def test_own_note_is_left_to_note_contradicts_value():
     assert run(p) == []
 
 
+def test_chinese_numerals_count_from_two_up_outside_set_phrases():
+    p = proj(ind("评估报告", "=2(份)", "2(份)"), achieved="全年完成三份评估报告。")
+    assert run(p) == [(SLUG, "评估报告", "三份")]
+    text = "形成新一轮管控单元；一项持续性工作；把握“三个治污”方针；开展十二次检查；开展两次检查"
+    assert [(f.printed, f.low) for f in figures(text)] == [("十二次", Decimal(12)), ("两次", Decimal(2))]
+
+
 def test_figures_read_measure_word_bound_and_scale():
     text = "完成不少于17人的保障；营造林8万亩；投资35万元；约50万元；其中3个；培训1,200人次；第1-3批；4个季度；5公里"
     found = list(figures(text))

@@ -84,6 +84,8 @@ OWN_KIND_UNITS: frozenset[str] = frozenset({"人次", "户", "期", "批", "批�
 # count (营造林 does not name 新造林), nearly all of it for a percentage (培训合格率 does not name 验收合格率).
 MIN_SHARE = 0.6
 MIN_SHARE_RATE = 0.8
+# What stands before a Chinese numeral that is a name, not a count (新一轮, “三个治污”, 《两个规定》).
+CN_NUMERAL_NOT_AFTER: tuple[str, ...] = ("新", "“", '"', "‘", "「", "『", "《", "(")
 # Synonyms of the head of an indicator name, spelled either way in prose.
 HEAD_SYNONYMS: tuple[frozenset[str], ...] = vocab.SYNONYMS
 
@@ -91,9 +93,11 @@ _COUNT_UNITS = {u for family in vocab.UNIT_FAMILIES for u in family} | {"人次"
 _TIME_UNITS = {"天", "日", "工作日", "年", "月"}
 _ALL_UNITS = sorted((_COUNT_UNITS - _TIME_UNITS) | set(BASE_UNITS) | {"%"}, key=len, reverse=True)
 _UNIT = "|".join(re.escape(u) for u in _ALL_UNITS)
-_NUM = r"\d+(?:\.\d+)?"
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "[一二两三四五六七八九十]"
+_NUM = rf"\d+(?:\.\d+)?|{_CN}{{1,3}}"
 _FIGURE = re.compile(
-    rf"(?<![\d.A-Za-z第/\-~～—])(?P<num>{_NUM})(?:(?P<dash>[-~～至到])(?P<num2>{_NUM}))?"
+    rf"(?<![\d.A-Za-z第/\-~～—一二两三四五六七八九十])(?P<num>{_NUM})(?:(?P<dash>[-~～至到])(?P<num2>{_NUM}))?"
     rf"(?P<scale>[万亿千](?=[^\d]))?(?P<approx>余|多)?(?P<unit>{_UNIT})"
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # 1,000人次: a separator, not a clause break
@@ -157,6 +161,20 @@ def figures(text: str) -> Iterator[ProseFigure]:
                 yield figure
 
 
+def number(text: str) -> Decimal | None:
+    """`12.5` or a small Chinese numeral (三, 十二, 二十, 两) as a Decimal; None when it is not one (三三)."""
+    if text[0].isdigit():
+        return Decimal(text)
+    if text == "十":
+        return Decimal(10)
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return Decimal(_CN_DIGITS[text]) if len(text) == 1 and text in _CN_DIGITS else None
+    if (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS) or tens == "两":
+        return None
+    return Decimal((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0))
+
+
 def _figure(m: re.Match[str], clause: str, before: str, after: str, cumulative: bool) -> ProseFigure | None:
     unit, after_unit = m["unit"], after
     if m["approx"] or after_unit.startswith(APPROXIMATE_AFTER) or before.endswith(APPROXIMATE_BEFORE):
@@ -172,11 +190,15 @@ def _figure(m: re.Match[str], clause: str, before: str, after: str, cumulative: 
     ):
         return None
     base = base_unit((m["scale"] or "") + unit)
-    if base is None:
+    first, second = number(m["num"]), number(m["num2"]) if m["num2"] else None
+    if base is None or first is None or (m["num2"] and second is None):
+        return None
+    # 一项持续性工作, 新一轮, “三个治污”: a Chinese numeral counts only from 两 up, outside quotes and set phrases.
+    if not m["num"][0].isdigit() and (first < 2 or before.endswith(CN_NUMERAL_NOT_AFTER)):
         return None
     name, per = base
-    low = Decimal(m["num"]) * per
-    high: Decimal | None = Decimal(m["num2"]) * per if m["num2"] else low
+    low = first * per
+    high: Decimal | None = second * per if second is not None else low
     if before.endswith(AT_LEAST_BEFORE) or after_unit.startswith(AT_LEAST_AFTER):
         high = None
     elif before.endswith(AT_MOST_BEFORE) or after_unit.startswith(AT_MOST_AFTER):
