@@ -33,9 +33,14 @@ class Source:
     text: str = ""
     page: int | None = None  # PDF page or sheet number, when the format has one
     sha256: str = ""  # the file version the fact came from
+    # Read by OCR: the region of the page image the row stands in (x0, y0, x1, y1; PDF points from the page's
+    # top left, pixels for an image file), so the reviewer can see what was read.
+    box: tuple[float, float, float, float] | None = None
 
     def cite(self) -> str:
         where = f"第{self.page}页 " if self.page else ""
+        if self.box:
+            where += "区域({:.0f},{:.0f})-({:.0f},{:.0f}) ".format(*self.box)
         span = f"{self.line}" if not self.end_line or self.end_line == self.line else f"{self.line}-{self.end_line}"
         return f"{self.file} {where}第{span}行"
 
@@ -53,6 +58,8 @@ class Row:
     # Parallel to cells where the reader knows merges (sheets, DOCX, ruled PDF tables): True where a cell
     # is filled from a merged cell to its left in the same row; empty when the reader cannot tell (text).
     spanned: tuple[bool, ...] = ()
+    # Read by OCR: where the row stands on the page image (Source.box).
+    box: tuple[float, float, float, float] | None = None
 
     @property
     def text(self) -> str:

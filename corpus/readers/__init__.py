@@ -2,7 +2,8 @@
 
 `base` (Loaded, refusals with a reason, cell text, zip checks), `text` (txt/md/tsv in any encoding),
 `xlsx` (.xlsx/.xlsm and .xls, one `page` per sheet), `docx` (tables and paragraphs), `pdf` (ruled tables
-and text lines, one `page` per page). `READERS` maps a suffix to its reader; `load` picks by suffix.
+and text lines, one `page` per page; scanned pages by OCR: `ocr`, `ocr_engine`, `ocr_table`), `image` (PNG,
+JPEG, TIFF by OCR). `READERS` maps a suffix to its reader; `load` picks by suffix.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from corpus.readers.base import (
     sha256_bytes,
 )
 from corpus.readers.docx import read_docx
+from corpus.readers.image import IMAGE_SUFFIXES, read_image
+from corpus.readers.ocr import OcrCell, OcrLoaded, ocr_options, read_pdf_ocr
 from corpus.readers.pdf import read_pdf
 from corpus.readers.text import TEXT_SUFFIXES, decode_text, read_text, split_line, text_rows
 from corpus.readers.xlsx import format_number, read_xls, read_xlsx, render_value
@@ -27,17 +30,23 @@ from corpus.readers.xlsx import format_number, read_xls, read_xlsx, render_value
 __all__ = [
     "DEFAULT_MAX_UNZIPPED_MB",
     "DEFAULT_MAX_ZIP_RATIO",
+    "IMAGE_SUFFIXES",
     "MESSAGES",
     "READERS",
     "TEXT_SUFFIXES",
     "Loaded",
+    "OcrCell",
+    "OcrLoaded",
     "Reader",
     "cell_text",
     "decode_text",
     "format_number",
     "load",
+    "ocr_options",
     "read_docx",
+    "read_image",
     "read_pdf",
+    "read_pdf_ocr",
     "read_text",
     "read_xls",
     "read_xlsx",
@@ -50,7 +59,8 @@ __all__ = [
 # suffix (lower case, with the dot) -> reader; a file with another suffix is refused as unsupported.
 READERS: dict[str, Reader] = {
     **{suffix: read_text for suffix in TEXT_SUFFIXES},
-    ".pdf": read_pdf,
+    ".pdf": read_pdf_ocr,  # pages without a text layer read by OCR
+    **{suffix: read_image for suffix in IMAGE_SUFFIXES},
     ".xlsx": read_xlsx,
     ".xlsm": read_xlsx,
     ".xls": read_xls,

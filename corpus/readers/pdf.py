@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ class _PdfTable:
     cols: list[float]  # left edge of each column
     lines: dict[str, str] = field(default_factory=dict)  # a cell's text -> its printed lines (Row.lines)
     spanned: list[tuple[bool, ...]] = field(default_factory=list)  # parallel to rows (Row.spanned)
+    # An OCR'd table (a scanned page): where each row stands on the page (Row.box), and how far its edges may
+    # lie from a continuing fragment's on the next page (a scan is never placed to the point).
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    slack: float = 3.0
 
 
 @dataclass
@@ -40,9 +45,15 @@ class _PdfLine:
     top: float
     bottom: float
     text: str
+    box: tuple[float, float, float, float] | None = None  # an OCR'd line's place on the page
 
 
-def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
+# What reads a PDF's pages without a text layer (corpus.readers.ocr): (path, its bytes, the text pages' items,
+# the scanned pages' numbers) -> the Loaded of the whole file.
+Scanned = Callable[[Path, bytes, "list[_PdfTable | _PdfLine]", list[int]], Loaded]
+
+
+def read_pdf(path: Path, *, fill_merged: bool = True, scanned: Scanned | None = None) -> Loaded:
     """Read a PDF's text layer into rows: ruled tables cell by cell, other text line by line.
 
     Tables are found by their ruling lines; a merged cell's covered positions get its text
@@ -51,6 +62,9 @@ def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
 
     Returns:
         Loaded whose rows carry `page` and a running `line` number over the whole document.
+    Args:
+        scanned: reads the pages without a text layer (OCR); without it, such pages are warned about and a
+            file of scanned pages only is refused.
     Raises:
         UnreadableFileError: empty, truncated, encrypted, or without a text layer (a scan: OCR first).
     """
@@ -98,6 +112,8 @@ def read_pdf(path: Path, *, fill_merged: bool = True) -> Loaded:
         raise refuse(path, "corrupt", kind="PDF", detail=type(cause or exc).__name__) from exc
     finally:
         pdfminer_log.removeHandler(damage)
+    if blank_pages and scanned is not None:
+        return scanned(path, data, items, blank_pages)
     if chars == 0:
         raise refuse(path, "scanned")
     if cid_chars > chars / 2:
@@ -216,7 +232,11 @@ def _squash(cells: tuple[str, ...]) -> tuple[str, ...]:
     return tuple("".join(c.split()) for c in cells)
 
 
-def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]:
+def _pdf_rows(
+    items: list[_PdfTable | _PdfLine], fill_merged: bool, trace: list[tuple[int, _PdfTable, int]] | None = None
+) -> list[Row]:
+    """Tables and lines -> rows. `trace`, when given, gets (index in the rows, fragment, its row) for each
+    table row, so an OCR'd cell's confidence can be told against the row it landed in."""
     # Page numbers between the last table of a page and the first table of the next would split
     # one table in two: drop those (and only those).
     keep = [True] * len(items)
@@ -244,13 +264,14 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]
     rows: list[Row] = []
 
     def emit(
-        cells: tuple[str, ...], page: int, own: dict[str, str] | None = None, spanned: tuple[bool, ...] = ()
+        cells: tuple[str, ...], page: int, own: dict[str, str] | None = None, spanned: tuple[bool, ...] = (),
+        box: tuple[float, float, float, float] | None = None,
     ) -> None:
         if not cells and (not rows or not rows[-1].cells):
             return
         lines = tuple(own.get(c, "") for c in cells) if own else ()
         rows.append(Row(cells=cells, line=len(rows) + 1, page=page, lines=lines if any(lines) else (),
-                        spanned=spanned if any(spanned) else ()))
+                        spanned=spanned if any(spanned) else (), box=box))
 
     previous: _PdfLine | list[_PdfTable] | None = None
     for unit in units:
@@ -258,12 +279,16 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]
             emit((), unit[0].page)
             seen_headers: set[tuple[str, ...]] = set()
             for n, (fragment, (grid, spans)) in enumerate(zip(unit, _aligned(unit, fill_merged), strict=True)):
+                first = 0
                 if n:
-                    while grid and _squash(grid[0]) in seen_headers:
-                        grid, spans = grid[1:], spans[1:]  # the header row repeated on the new page
-                seen_headers.update(_squash(r) for r in grid if _is_header(r))
-                for cells, spanned in zip(grid, spans, strict=True):
-                    emit(cells, fragment.page, fragment.lines, spanned)
+                    while first < len(grid) and _squash(grid[first]) in seen_headers:
+                        first += 1  # the header row repeated on the new page
+                seen_headers.update(_squash(r) for r in grid[first:] if _is_header(r))
+                for k in range(first, len(grid)):
+                    if trace is not None:
+                        trace.append((len(rows), fragment, k))
+                    box = fragment.boxes[k] if k < len(fragment.boxes) else None
+                    emit(grid[k], fragment.page, fragment.lines, spans[k], box)
         else:
             if isinstance(previous, list):
                 emit((), unit.page)
@@ -271,7 +296,7 @@ def _pdf_rows(items: list[_PdfTable | _PdfLine], fill_merged: bool) -> list[Row]
                 # A gap taller than a line is a paragraph break: keep it as the text export does.
                 if unit.top - previous.bottom > (previous.bottom - previous.top):
                     emit((), unit.page)
-            emit((unit.text,), unit.page)
+            emit((unit.text,), unit.page, box=unit.box)
         previous = unit
     while rows and not rows[-1].cells:
         rows.pop()
@@ -290,17 +315,18 @@ def _aligned(
     if len(fragments) == 1:
         f = fragments[0]
         return [(f.rows, f.spanned or [() for _ in f.rows])]
+    slack = max((f.slack for f in fragments if f.boxes), default=2.0)  # OCR'd fragments are looser
     edges: list[float] = []
     for x in sorted(x for f in fragments for x in f.cols):
-        if not edges or x - edges[-1] > 2:
+        if not edges or x - edges[-1] > slack:
             edges.append(x)
     out = []
     for fragment in fragments:
         # For each common column, the fragment column it falls in, and whether it starts there.
         owner: list[tuple[int, bool]] = []
         for x in edges:
-            c = max((i for i, fx in enumerate(fragment.cols) if fx <= x + 2), default=0)
-            owner.append((c, abs(fragment.cols[c] - x) <= 2 if fragment.cols else True))
+            c = max((i for i, fx in enumerate(fragment.cols) if fx <= x + slack), default=0)
+            owner.append((c, abs(fragment.cols[c] - x) <= slack if fragment.cols else True))
         grid = []
         spans = []
         own_spans = fragment.spanned or [() for _ in fragment.rows]
@@ -317,10 +343,7 @@ def _aligned(
 
 def _continues(before: _PdfTable | _PdfLine, after: _PdfTable | _PdfLine) -> bool:
     """A table at the top of a page continues the previous page's last table of the same width."""
-    return (
-        isinstance(before, _PdfTable)
-        and isinstance(after, _PdfTable)
-        and after.page == before.page + 1
-        and abs(after.x0 - before.x0) < 3
-        and abs(after.x1 - before.x1) < 3
-    )
+    if not (isinstance(before, _PdfTable) and isinstance(after, _PdfTable)):
+        return False
+    slack = max(before.slack, after.slack)
+    return after.page == before.page + 1 and abs(after.x0 - before.x0) < slack and abs(after.x1 - before.x1) < slack
