@@ -47,11 +47,11 @@ CUMULATIVE_WORDS: tuple[str, ...] = ("累计", "累积", "历年", "截至", "�
 _MULTI_YEAR = re.compile(r"\d{4}[-—~～至到]\d{4}|[到至]\d{4}年|十[一二三四五六]五")
 # The figure is a part of another one (其中3436个立行立改) or a rate per something (490元/平米, 每千人4.5个).
 PART_WORDS: tuple[str, ...] = ("其中",)
+PER_WORDS: tuple[str, ...] = ("每", "人均", "平均", "户均", "亩均")
 # The figure is another year's (上年完成5份): nothing of this form states it.
 PAST_WORDS: tuple[str, ...] = ("上年", "去年", "上一年", "往年", "前年", "同期")
 # The figure is a plan (原计划5份, 目标为200人次): it speaks for 年度指标值, not for 实际完成值.
 PLAN_WORDS: tuple[str, ...] = ("计划", "预计", "原定", "目标", "拟", "预期", "任务数")
-PER_WORDS: tuple[str, ...] = ("每", "人均", "平均", "户均", "亩均")
 # The figure is a change, not a level (提升了1.1%, 增长20%).
 CHANGE_WORDS: tuple[str, ...] = (
     "提升",
