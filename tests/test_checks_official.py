@@ -166,6 +166,19 @@ def test_cost_indicator_missing_fires_where_the_same_template_has_one():
     assert "财预〔2021〕101号" in found[0].message and "「有成本」" in found[0].message
 
 
+def test_cost_indicator_missing_fires_where_the_department_fills_one_elsewhere():
+    """A self-evaluation of 2023 by the same 主管部门 carries the cost rows it declared: the template has them."""
+    last = replace(proj(*_rows(True), name="去年自评", year=2023), department="甲局")
+    this = replace(decl(*_rows(False), name="今年申报"), department="甲局")
+    other = replace(decl(*_rows(False), name="别局申报", document="乙.txt"), department="乙局")
+    found = run("cost-indicator-missing", last, this, other)
+    assert [f.project for f in found] == ["今年申报"] and "同一主管部门2023年度的「去年自评」" in found[
+        0
+    ].message
+    old = replace(last, year=2021)
+    assert check("cost-indicator-missing", old, this) == []
+
+
 def test_cost_indicator_missing_silent_before_the_reform_alone_or_unread():
     assert (
         check(

@@ -398,7 +398,7 @@ PERMILLE_UNITS: tuple[str, ...] = ("‰",)
 
 # ------------------------------------------------------------------------------------------ official templates
 # 满意度 targets (satisfaction-floor): the name says satisfaction; 不满意率 and complaint rates do not.
-SATISFACTION_WORDS: tuple[str, ...] = ("满意度", "满意率", "满意比例")
+SATISFACTION_WORDS: tuple[str, ...] = ("满意度", "满意率", "满意比例", "满意程度")
 SATISFACTION_NEGATIONS: tuple[str, ...] = ("不满意", "投诉", "差评")
 
 # 项目属性 / 项目性质 / 专项属性 (Funding.nature) and 项目类别 (Funding.category), compared after NFKC without
