@@ -266,3 +266,30 @@ def test_a_department_self_evaluation_preview_with_every_cell_run_together(tmp_p
                        ("档案数字化数量", "1200件", "1300件", Decimal("6"), Decimal("6")),
                        ("查阅服务满意度", "较高", "较高", Decimal("5"), Decimal("5"))]
     assert len(got) == 3 and p.coverage.indicators == "partial"
+
+
+def test_a_label_column_printed_before_its_values(tmp_path):
+    """PDF text that lists the form's labels first (some wrapped over two lines) and the values afterwards:
+    the leading short fields take the first values in order; a sentence ends the pairing (where the value of
+    职能概述 ends is not known), and a label whose value is a row of ticked choices is cut out of its line."""
+    doc = _parse_text(
+        tmp_path,
+        "专项资金绩效目标表\n专项名称\n部门名称\n部门相应职能职\n责概述\n专项立项\n依据\n"
+        "乡村饮水安全巩固专项属性延续专项√新增专项□\n县水利服务中心\t资金总额(万元)\t80\n"
+        "负责全县农村供水工程的建设、管理和维护。\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t维修供水工程\t≥12处\n",
+    )
+    (p,) = doc.projects
+    assert p.name == "乡村饮水安全巩固" and "项目名称" not in p.coverage.missing
+    assert [(i.name, i.target.value) for i in p.indicators] == [("维修供水工程", Decimal("12"))]
+
+
+def test_two_labels_without_values_are_not_a_label_column(tmp_path):
+    """项目名称 and 主管单位 printed without values, then a labelled field: the free text later is not paired."""
+    doc = _parse_text(
+        tmp_path,
+        "项目支出绩效自评表\n项目名称\n主管单位\n实施单位\t江川县交通局\n乡村道路养护工程\n"
+        "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥30公里\n",
+    )
+    (p,) = doc.projects
+    assert p.name == "" and "项目名称" in p.coverage.missing

@@ -146,7 +146,7 @@ def with_coverage(doc: Document) -> Document:
     for p in doc.projects:
         end = p.source.end_line or p.source.line
         bad = [w for w in doc.warnings if w.message == "指标行无法识别" and p.source.line <= w.line <= end]
-        missing: list[str] = []
+        missing: list[str] = [] if p.name else ["项目名称"]
         money = "read" if (p.budget or p.funding) else "missing"
         if money == "missing":
             missing.append("未读出项目资金表")

@@ -24,6 +24,9 @@ from corpus.parse.values import _YEAR, to_decimal
 
 __all__ = ["FormDraft", "read_forms"]
 
+# Labels printed without values that make a label column (values printed later, in order); fields paired so.
+_LISTED_MIN = 3
+_SHORT_FIELDS = frozenset({"name", "unit_name", "department", "implementer", "code"})
 _YEAR_CELL = re.compile(r"[(（]?\s*(\d{4})\s*年度?\s*[)）]?")
 
 
@@ -49,6 +52,9 @@ class _Walk:
         self.mode = "head"  # head | money | funding | goals | ind | total | end
         self.i = 0
         self.used: set[int] = set()  # cells already read with a label (a value under its label)
+        # Field labels printed without their values, in order: a form whose label column was printed first
+        # (PDF text) gives the values later, in the same order.
+        self.listed: list[str] = []
         # The current cell's labels, set by run() for the steps.
         self.labels: tuple[lb.Label, ...] = ()
         self.kinds: set[str] = set()
@@ -258,6 +264,8 @@ class _Walk:
         self.mode = "head"
         if not any(c.text and not lb.is_label(c.text) for c in value_cells):
             below = value_below(self.toks, self.i)  # a row of labels with their values in the row under it
+            if below is None and not form.fields.get(fld):
+                self.listed.append(fld)
             if below is not None:
                 self.used.add(id(below))
                 form.field_cells.setdefault(fld, [cell, below])
@@ -266,6 +274,8 @@ class _Walk:
                 self.i += 1
                 return True
         value = "".join(c.text for c in value_cells if c.text and not lb.is_label(c.text))
+        if value and len(self.listed) < _LISTED_MIN:
+            self.listed.clear()
         if not form.fields.get(fld):
             form.fields[fld] = value
             form.field_cells[fld] = [cell, *value_cells]
@@ -390,6 +400,56 @@ class _Walk:
             return True
         return False
 
+    def _label_at(self, k: int) -> tuple[str | None, int]:
+        """The field label at position k, also one printed over two lines of a stream (专项立项 / 依据), and
+        how many cells it takes."""
+        if k >= self.n:
+            return None, 0
+        one = next((x.field for x in lb.labels_of(self.toks[k].cell.text) if x.kind == "field"), None)
+        if one or not self.toks[k].stream or k + 1 >= self.n or not self.toks[k + 1].stream:
+            return one, 1
+        two = next((x.field for x in lb.labels_of(self.toks[k].cell.text + self.toks[k + 1].cell.text)
+                    if x.kind == "field"), None)
+        return two, 2
+
+    def _any_label_at(self, k: int) -> bool:
+        """A label of any kind at position k, alone or printed over two lines of a stream."""
+        if k >= self.n:
+            return False
+        text = self.toks[k].cell.text
+        nxt = self.toks[k + 1].cell.text if k + 1 < self.n and self.toks[k + 1].stream else ""
+        return lb.is_label(text) or bool(nxt and self.toks[k].stream and lb.is_label(text + nxt))
+
+    def _wrapped_label(self, form: FormDraft) -> bool:
+        """A field label printed over two lines and followed by another label, not by its value: one more
+        label of a label column printed before its values."""
+        fld, width = self._label_at(self.i)
+        if fld is None or width != 2 or not self._any_label_at(self.i + 2):
+            return False
+        if not form.fields.get(fld):
+            form.fields[fld] = ""
+            self.listed.append(fld)
+        self.i += 2
+        return True
+
+    def _listed_value(self, form: FormDraft, cell: Cell) -> bool:
+        """A value for the first of the labels printed before their values (项目名称, 部门名称 …), when at
+        least _LISTED_MIN labels stood without values. Only the leading short fields are paired, in order:
+        a sentence (the value of a 职能概述 or 立项依据) ends the pairing, since where it ends is not known."""
+        text = cell.text
+        if len(self.listed) < _LISTED_MIN or is_value(text) or len(lb.compact(text)) < 4:
+            return False
+        if self._any_label_at(self.i) or (self.i and self._any_label_at(self.i - 1)):
+            return False  # a piece of a label printed over two lines
+        fld = self.listed[0]
+        if fld not in _SHORT_FIELDS or re.search(r"[,，。;；、:：]", text) or form.fields.get(fld):
+            self.listed.clear()
+            return False
+        self.listed.pop(0)
+        form.fields[fld] = text
+        form.field_cells[fld] = [cell]
+        return True
+
     def step_other(self) -> bool:
         """Any other cell: outside a form, a money block's unlabelled total, a table's cell, a goal's text, or
         a cell of the form that was not understood."""
@@ -412,7 +472,9 @@ class _Walk:
                 form.table.add(cell, tok.stream, tok.row_end)
         elif self.mode == "goals" and form.goal_cols:
             add_goal(form, cell, self.toks[self.i - 1].row_end if self.i else True)
-        elif self.mode in ("head", "money", "funding", "total", "end"):
+        elif self.mode == "head" and self._wrapped_label(form):
+            return True
+        elif self.mode in ("head", "money", "funding", "total", "end") and not self._listed_value(form, cell):
             form.unread.append(cell)
         self.i += 1
         return True

@@ -98,6 +98,11 @@ def _accepted_labels(norm: str, spans: list[_Span]) -> list[_Span]:
         after = norm[s.end : s.end + 1]
         if (_boundary_before(norm, s.start) or prev.isdigit() or prev == "%") and after and not after.isspace():
             accepted.add(i)
+    # A field label whose value is a row of ticked choices (专项属性延续专项√新增专项□) stands as a cell
+    # wherever it is.
+    for i, s in enumerate(spans):
+        if i not in accepted and s.name in _FIELD_NAMES and _CHOICE.match(norm, s.end):
+            accepted.add(i)
     # A line that names several form fields, or starts with one, is a fused form row: its other long
     # labels are cells too.
     names = {spans[i].name for i in accepted}
@@ -109,6 +114,9 @@ def _accepted_labels(norm: str, spans: list[_Span]) -> list[_Span]:
             if len(names) >= 2 or s.name in _FIELD_NAMES:
                 accepted.add(i)
     return [spans[i] for i in sorted(accepted)]
+
+
+_CHOICE = re.compile(r":?[\u4e00-\u9fff]{0,8}[□■☑☐√✓✔]")
 
 
 def _figure_spans(norm: str, labels: list[_Span], all_labels: list[_Span]) -> list[_Span]:

@@ -148,8 +148,9 @@ def name_in_title(text: str) -> str | None:
     c = re.sub(r"(?:区域|整体)$", "", c)
     core = re.sub(r"^\d{4}年度?", "", c)  # the year stays in the name, but a year alone names nothing
     core = re.sub(r"^(?:财政)?(?:项目)?(?:支出)?$", "", core)
-    if len(re.sub(r"绩效|项目|指标|目标|支出|部门|整体|区域|专项|资金|年度|情况|参考|汇总|表", "", core)) < 3:
-        return None
+    rest = re.sub(r"绩效|项目|指标|目标|支出|部门|整体|区域|专项|资金|年度|情况|参考|汇总|财政|预算|表", "", core)
+    if len(rest) < 3 or re.fullmatch(r"[\u4e00-\u9fff]{1,8}[省市县区镇乡]", rest) or core.endswith(("和", "及", "与")):
+        return None  # generic words, a region's name with them (广水市财政预算支出…表), or a cut phrase
     if len(core) < 4 or any(w in core for w in ("部门整体", "整体支出", "项目支出", "专项资金")) and len(core) < 8:
         return None
     return c
