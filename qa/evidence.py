@@ -1,5 +1,5 @@
 """A finding's evidence in words, the one renderer for the app, the Excel and text reports and the CLI:
-`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`, `{"rate": 62.64}` -> `执行率：62.64%`."""
+`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`, `{"rate": 71.5}` -> `执行率：71.5%`."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ EVIDENCE_LABELS = {
     "tables_read": "读出的表格数",
 }
 
-# Evidence figures that are percentages as printed (62.64 means 62.64%), and shares kept as fractions (0.85).
+# Evidence figures that are percentages as printed (71.5 means 71.5%), and shares kept as fractions (0.85).
 _PERCENT_KEYS = frozenset(
     {"rate", "computed_rate", "printed_rate", "cut_percent", "threshold_percent", "ratio"}
 )
@@ -107,7 +107,7 @@ def evidence_label(key: str) -> str:
 
 
 def evidence_value(key: str, value: Any, fractions: bool = False) -> str:
-    """One evidence value as a reviewer reads it: 62.64% for a rate, 85% for a share of 0.85, 是/否, a list
+    """One evidence value as a reviewer reads it: 71.5% for a rate, 85% for a share of 0.85, 是/否, a list
     joined with 、; `fractions` says a `threshold` is a share (a similarity beside it)."""
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -127,14 +127,14 @@ def evidence_value(key: str, value: Any, fractions: bool = False) -> str:
 
 
 def _figure(value: int | float | Decimal) -> str:
-    """A figure without exponent or float noise: 90, 62.64, 85.5."""
+    """A figure without exponent or float noise: 90, 71.5, 85.5."""
     d = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
     return format(d, "f")
 
 
 def evidence_text(evidence: dict[str, Any]) -> str:
-    """`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`; `{"rate": 62.64, "threshold": 90}`
-    -> `执行率：62.64%；阈值：90%`."""
+    """`{"target": "≥20", "actual": "5"}` -> `年度指标值：≥20；实际完成值：5`; `{"rate": 71.5, "threshold": 90}`
+    -> `执行率：71.5%；阈值：90%`."""
     fractions = any(k in evidence for k in _FRACTION_KEYS)
     parts = []
     for key, value in evidence.items():

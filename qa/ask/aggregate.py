@@ -12,7 +12,7 @@ from qa.ask.cite import _cite
 from qa.ask.context import _answer, _names, _names_all, _unknown
 from qa.ask.fields import _excluded_note, _figures, _numeric_field, _question_units, _same_unit
 from qa.ask.figures import _project_figure
-from qa.ask.filter import _condition, _condition_text, _matching
+from qa.ask.filter import _asked_line, _condition, _condition_text, _matching
 from qa.ask.money import _from_base, _show
 from qa.ask.render import _fig_label, _listed, _scope_prefix, _unique, _with_year
 from qa.ask.text import LEVEL_LABELS, TEXT
@@ -88,7 +88,7 @@ def _answer_aggregate(ctx: Context, how: str, level: str) -> Answer:
     )
     text += _excluded_note(lacking, fld, TEXT["computed"]) if level == "project" and not p.names else ""
     values = [Value("", None, how, value, unit)] + [f.to_value() for f in figures]
-    return _answer(ctx, how, text, figures, values=values)
+    return _answer(ctx, how, _asked_line(cond) + text, figures, values=values)
 
 
 def _refigure(figures: Sequence[Figure], fld: str) -> list[Figure]:
@@ -126,7 +126,7 @@ def _answer_count(ctx: Context, level: str, cond: Condition | None) -> Answer:
             scope=prefix, condition=_condition_text(cond), noun=noun, n=n, items=f"：{items}" if items else ""
         )
         values = [Value("", None, "count", Decimal(n), COUNT_UNIT)] + [f.to_value() for f in kept]
-        return _answer(ctx, "count", text, kept, values=values)
+        return _answer(ctx, "count", _asked_line(cond) + text, kept, values=values)
     base = ctx.entries_named(p.names) if p.names else None
     scope = ctx.scoped(base)
     if level == "indicator":

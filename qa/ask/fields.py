@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from index import segment
@@ -58,6 +59,47 @@ def _figures(
             if fig is not None and fig.value is not None:
                 figures.append(fig)
     return figures, []
+
+
+@dataclass(frozen=True)
+class NamedMeasure:
+    """Indicators a question names by words of their name (满意度指标低于90% -> 名称含“满意度”的指标)."""
+
+    terms: tuple[str, ...]
+    field: str  # actual where those indicators have figures for it, else target
+    count: int  # indicators in scope that carry every term and have a figure for `field`
+
+    @property
+    def words(self) -> str:
+        """`名称含“满意度”的指标`."""
+        return TEXT["measure_words"].format(terms="”“".join(self.terms))
+
+
+def _named_measure(ctx: Context) -> NamedMeasure | None:
+    """The indicators the question's free words name (满意度), compared on their actual value (or on their
+    target where none of them has one); None when those words name no indicator in scope."""
+    terms = _residual_terms(ctx.p)
+    if not terms:
+        return None
+    base = ctx.entries_named(ctx.p.names) if ctx.p.names else None
+    named = [
+        (e, ind)
+        for e in ctx.scoped(base)
+        for ind in e.project.indicators
+        if all(w in _compact(ind.name) for w in terms)
+    ]
+    if not named:
+        return None
+    counts = {
+        f: sum(
+            1
+            for e, ind in named
+            if (fig := _indicator_figure(e, ind, f)) is not None and fig.value is not None
+        )
+        for f in ("actual", "target")
+    }
+    chosen = "actual" if counts["actual"] else "target"
+    return NamedMeasure(tuple(terms), chosen, counts[chosen])
 
 
 def _residual_terms(p: Parsed) -> list[str]:

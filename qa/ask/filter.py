@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from corpus.model import Answer
 from qa.ask.cite import _cite
 from qa.ask.context import _answer, _names_all
-from qa.ask.fields import _excluded_note, _figures, _numeric_field
+from qa.ask.fields import _excluded_note, _figures, _named_measure, _numeric_field, _residual_terms
 from qa.ask.figures import _indicator_figure, _project_figure
 from qa.ask.money import _from_base, _num, _show, _to_base
 from qa.ask.question import _find_all, _item_level
@@ -22,6 +22,7 @@ from qa.ask.words import _NUMBER, SCORE_UNIT, _compact, _field_level, label, voc
 if TYPE_CHECKING:
     from qa.ask.catalogue import Entry
     from qa.ask.context import Context
+    from qa.ask.fields import NamedMeasure
     from qa.ask.figures import Figure
 
 
@@ -33,6 +34,11 @@ class Condition:
     unit: str | None
     other: str | None = None
     words: str = ""
+    # How the field was read when the question did not name one: the indicators its words name (满意度), or
+    # the unit the number carries (% -> 预算执行率), with the words that named nothing.
+    measure: NamedMeasure | None = None
+    inferred_from: str = ""
+    unmatched: tuple[str, ...] = ()
 
 
 _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
@@ -87,14 +93,46 @@ def _condition(ctx: Context) -> Condition | None:
         if tail.startswith(u):
             unit = u
             break
+    measure = _named_measure(ctx) if fld is None else None
+    if measure is not None:
+        return Condition(measure.field, op, value, unit, words=op_word or "", measure=measure)
+    inferred = ""
     if fld is None:
         fld = {"%": "execution_rate", SCORE_UNIT: "total_score"}.get(
             unit or "", "money" if unit in v["money_units"] else None
         )
+        inferred = unit or ""
     if fld is None:
         return None
     del at
-    return Condition(fld, op, value, unit, words=op_word or "")
+    unmatched = tuple(_residual_terms(p)) if inferred else ()
+    return Condition(fld, op, value, unit, words=op_word or "", inferred_from=inferred, unmatched=unmatched)
+
+
+def _asked_line(cond: Condition | None) -> str:
+    """`问的是：名称含“满意度”的指标（6 个）的实际完成值低于90%。` where the question named no field and the
+    answer had to read one: from the indicators its words name, or from the unit of its number."""
+    if cond is None or cond.value is None:
+        return ""
+    condition = _condition_text(cond)
+    if cond.measure is not None:
+        what = TEXT["asked_measure"].format(
+            measure=cond.measure.words, n=cond.measure.count, condition=condition
+        )
+    elif cond.unmatched:
+        what = TEXT["asked_unmatched"].format(
+            condition=condition,
+            terms="”“".join(cond.unmatched),
+            unit=cond.inferred_from,
+            label=label(cond.field),
+        )
+    elif cond.inferred_from:
+        what = TEXT["asked_inferred"].format(
+            condition=condition, unit=cond.inferred_from, label=label(cond.field)
+        )
+    else:
+        return ""
+    return TEXT["asked"].format(what=what)
 
 
 def _threshold(cond: Condition, fig: Figure) -> Decimal | None:
@@ -176,7 +214,7 @@ def _answer_filter(ctx: Context, level: str, cond: Condition | None) -> Answer:
             scope=prefix, condition=condition, noun=noun, n=len(kept), items=items
         )
     note = _excluded_note(lacking, cond.field, TEXT["filtered"]) if level == "project" else ""
-    return _answer(ctx, "filter", text + note, kept + list(extra.values()))
+    return _answer(ctx, "filter", _asked_line(cond) + text + note, kept + list(extra.values()))
 
 
 def _answer_check(ctx: Context, cond: Condition, entries: Sequence[Entry], kept: Sequence[Figure]) -> Answer:

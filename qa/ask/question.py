@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from corpus.settings import Settings
 from index import segment
+from qa.ask.near import continues_name, near_names, near_terms
 from qa.ask.text import TEXT
 from qa.ask.words import (
     _BOUNDARY,
@@ -47,8 +48,11 @@ class ProjectRef:
 
     words: str
     names: list[str]
-    how: str  # exact | partial | semantic | ambiguous | missing
+    how: str  # exact | partial | semantic | ambiguous | missing | near (offered in suggestions, never taken)
     suggestions: list[str] = field(default_factory=list)
+    terms: list[str] = field(
+        default_factory=list
+    )  # near: the name words one character off the words (执发 -> 执法)
 
 
 @dataclass
@@ -141,6 +145,8 @@ def parse_question(question: str, cat: Catalogue) -> Parsed:
                 p.spans.append(Span(at, at + len(alias), kind, value))
                 if kind == "kind":
                     p.kinds.add(value)
+    # 4b. A full name the question carries on (测试项目三 where only 测试项目 exists) names another project.
+    _carried_on_names(p, cat)
     # 5. An organisation (主管部门 / 实施单位) named by a word-initial suffix of its name.
     if p.org is None:
         for term, _org in cat.org_terms:
@@ -155,10 +161,56 @@ def parse_question(question: str, cat: Catalogue) -> Parsed:
         if phrase is not None:
             start, end, words = phrase
             ref = _resolve_phrase(words, cat, semantic=False)
-            if ref is not None and ref.how in ("exact", "partial"):
+            if ref is None and not _org_in(words, cat):
+                near = near_names(words, cat)  # 河道保洁作叶的得分: a typo in a whole name
+                ref = ProjectRef(words, [], "near", near) if near else None
+            if ref is not None and ref.how in ("exact", "partial", "near"):
                 p.spans.append(Span(start, end, "project", words))
                 p.refs.append(ref)
     return p
+
+
+def _stop_words() -> set[str]:
+    """Words that begin the rest of a question after a project's name (的得分, 有哪些, 和 …)."""
+    v = vocabulary()
+    words = _cue_words() + v["question_words"] + v["span_stop_words"]
+    return {_compact(w) for w in words} | set(segment.stopwords())
+
+
+def _carried_on_names(p: Parsed, cat: Catalogue) -> None:
+    """A full name followed by more of a name (测试项目三, 测试项目（二期）) names a project the index may not
+    hold: the reference becomes a near miss that offers the name found, instead of answering for it."""
+    stop = None
+    for ref in p.refs:
+        if ref.how != "exact":
+            continue
+        span = next((s for s in p.spans if s.kind == "project" and s.value == ref.words), None)
+        if span is None:
+            continue
+        end = span.end
+        while end < len(p.text) and p.free(end, end + 1) and p.text[end] not in _BOUNDARY:
+            end += 1
+        stop = stop if stop is not None else _stop_words()
+        if not continues_name(span.value, p.text[span.end : end], stop, cat):
+            continue
+        words = p.text[span.start : end]
+        offered = [*ref.names, *(n for n in near_names(words, cat) if n not in ref.names)]
+        ref.words, ref.names, ref.how, ref.suggestions = words, [], "near", offered[:MAX_SUGGESTIONS]
+        span.end, span.value = end, words
+
+
+def _resolve_near(ref: ProjectRef, cat: Catalogue) -> None:
+    """A missing reference that is a typo of a name (a near miss, offered), else of a word of the names."""
+    if ref.how != "missing":
+        return
+    names = near_names(ref.words, cat)
+    if names:
+        ref.how, ref.suggestions = "near", names
+        return
+    terms = near_terms(ref.words, cat)
+    if terms:
+        ref.how, ref.terms = "near", [t for t, _names in terms]
+        ref.suggestions = list(dict.fromkeys(n for _t, names in terms for n in names))[:MAX_SUGGESTIONS]
 
 
 def _cue_words() -> list[str]:
@@ -285,7 +337,9 @@ def _resolve_phrase(words: str, cat: Catalogue, semantic: bool = True) -> Projec
     return ProjectRef(words, [], "missing") if semantic else None
 
 
-def _resolve_semantic(ref: ProjectRef, cat: Catalogue, embedder: Any, settings: Settings, index: Any = None) -> None:
+def _resolve_semantic(
+    ref: ProjectRef, cat: Catalogue, embedder: Any, settings: Settings, index: Any = None
+) -> None:
     """Resolve a missing reference by meaning, or fill its suggestions with the nearest names."""
     if ref.how != "missing" or not cat.names:
         return

@@ -12,6 +12,7 @@ from qa.ask.filter import _answer_filter, _condition
 from qa.ask.findings import _answer_findings, _findings_request
 from qa.ask.lookup import _answer_lookup
 from qa.ask.mentions import _answer_mentions, _mention_request
+from qa.ask.near import near_names
 from qa.ask.question import (
     ProjectRef,
     Span,
@@ -19,6 +20,7 @@ from qa.ask.question import (
     _cue_words,
     _is_listing,
     _item_level,
+    _resolve_near,
     _resolve_phrase,
     _resolve_semantic,
     _strip_phrase,
@@ -49,8 +51,7 @@ def _route(ctx: Context) -> Answer:
     if mention is not None:
         return _answer_mentions(ctx, *mention)
     for ref in p.refs:
-        if ref.how == "missing":
-            _resolve_semantic(ref, ctx.cat, ctx.embedder(), ctx.settings, ctx.index)
+        _resolve_missing(ctx, ref)
     problem = _reference_problem(ctx)
     if problem is not None:
         return problem
@@ -80,6 +81,33 @@ def _route(ctx: Context) -> Answer:
     if named is not None:
         return named
     return _answer_search(ctx)
+
+
+def _resolve_missing(ctx: Context, ref: ProjectRef) -> None:
+    """A name the index does not hold: a typo of a name is offered (near), a short form may resolve by meaning,
+    and words one character off a word of the names (执发 -> 执法) lead the suggestions."""
+    if ref.how != "missing":
+        return
+    names = near_names(ref.words, ctx.cat)
+    if names:
+        ref.how, ref.suggestions = "near", names
+        return
+    _resolve_semantic(ref, ctx.cat, ctx.embedder(), ctx.settings, ctx.index)
+    if ref.how == "missing":
+        by_meaning = list(ref.suggestions)
+        _resolve_near(ref, ctx.cat)
+        ref.suggestions = list(dict.fromkeys([*ref.suggestions, *by_meaning]))[:MAX_SUGGESTIONS]
+
+
+def _near_text(ref: ProjectRef) -> str:
+    """`没有找到项目“测试项目三”，是否指“测试项目”？` and its forms for several names and for a mistyped word."""
+    if ref.terms:
+        terms = "”或“".join(ref.terms)
+        holding = [n for n in ref.suggestions if any(t in _compact(n) for t in ref.terms)]
+        return TEXT["near_term"].format(span=ref.words, terms=terms, names="、".join(holding))
+    if len(ref.suggestions) == 1:
+        return TEXT["near_project"].format(span=ref.words, name=ref.suggestions[0])
+    return TEXT["near_projects"].format(span=ref.words, names="”“".join(ref.suggestions))
 
 
 def _indicator_owners(ctx: Context) -> Answer | None:
@@ -136,6 +164,8 @@ def _reference_problem(ctx: Context) -> Answer | None:
     for ref in p.refs:
         if ref.how == "missing":
             return _unknown(ctx, TEXT["no_project"].format(span=ref.words), suggestions=ref.suggestions)
+        if ref.how == "near":
+            return _unknown(ctx, _near_text(ref), suggestions=ref.suggestions)
         if ref.how == "ambiguous":
             narrowed = _names(ctx.scoped(ctx.entries_named(ref.names)))
             if len(narrowed) == 1:
