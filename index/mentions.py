@@ -10,6 +10,7 @@ import numpy as np
 
 from index import segment
 from index.passages import MatchKind
+from index.thesaurus import KIND_ORDER, Thesaurus, default_thesaurus, defined_short_forms
 
 # Semantic mention matching: a corpus phrase counts as a form of the topic when the topic is its
 # abbreviation (缩略语: the topic's characters in order, each run starting a dictionary word of the
@@ -44,7 +45,8 @@ def abbreviates(topic: str, phrase: str, is_word: Callable[[str], bool]) -> bool
     with its last or with the word that the last run starts (环评: 环境影响评价), every run of kept characters starts a dictionary word of two or more characters
     inside the phrase (or is one itself), and no word of the phrase is a stopword (a conjunction or
     particle joins two things: 环境统计和污染 is not a kind of 环境污染). This keeps 低碳城市广场 out of
-    碳市场: 碳城 and 市广 are not words.
+    碳市场: 碳城 and 市广 are not words. The last run may also start the phrase's last word (长三角:
+    长江|三角洲), or be the phrase's last character, the head of its last word (车购税: 车辆|购置|税).
     """
     if len(phrase) <= len(topic) or phrase[0] != topic[0] or topic in phrase:
         return False
@@ -65,15 +67,37 @@ def abbreviates(topic: str, phrase: str, is_word: Callable[[str], bool]) -> bool
             runs.append((p, 1))
         p += 1
     last_start, last_length = runs[-1]
-    if last_start + last_length < len(phrase) and (last_length > 1 or not is_word(phrase[last_start:])):
-        return False  # it may only go on to finish the word a last single character starts (评 -> 评价)
-    for start, length in runs:
+    if last_start + last_length < len(phrase) and not is_word(phrase[last_start:]):
+        return False  # it may only go on to finish the word its last run starts (评 -> 评价, 三角 -> 三角洲)
+    for n, (start, length) in enumerate(runs):
         run = phrase[start : start + length]
         if length >= 2 and is_word(run):
             continue
+        if (
+            n
+            and n == len(runs) - 1
+            and length == 1
+            and start == len(phrase) - 1
+            and ends_word(phrase, is_word)
+        ):
+            continue  # the head character that ends the phrase's last word (税 of 购置税, 病 of 慢性病)
         if not any(is_word(phrase[start:end]) for end in range(start + max(2, length), len(phrase) + 1)):
             return False
     return True
+
+
+def ends_word(phrase: str, is_word: Callable[[str], bool]) -> bool:
+    """Whether the phrase's last character ends a dictionary word of two or more characters in it."""
+    return any(is_word(phrase[k:]) for k in range(len(phrase) - 1))
+
+
+def token_ends(text: str) -> set[int]:
+    """The offsets in `text` at which a precise-mode jieba word ends (0 included)."""
+    ends, at = {0}, 0
+    for w in segment.words(text):
+        at += len(w)
+        ends.add(at)
+    return ends
 
 
 def expansion_candidates(topic: str, texts: Iterable[str], is_word: Callable[[str], bool]) -> set[str]:
@@ -97,6 +121,31 @@ def expansion_candidates(topic: str, texts: Iterable[str], is_word: Callable[[st
                     found.add(text[m.start() : end])
             start = text.find(first, start + 1)
     return {p for p in found if abbreviates(topic, p, is_word)}
+
+
+def contraction_candidates(topic: str, texts: Iterable[str], is_word: Callable[[str], bool]) -> set[str]:
+    """Phrases in `texts` (compact form) that abbreviate `topic`: `expansion_candidates` the other way round.
+
+    A long topic (碳排放权交易, 车辆购置税) is written short in some texts (碳交易, 车购税): a phrase that
+    starts with the topic's first character and keeps its characters in order, shorter than the topic.
+    """
+    if not (
+        EXPANSION_MIN_TOPIC < len(topic) <= EXPANSION_MAX_TOPIC * EXPANSION_MAX_RATIO
+    ) or not _CJK_ONLY.match(topic):
+        return set()
+    # Runs of the topic's characters that start with its first one; their prefixes are the candidates.
+    run = re.compile(f"{re.escape(topic[0])}[{re.escape(''.join(sorted(set(topic))))}]{{1,{len(topic) - 2}}}")
+    found: set[str] = set()
+    for text in texts:
+        for m in run.finditer(text):
+            phrase = m.group()
+            found.update(phrase[:end] for end in range(2, len(phrase) + 1))
+    return {p for p in found if _in_order(p, topic) and abbreviates(p, topic, is_word)}
+
+
+def _in_order(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 class MentionIndex:
@@ -123,6 +172,7 @@ class MentionIndex:
         self._chars = chars  # sorted code points
         self._char_ptr = char_ptr  # chars[j] occurs in texts char_texts[char_ptr[j]:char_ptr[j + 1]]
         self._char_texts = char_texts
+        self._short_forms: set[tuple[str, str]] | None = None
 
     @property
     def size(self) -> int:
@@ -189,6 +239,12 @@ class MentionIndex:
             found = found[other[at] == found]
         return found
 
+    def short_forms(self, is_word: Callable[[str], bool]) -> set[tuple[str, str]]:
+        """(short form, full form) pairs the passages define in parentheses; found once, on first use."""
+        if self._short_forms is None:
+            self._short_forms = defined_short_forms(self.texts, lambda a, b: abbreviates(a, b, is_word))
+        return self._short_forms
+
     def rows_of(self, text_id: int) -> list[int]:
         """The rows (passages) whose compact text is `texts[text_id]`, ascending."""
         return self._rows[self._rows_ptr[text_id] : self._rows_ptr[text_id + 1]].tolist()
@@ -200,51 +256,92 @@ def find_mentions(
     similarity: Callable[[str, list[str]], np.ndarray],
     threshold: float,
     is_word: Callable[[str], bool],
+    thesaurus: Thesaurus | None = None,
 ) -> dict[int, tuple[MatchKind, str, float | None]]:
-    """Every passage that mentions `topic`, no cut-off.
+    """Every passage that mentions `topic`, no cut-off, each with why.
 
     literal: the compact topic is a substring of the compact passage (nothing written is missed,
     whatever the segmenter does). lexical: a multi-word topic whose content words all occur.
-    semantic: a corpus phrase the topic abbreviates (see `abbreviates`) whose embedding is at least
-    `threshold` similar to the topic's occurs in the passage. Only the texts that hold every character
-    of the topic (or of its words) are looked at: a match of any kind holds them all.
+    abbreviation / alias / semantic: another name of the topic occurs, from the thesaurus (its full form
+    or short form, another name, a narrower or related term; see `Thesaurus.alternatives`) or from a
+    short form a text defines in parentheses. Where the thesaurus does not know the topic, a corpus
+    phrase that the topic abbreviates, or that abbreviates the topic (see `abbreviates`), whose embedding
+    is at least `threshold` similar to the topic's, is an abbreviation too. A passage matched several
+    ways keeps the strongest (literal, lexical, abbreviation, alias, semantic).
 
     Args:
         topic: what to look for.
         index: the passages' `MentionIndex`.
         similarity: (topic, phrases) -> cosine of each phrase to the topic.
-        threshold: the least cosine for a semantic match.
+        threshold: the least cosine for an abbreviation found by the corpus rule.
         is_word: whether a string is a dictionary word (for the abbreviation rule).
+        thesaurus: the domain thesaurus; the bundled one when None.
     Returns:
         row -> (match kind, term found, similarity or None).
     """
     needle = segment.compact(topic)
-    found: dict[int, tuple[MatchKind, str, float | None]] = {}  # by text id
     if not needle or not index.size:
         return {}
+    thesaurus = thesaurus or default_thesaurus()
     texts = index.texts
+    found: dict[int, tuple[MatchKind, str, float | None]] = {}  # by text id
+
+    def mark(text_ids: Iterable[int], kind: MatchKind, term: str, sim: float | None = None) -> None:
+        for t in text_ids:
+            if t not in found or KIND_ORDER.index(kind) < KIND_ORDER.index(found[t][0]):
+                found[t] = (kind, term, sim)
+
+    def holding(term: str) -> list[int]:
+        return [t for t in index.containing(term).tolist() if term in texts[t]]
+
     candidates = index.containing(needle).tolist()
-    for t in candidates:
-        if needle in texts[t]:
-            found[t] = ("literal", needle, None)
+    mark((t for t in candidates if needle in texts[t]), "literal", needle)
     words = topic_words(topic)
     if len(words) >= 2:
         joined = "+".join(words)
-        for t in index.containing("".join(words)).tolist():
-            if t not in found and all(w in texts[t] for w in words):
-                found[t] = ("lexical", joined, None)
-    phrases = sorted(expansion_candidates(needle, (texts[t] for t in candidates), is_word))
+        ids = index.containing("".join(words)).tolist()
+        mark((t for t in ids if all(w in texts[t] for w in words)), "lexical", joined)
+    others = thesaurus.alternatives(needle)
+    for short, full in sorted(index.short_forms(is_word)):
+        if needle in (short, full):
+            others.setdefault(full if needle == short else short, "abbreviation")
+    for term, kind in sorted(others.items()):
+        mark(holding(term), kind, term)
+    if thesaurus.knows(needle):
+        return _by_row(found, index)  # the thesaurus says what the topic names: no guessing
+    phrases = expansion_candidates(needle, (texts[t] for t in candidates), is_word)
+    if len(needle) > EXPANSION_MIN_TOPIC:
+        scan = (texts[t] for t in index.containing(needle[0]).tolist())
+        phrases |= contraction_candidates(needle, scan, is_word)
+    phrases = sorted(phrases - set(others))
     if phrases:
         sims = similarity(needle, phrases)
         accepted = sorted(
             ((p, float(s)) for p, s in zip(phrases, sims, strict=True) if s >= threshold),
-            key=lambda ps: (-ps[1], ps[0]),
+            key=lambda ps: (-ps[1], ps[0]),  # the most similar phrase first: it is the one a passage keeps
         )
-        for t in candidates:
-            if t in found:
-                continue
-            for phrase, sim in accepted:
-                if phrase in texts[t]:
-                    found[t] = ("semantic", phrase, sim)
-                    break
+        for phrase, sim in accepted:
+            mark(_aligned(phrase, holding(phrase), texts), "abbreviation", phrase, sim)
+    return _by_row(found, index)
+
+
+def _aligned(phrase: str, text_ids: list[int], texts: list[str]) -> list[int]:
+    # A guessed phrase counts where the text's own words start and end with it: 车辆购置税收 is not
+    # written in 车辆购置税收入 (购置税|收入), nor 长江三角 in 长江三角洲区域.
+    kept = []
+    for t in text_ids:
+        text = texts[t]
+        ends = token_ends(text)
+        at = text.find(phrase)
+        while at >= 0:
+            if at in ends and at + len(phrase) in ends:
+                kept.append(t)
+                break
+            at = text.find(phrase, at + 1)
+    return kept
+
+
+def _by_row(
+    found: dict[int, tuple[MatchKind, str, float | None]], index: MentionIndex
+) -> dict[int, tuple[MatchKind, str, float | None]]:
     return {row: match for t, match in found.items() for row in index.rows_of(t)}

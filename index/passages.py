@@ -8,7 +8,17 @@ from typing import Literal
 from corpus.model import Document, GoalBlock, Indicator, Project, Source
 
 PassageKind = Literal["name", "goal", "outcome", "indicator", "note"]
-MatchKind = Literal["literal", "lexical", "semantic"]
+# Why a passage mentions a topic: the topic as written (literal), all the words of a multi-word topic
+# (lexical), an abbreviation or full form of it (abbreviation), another name of it (alias), or a narrower
+# or related term (semantic); see index.mentions and index.thesaurus.
+MatchKind = Literal["literal", "lexical", "abbreviation", "alias", "semantic"]
+MATCH_LABELS: dict[MatchKind, str] = {
+    "literal": "原文",
+    "lexical": "原文分词",
+    "abbreviation": "简称",
+    "alias": "同义词",
+    "semantic": "语义相近",
+}
 
 
 GOAL_KINDS: dict[str, PassageKind] = {
@@ -83,8 +93,13 @@ class Mention:
 
     passage: Passage
     match: MatchKind
-    term: str  # the topic, its words (joined by '+'), or the corpus phrase the topic abbreviates
-    similarity: float | None = None  # topic-phrase cosine, for semantic matches
+    term: str  # the topic, its words (joined by '+'), or the other name of it written in the passage
+    similarity: float | None = None  # topic-phrase cosine, for an abbreviation found by the corpus rule
+
+    @property
+    def reason(self) -> str:
+        """Why it matched, in Chinese: 原文, 原文分词, 简称, 同义词 or 语义相近."""
+        return MATCH_LABELS[self.match]
 
     @property
     def text(self) -> str:
@@ -109,11 +124,11 @@ class ProjectMentions:
 
     @property
     def match(self) -> MatchKind:
-        """The strongest match among the passages: literal, then lexical, then semantic."""
+        """The strongest match among the passages: literal, lexical, abbreviation, alias, then semantic."""
         return min((m.match for m in self.passages), key=_MATCH_ORDER.index)
 
 
-_MATCH_ORDER: list[MatchKind] = ["literal", "lexical", "semantic"]
+_MATCH_ORDER: list[MatchKind] = list(MATCH_LABELS)
 
 
 # ----------------------------------------------------------------------------- passages
