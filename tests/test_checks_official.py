@@ -339,6 +339,10 @@ def test_total_blank_silent_where_totals_are_printed_or_belong_to_the_other_pair
         )
         == []
     )
+    unread = replace(
+        decl(funding=Funding("元", appropriation=d("100"), source=src())), coverage=Coverage(money="partial")
+    )
+    assert check("total-blank", unread) == []
     zero_first = Funding("元", annual_request=d("0"), appropriation=d("100"), source=src())
     assert check("total-blank", decl(funding=zero_first)) == []  # funding-mismatch reports 0 ≠ 100
 
