@@ -50,6 +50,14 @@ RULE_DESCRIPTIONS = {
     "deadline-after-end": "时效指标要求的完成时间晚于项目的计划完成日期。",
     "target-below-last-actual": "今年的年度指标值低于同一项目上年的实际完成值。",
     "indicator-changed": "与上年同一项目相比，绩效指标有增加或删除。",
+    "cost-indicator-missing": "申报表没有设置成本指标（项目目标应说明成本控制）。",
+    "level-weights": "一级、二级指标的分值与表内印出的分值方案或其下各项分值合计不符。",
+    "duplicate-indicator": "同一个三级指标在一张表中填了两次（如分别列在两个一级或二级指标下）。",
+    "total-blank": "合计行为空或为 0 而其分项有数，或合计有数而分项全空。",
+    "money-unit-scale": "金额的数量级与所标的单位（万元或元）不符，与表中其他金额（如成本指标、测算依据）对照可见。",
+    "satisfaction-floor": "满意度指标的目标值低于设定的下限，是一个几乎不可能达不到的目标。",
+    "project-attribute": "项目属性或项目类别的填写不在模板给出的选项之内。",
+    "prose-figure-mismatch": "目标、完成情况或说明文字中的数量，与计量同一事项的指标所填数值不一致。",
 }
 
 
