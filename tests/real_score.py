@@ -8,12 +8,15 @@
    is not matched to 服务周期内空气质量 when both exist.
 3. Comparators are compared by meaning: the truth keeps `>=` as printed, records hold it as `≥`.
 4. CORRECTIONS below: truth values that the document's own lines contradict, each with the line.
+5. A date (2021年12月31日) is compared as printed, as the truth does for the same date as a target
+   (target_value null): the scorer as shipped reads an actual's first number, so it asks for the value 2021.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -27,6 +30,7 @@ _spec.loader.exec_module(score_real)  # type: ignore[union-attr]
 CORRECTIONS: dict[tuple[str, str, str, str], tuple[object, str]] = {}
 
 
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
 _OPS = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "＝": "=", "==": "="}
 
 
@@ -97,9 +101,8 @@ def score_file(truth: dict, parsed: list[dict]) -> tuple[int, int, list[str]]:
                       f"{where} {ti['name']} target: want {ti.get('target')!r}, got "
                       f"{score_real.text_of(gi.get('target'))!r}")
             if ti.get("actual") is not None:
-                import re
-
-                av = ti.get("actual_value", score_real.number(ti["actual"]) if re.search(r"\d", str(ti["actual"])) else None)
+                quantity = re.search(r"\d", str(ti["actual"])) and not _DATE.search(str(ti["actual"]))
+                av = ti.get("actual_value", score_real.number(ti["actual"]) if quantity else None)
                 tally(score_real.measure_ok(ti["actual"], av, None, gi.get("actual")),
                       f"{where} {ti['name']} actual: want {ti['actual']!r}, got {score_real.text_of(gi.get('actual'))!r}")
             for key in ("weight", "score"):

@@ -293,3 +293,12 @@ def test_two_labels_without_values_are_not_a_label_column(tmp_path):
     )
     (p,) = doc.projects
     assert p.name == "" and "项目名称" in p.coverage.missing
+
+
+def test_pieces_of_wrapped_cells_are_not_indicator_names():
+    from corpus.parse import garbled
+
+    for piece in (",四舍五入保留整", "(15", "分÷三级指标个数)", "提供完成程度的佐证资料;"):
+        assert garbled(piece, "数量指标"), piece
+    for name in ("区域协作工作量(召开协作会议))", "截", "“三公”经费控制率", "森林抚育(营林)面积"):
+        assert not garbled(name, "数量指标"), name

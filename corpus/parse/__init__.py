@@ -84,7 +84,21 @@ def garbled(name: str, level2: str, has_values: bool = True) -> bool:
     name), so none of it can be trusted."""
     if any(_FIGURE_ONLY.match(compact(t)) for t in (name, level2) if t):
         return True
+    if _fragment(compact(name)):
+        return True
     return not has_values and bool(_FIGURES_INSIDE.search(compact(name)))
+
+
+def _fragment(name: str) -> bool:
+    """A piece of a cell, not a name: a bracket closed before it opens or opened and never closed, or a
+    clause's punctuation at its edge (`,四舍五入保留整`, `(15`, `个数)`, `资料;`): words of a wrapped cell that
+    a flattened page printed apart. A name cut short at the end of a page (`截`) is still a name."""
+    if not name:
+        return False
+    brackets = re.sub(r"[^()（）]", "", name)
+    unopened = brackets[:1] in (")", "）")  # a closing bracket before any opening one
+    unclosed = name[0] in "(（" and not re.search(r"[)）]", name)
+    return unopened or unclosed or name[0] in ",，、;；。.:：" or name[-1] in ",，、;；"
 
 
 def _has_values(i: Indicator) -> bool:
