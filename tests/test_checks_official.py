@@ -447,3 +447,38 @@ def test_project_attribute_silent_on_template_values(nature, category):
         )
         == []
     )
+
+
+# ------------------------------------------------------------------------------------------ what a reviewer reads
+
+
+def test_every_finding_of_the_new_rules_reads_in_chinese():
+    """Messages in Chinese, and every evidence key has a Chinese label (no rule slug, no English key)."""
+    from qa.evidence import evidence_label
+
+    cost = ind("项目成本", "≤265(万元)", level1="成本指标", level2="经济成本指标")
+    forms = [
+        decl(*_rows(True), name="有成本"),
+        decl(*_rows(False), name="无成本"),
+        decl(
+            ind("培训次数", "≥3(次)"),
+            ind("培训次数", "≥4(次)", level1="效益指标"),
+            ind("满意度", "≥60%"),
+            name="重复",
+        ),
+        decl(
+            cost, funding=Funding("万元", total=d("2650000"), nature="特定目标类", source=src()), name="单位"
+        ),
+        proj(
+            *_scheme("产出指标(50分)", "效益指标(30分)", "满意度指标(10分)"),
+            budget=budget("100", "104"),
+            total_weight="100",
+        ),
+        proj(budget=budget(None, None, lines=(("appropriation", "80", "75"),)), name="合计空"),
+    ]
+    found = [f for rule in NEW_RULES + ("percent-over-100",) for f in run(rule, *forms)]
+    assert {f.rule for f in found} == {*NEW_RULES, "percent-over-100"}
+    for f in found:
+        assert _chinese(f.message) and f.rule not in f.message
+        for key in f.evidence:
+            assert _chinese(evidence_label(key)), (f.rule, key)
