@@ -292,6 +292,9 @@ def test_duplicate_indicator_silent_on_distinct_names_and_on_two_indicator_sets(
     assert check("duplicate-indicator", decl(*_rows(True))) == []
     # 长期 and 年度 sets: every name twice is two tables, not a repeat.
     assert check("duplicate-indicator", decl(*_rows(True), *_rows(True))) == []
+    fillers = [ind("其他", "无", level1=level) for level in ("产出指标", "效益指标")]
+    labels = [ind("数量指标", "≥1(个)", level1=level) for level in ("产出指标", "效益指标")]
+    assert check("duplicate-indicator", decl(*_rows(True), *fillers, *labels)) == []
 
 
 # ------------------------------------------------------------------------------------------ blank totals
@@ -390,10 +393,16 @@ def test_satisfaction_floor_fires_below_the_setting():
     p = decl(
         ind("服务对象满意度", "≥70%", level1="满意度指标", level2="服务对象满意度指标"),
         ind("群众满意率", ">60(%)", level1="满意度指标"),
-        ind("认可率", "≥50%", level1="满意度指标", level2="服务对象满意度指标"),  # a rate under 满意度指标
+        ind("受益脱贫户满意度(≥**%)", "≥75%", level1="满意度指标"),  # the template's note left in the name
+        ind("服务对象认可度", "≥50%", level1="满意度指标", level2="服务对象满意度指标"),
     )
     found = run("satisfaction-floor", p)
-    assert [f.indicator for f in found] == ["服务对象满意度", "群众满意率", "认可率"]
+    assert [f.indicator for f in found] == [
+        "服务对象满意度",
+        "群众满意率",
+        "受益脱贫户满意度(≥**%)",
+        "服务对象认可度",
+    ]
     assert "低于满意度目标下限 80%" in found[0].message
 
 
@@ -403,6 +412,9 @@ def test_satisfaction_floor_silent_at_or_above_it_and_on_complaints():
         ind("不满意率", "≤5%", level1="满意度指标"),
         ind("投诉满意度", "≤10%", level1="满意度指标"),  # bounded above: not a floor
         ind("满意度", "满意", level1="满意度指标"),
+        ind("满意度调查覆盖率", "≥60%", level1="满意度指标"),  # counts surveys
+        ind("群众满意度提升率", "≥5%", level1="满意度指标"),  # a change
+        ind("问卷回收率", "≥70%", level1="满意度指标"),
     )
     assert check("satisfaction-floor", p) == []
     low = decl(ind("服务对象满意度", "≥70%", level1="满意度指标"))

@@ -16,17 +16,28 @@ import re
 from collections.abc import Iterator
 
 from corpus.model import Finding, Indicator, Project
+from qa.checks import vocab
 from qa.checks.base import ANY_KIND, Context, Rule, compact, make_finding, show
 
 SLUG = "duplicate-indicator"
 TITLE = "三级指标重复"
 _NUMBERING = re.compile(r"^(?:指标\d+[:：]|\d+[、.．]|[(（]\d+[)）])")
 MIN_NAME = 2  # a one-character name is a fragment, not an indicator
+CATEGORY_LABEL = 8  # 数量指标, 社会效益指标, 服务对象满意度指标: a name this short ending in 指标 is a label
 SETS_SHARE = 0.5  # this share of names recurring: two indicator sets (长期 and 年度), not a repeat
 
 
 def key(ind: Indicator) -> str:
     return _NUMBERING.sub("", compact(ind.name)).strip("。.;；:：")
+
+
+def _is_indicator_name(name: str) -> bool:
+    """Not a filler (其他, 暂无) nor a category label read as a name (数量指标)."""
+    if len(name) < MIN_NAME or not any("\u4e00" <= ch <= "\u9fff" for ch in name):
+        return False
+    return name not in vocab.FILLER_INDICATOR_NAMES and not (
+        name.endswith("指标") and len(name) <= CATEGORY_LABEL
+    )
 
 
 def _level(ind: Indicator) -> str:
@@ -37,7 +48,7 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
     groups: dict[str, list[Indicator]] = {}
     for ind in project.indicators:
         name = key(ind)
-        if len(name) >= MIN_NAME and any("\u4e00" <= ch <= "\u9fff" for ch in name):
+        if _is_indicator_name(name):
             groups.setdefault(name, []).append(ind)
     repeated = {name: rows for name, rows in groups.items() if len(rows) > 1}
     if not repeated or len(repeated) > SETS_SHARE * len(groups):

@@ -5,12 +5,13 @@ or past years' levels, so that it can be checked and is worth pursuing. No natio
 minimum satisfaction figure: the floor is `Settings.satisfaction_floor` (80% by default), a reviewer's
 setting, never a figure read from a form.
 
-A 满意度 / 满意率 indicator (by name or by its category) whose target is a percentage bounded below
+A 满意度 / 满意率 / 认可度 indicator (its name ends so) whose target is a percentage bounded below
 (≥, >, =) under the floor. 不满意率 and complaint rates (lower is better) are not satisfaction targets.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from corpus.model import Finding, Indicator, Project
@@ -31,18 +32,14 @@ from qa.checks.base import (
 )
 
 SLUG = "satisfaction-floor"
+_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 TITLE = "满意度目标过低"
 
 
 def is_satisfaction(ind: Indicator) -> bool:
-    name = compact(ind.name)
-    if contains_any(name, vocab.SATISFACTION_NEGATIONS):
-        return False
-    if contains_any(name, vocab.SATISFACTION_WORDS):
-        return True
-    # A row under 满意度指标 whose own name is a rate (服务对象认可率) also sets a satisfaction target.
-    category = compact(ind.level1) + compact(ind.level2)
-    return "满意" in category and name.endswith(vocab.RATE_NAME_ENDINGS)
+    """A name that ends in 满意度 / 满意率 / 认可度 … (after a bracketed note such as (≥**%)), not a change of it."""
+    name = _NOTE.sub("", compact(ind.name)).rstrip("。.;；:：")
+    return name.endswith(vocab.SATISFACTION_WORDS) and not contains_any(name, vocab.SATISFACTION_NEGATIONS)
 
 
 def check(project: Project, ctx: Context) -> Iterator[Finding]:

@@ -398,8 +398,31 @@ PERMILLE_UNITS: tuple[str, ...] = ("‰",)
 
 # ------------------------------------------------------------------------------------------ official templates
 # 满意度 targets (satisfaction-floor): the name says satisfaction; 不满意率 and complaint rates do not.
-SATISFACTION_WORDS: tuple[str, ...] = ("满意度", "满意率", "满意比例", "满意程度")
-SATISFACTION_NEGATIONS: tuple[str, ...] = ("不满意", "投诉", "差评")
+# The name must end in one of these (满意度调查覆盖率 counts surveys, not satisfaction); 满意度提升率 is a change.
+SATISFACTION_WORDS: tuple[str, ...] = (
+    "满意度",
+    "满意率",
+    "满意比例",
+    "满意程度",
+    "认可度",
+    "认可率",
+    "好评率",
+)
+SATISFACTION_NEGATIONS: tuple[str, ...] = (
+    "不满意",
+    "投诉",
+    "差评",
+    "提升",
+    "提高",
+    "增长",
+    "增幅",
+    "下降",
+    "降低",
+)
+# 三级指标 names that are template fillers or category labels, not indicators (duplicate-indicator).
+FILLER_INDICATOR_NAMES: frozenset[str] = frozenset(
+    {"其他", "其他指标", "暂无", "无", "略", "具体指标", "指标名称"}
+)
 
 # 项目属性 / 项目性质 / 专项属性 (Funding.nature) and 项目类别 (Funding.category), compared after NFKC without
 # white space and without a trailing 项目. Each list is the union of the templates' printed options:
