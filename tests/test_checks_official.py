@@ -236,6 +236,14 @@ def test_level_weights_fire_outside_a_printed_range():
     assert check("level-weights", decl(*rows, total_weight="95")) == []
 
 
+def test_level_weights_fire_where_the_budget_row_takes_the_whole_total():
+    """分值 100 on the 项目资金 row while the indicators carry 70 more: the row holds the 总分 (no points printed)."""
+    rows = _scheme("产出指标", "效益指标", "满意度指标")
+    found = run("level-weights", proj(*rows, budget=budget("150", "125.25", weight="100")))
+    assert len(found) == 1 and "已等于总分 100" in found[0].message
+    assert check("level-weights", proj(*rows, budget=budget("150", "125.25", weight="10"))) == []
+
+
 def test_level_weights_silent_without_printed_points_or_without_the_total_row():
     rows = _scheme("产出指标", "效益指标", "满意度指标")  # 45 under 产出 but nothing printed to contradict
     assert check("level-weights", proj(*rows, budget=budget("100", "95", "95"), total_weight="100")) == []
@@ -432,6 +440,7 @@ def test_satisfaction_floor_silent_at_or_above_it_and_on_complaints():
         ("新增项目□ 延续项目□", None, "没有勾选"),
         ("新增项目√ 延续项目√", None, "多个选项"),
         ("2024", None, "数字或日期"),
+        ("延续项目      新增项目", None, "看不到勾选标记"),  # info: ticks may be lost in extraction
     ],
 )
 def test_project_attribute_fires_outside_the_lists(nature, category, problem):

@@ -7,7 +7,8 @@ Source: the form's own template, never an assumed scheme. The 项目支出绩效
 them:
 - the weights of the indicators under a label with points must add up to those points (or fall in the range);
 - the points of the 二级指标 labels under a 一级指标 must add up to the 一级指标's points;
-- the printed 一级指标 points plus the 预算执行率 分值 must add up to the 总分 row's 分值 (100 when it prints none).
+- the printed 一级指标 points plus the 预算执行率 分值 must add up to the 总分 row's 分值 (100 when it prints none);
+- the 预算执行率 分值 cannot be the whole 总分 while the indicators carry points too.
 A form that prints no points is left alone, and so is a table that was not read whole down to its 总分 row
 (a cut excerpt lacks rows, not points).
 """
@@ -81,7 +82,37 @@ def _finding(project: Project, message: str, **evidence: object) -> Finding:
     return make_finding(SLUG, "error", project, message, evidence=evidence, source=project.total_source)
 
 
+def _budget_takes_all(project: Project, tol: Decimal) -> Iterator[Finding]:
+    """The 项目资金 row's 分值 already the whole 总分 while the indicators carry points of their own: the row
+    holds another figure (the 总分 itself), whatever the form's split. Needs no whole table: one row with
+    points is enough to contradict."""
+    budget = project.budget
+    if budget is None or budget.weight is None:
+        return
+    full = project.total_weight if project.total_weight is not None else FULL_MARKS
+    weights = [i.weight for i in project.indicators if i.weight]
+    if budget.weight + tol < full or not weights:
+        return
+    added = sum(weights, Decimal(0))
+    yield make_finding(
+        SLUG,
+        "error",
+        project,
+        f"项目资金（预算执行率）一栏分值为 {fmt(budget.weight)}，已等于总分 {fmt(full)}，"
+        f"而 {len(weights)} 项绩效指标另有分值合计 {fmt(added)}：预算执行率只应占总分的一部分，"
+        "该栏疑似填了总分，请按表内分值核对。",
+        evidence={
+            "part": "预算执行率",
+            "weight": budget.weight,
+            "expected_weight": full,
+            "sum_of_weights": added,
+        },
+        source=budget.source,
+    )
+
+
 def check(project: Project, ctx: Context) -> Iterator[Finding]:
+    yield from _budget_takes_all(project, ctx.settings.tolerance)
     if not _whole(project):
         return
     tol = ctx.settings.tolerance

@@ -23,6 +23,8 @@ from qa.checks.base import ANY_KIND, Context, Rule, compact, make_finding
 SLUG = "project-attribute"
 TITLE = "项目属性或类别不在模板选项内"
 FIELDS = (("nature", "项目属性（性质）", "项目类别"), ("category", "项目类别", "项目属性（性质）"))
+# Every option printed and no box at all: nothing chosen, or ticks lost in the extraction — worth a look.
+UNMARKED = "列出了全部选项而看不到勾选标记，无法确定选了哪一项（原表如有勾选请核对）"
 _KNOWN = re.compile(
     "("
     + "|".join(sorted(map(re.escape, vocab.NATURE_VALUES | vocab.CATEGORY_VALUES), key=len, reverse=True))
@@ -66,6 +68,8 @@ def problem(value: str, own: frozenset[str], other: frozenset[str], other_name: 
             return f"勾选了多个选项（{'、'.join(ticked)}），只能选一项"
         if not ticked and all(mark and mark in vocab.EMPTY_BOX_MARKS for _, mark in opts):
             return "照抄了模板的选项，没有勾选任何一项"
+        if not any(mark for _, mark in opts):
+            return UNMARKED
         return None
     if _FIGURE.match(text):
         return "填的是数字或日期，不是选项"
@@ -93,7 +97,7 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             continue
         yield make_finding(
             SLUG,
-            "warning",
+            "info" if found == UNMARKED else "warning",
             project,
             f"{name}填为“{value.strip()}”：{found}。",
             evidence={"field": name, "value": value.strip()},
