@@ -265,8 +265,15 @@ def test_spending_over_the_budget_is_reported_with_or_without_a_note():
         budget=budget("100", "104.2"),
         name="有说明",
     )
-    found = run("percent-over-100", over, explained)
-    assert [(f.project, f.severity) for f in found] == [("超支", "warning"), ("有说明", "info")]
+    printed = proj(
+        budget=budget("100", "104.2"), achieved="全年预算执行率104.2%，完成各项任务", name="只报执行率"
+    )
+    found = run("percent-over-100", over, explained, printed)
+    assert [(f.project, f.severity) for f in found] == [
+        ("超支", "warning"),
+        ("有说明", "info"),
+        ("只报执行率", "warning"),
+    ]
     assert "104.20%" in found[0].message and "未说明原因" in found[0].message
 
 

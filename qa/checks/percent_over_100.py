@@ -85,12 +85,12 @@ def _over_budget(adjusted: Decimal | None, spent: Decimal | None, ctx: Context) 
 
 
 def _reason(project: Project) -> str | None:
-    """The first note or outcome sentence that speaks of spending or of money beyond the budget, if any."""
+    """The first note or outcome sentence that speaks of money beyond the budget (追加, 垫付 …), if any."""
     texts = [i.note for i in project.indicators if i.note]
     if project.goals.achieved is not None:
         texts += [c.text for c in project.goals.achieved.clauses]
-    words = vocab.OVERSPEND_REASON_WORDS + vocab.EXECUTION_REASON_WORDS
-    return next((t.strip() for t in texts if contains_any(compact(t), words)), None)
+    # Not the words of an unspent budget (执行率, 采购): an outcome that prints 执行率 104% explains nothing.
+    return next((t.strip() for t in texts if contains_any(compact(t), vocab.OVERSPEND_REASON_WORDS)), None)
 
 
 def _overspent(project: Project, ctx: Context) -> Iterator[Finding]:

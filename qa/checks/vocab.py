@@ -447,4 +447,5 @@ EMPTY_BOX_MARKS: str = "□☐○"
 # Words of an explanation of spending beyond the 全年预算数 (percent-over-100 on the budget block).
 OVERSPEND_REASON_WORDS: tuple[str, ...] = (
     "追加", "调增", "超支", "超出预算", "超预算", "垫付", "垫支", "提前支付", "预付", "以前年度", "结转", "上年结余",
+    "调整预算", "预算调整",
 )  # fmt: skip
