@@ -236,6 +236,20 @@ def test_level_weights_fire_outside_a_printed_range():
     assert check("level-weights", decl(*rows, total_weight="95")) == []
 
 
+def test_level_weights_fire_where_the_second_level_points_miss_the_first():
+    rows = [
+        ind("甲", "≥1(个)", "1(个)", "20", "20", level1="产出指标(50分)", level2="数量指标(20分)"),
+        ind("乙", "=100%", "100%", "20", "20", level1="产出指标(50分)", level2="质量指标(20分)"),
+        ind("丙", "≥90%", "95%", "40", "40", level1="效益指标(40分)", level2="社会效益指标"),
+    ]
+    found = run("level-weights", proj(*rows, budget=budget("100", "95", "95"), total_weight="100"))
+    messages = [f.message for f in found]
+    assert any("各二级指标印出的分值合计 40" in text for text in messages)
+    assert any("其下 2 项三级指标分值合计 40" in text for text in messages)
+    fixed = [replace(rows[0], level2="数量指标(30分)", weight=Decimal(30)), *rows[1:]]
+    assert check("level-weights", proj(*fixed, budget=budget("100", "95", "95"), total_weight="100")) == []
+
+
 def test_level_weights_fire_where_the_budget_row_takes_the_whole_total():
     """分值 100 on the 项目资金 row while the indicators carry 70 more: the row holds the 总分 (no points printed)."""
     rows = _scheme("产出指标", "效益指标", "满意度指标")
