@@ -305,7 +305,7 @@ def find_mentions(
     for short, full in sorted(index.short_forms(is_word)):
         if needle in (short, full):
             others.setdefault(full if needle == short else short, "abbreviation")
-    for term, kind in sorted(others.items()):
+    for term, kind in sorted(others.items(), key=lambda tk: (-len(tk[0]), tk[0])):  # the longest first
         mark(holding(term), kind, term)
     if thesaurus.knows(needle):
         return _by_row(found, index)  # the thesaurus says what the topic names: no guessing
