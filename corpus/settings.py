@@ -45,12 +45,10 @@ class Settings:
     mention_threshold: float = 0.90
     # Checks (qa/checks): outcome text this similar to the goal text is a copy (character ratio, 0..1).
     copy_similarity: float = 0.85
-    # A goal clause counts as reported/measured when the closest outcome clause or indicator covers
-    # this share of its distinctive terms (idf-weighted) ...
-    goal_term_coverage: float = 0.4
-    # ... or when their embeddings are at least this similar (only with an embedder).
-    goal_embedding_match: float = 0.97
-    # A gap needs a specific word: one used by at most this share of all clause pieces checked.
+    # A goal task (qa/checks/goal_cover.py) is covered when the outcome or indicators mention its key
+    # objects that weigh (idf) at least this share of the task ...
+    goal_object_share: float = 0.2
+    # ... or when every key object they miss is common: used by more than this share of all clause pieces.
     goal_specific_share: float = 0.005
     max_file_mb: int = 50
     # OCR (scanned PDFs, page images): a cell whose least certain character is below this is a parse warning.

@@ -378,6 +378,22 @@ def test_goal_outcome_missing_names_the_closest_outcome():
     assert findings[0].evidence["term_coverage"] < 0.4
 
 
+def test_goal_outcome_missing_judges_each_task_by_its_key_objects():
+    """One task of a clause unreported is a finding that names its key object and shows where the others
+    are reported; a task said in other words (支付 / 发放, 信用等级 / 信用评级) is reported."""
+    p = proj(
+        expected="完成年度排放清单编制，组建船舶巡查队伍；按月支付服务保障费；确定企业生态环境信用等级",
+        achieved="完成年度排放清单编制并通过验收；服务保障费按月发放；完成企业生态环境信用评级",
+    )
+    findings = run_checks(
+        [Document("自评表.txt", "0", "self_evaluation", (p,))], rules=["goal-outcome-missing"]
+    )
+    assert [f.evidence["goal_clause"] for f in findings] == ["完成年度排放清单编制，组建船舶巡查队伍"]
+    f = findings[0]
+    assert "船舶" in f.evidence["missing_terms"] and "未提及：" in f.message
+    assert "“完成年度排放清单编制”见实际完成情况“完成年度排放清单编制并通过验收”" in f.message
+
+
 def test_qualitative_actual_for_numeric_target():
     p = proj(
         ind("满意度", "≥80%", "达成指标"),

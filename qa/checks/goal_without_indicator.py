@@ -1,12 +1,18 @@
-"""goal-without-indicator: 「年度总体目标列了“值班保障”“业务培训”，却没有任何绩效指标衡量它们」."""
+"""goal-without-indicator: 「年度总体目标列了“值班保障”“执法服装”，却没有任何绩效指标衡量它们」.
+
+Each task of the 年度总体目标 (else 总体目标, else the 预期目标 a declaration prints) is held against the
+indicators, name and target: a task whose key objects no indicator mentions is not measured; the finding
+names those objects and shows which indicators measure the clause's other tasks (qa/checks/goal_cover.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from corpus.model import Finding, Project
+from corpus.model import Finding, GoalBlock, Project
 from qa.checks.base import DECLARATION, Context, Rule
-from qa.checks.terms import Reference, gap_findings, texts_to_embed
+from qa.checks.goal_cover import goal_findings, texts_to_embed
+from qa.checks.terms import Reference
 
 SLUG = "goal-without-indicator"
 
@@ -19,19 +25,23 @@ def references(project: Project) -> list[Reference]:
     ]
 
 
+def goals(project: Project) -> GoalBlock | None:
+    """The goals a declaration sets for the year: 年度总体目标, else 总体目标, else a 预期目标 block."""
+    return project.goals.annual or project.goals.overall or project.goals.expected
+
+
 def check(project: Project, ctx: Context) -> Iterator[Finding]:
-    goals = project.goals.annual or project.goals.overall
-    if goals is None or not project.indicators:
+    block = goals(project)
+    if block is None or not project.indicators:
         return
-    yield from gap_findings(
+    yield from goal_findings(
         SLUG,
         project,
-        goals.clauses,
+        block.clauses,
         references(project),
         ctx,
-        block="年度总体目标",
+        block=block.label or "年度总体目标",
         gap="没有绩效指标衡量",
-        absent="指标未涉及",
         against="绩效指标",
         gap_key="unmeasured",
         closest_key="closest_indicator",
@@ -39,10 +49,10 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
 
 
 def embeds(project: Project, ctx: Context) -> list[str]:
-    goals = project.goals.annual or project.goals.overall
-    if goals is None or not project.indicators:
+    block = goals(project)
+    if block is None or not project.indicators:
         return []
-    return texts_to_embed(goals.clauses, references(project), project, ctx)
+    return texts_to_embed(block.clauses, references(project), project, ctx)
 
 
-RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "", embeds)
+RULE = Rule(SLUG, "warning", "project", DECLARATION, check, __doc__ or "", embeds, title="目标没有指标衡量")
