@@ -7,12 +7,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from corpus.model import Answer, Source, Value
+from index.passages import MATCH_LABELS
 from qa.ask.cite import _cite, _snippet, _source_with_text
 from qa.ask.context import _answer
 from qa.ask.question import _find_all, _strip_phrase
 from qa.ask.render import _listed, _unique
 from qa.ask.text import TEXT
 from qa.ask.words import _GENERIC_WORDS, COUNT_UNIT, PROJECT_WORD, _compact, vocabulary
+
+MATCH_ORDER = list(MATCH_LABELS)  # strongest first
 
 if TYPE_CHECKING:
     from qa.ask.catalogue import Entry
@@ -74,11 +77,15 @@ def _trim_topic(topic: str) -> str:
 def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> Answer:
     """index.mentions(topic), all of it, narrowed to the question's scope."""
     allowed = {(e.document.sha256, e.key): e for e in ctx.scoped()}
-    hits: list[tuple[Entry, list[tuple[Source, str, str]]]] = []
+    hits: list[tuple[Entry, str, list[tuple[Source, str, str]]]] = []
     for pm in ctx.index.mentions(topic):
         entry = allowed.get((pm.document.sha256, _compact(pm.project.name)))
         if entry is not None:
-            hits.append((entry, [(m.source, m.text, m.term or topic) for m in pm.passages]))
+            # The passages that match best first: a project found literally is cited where it says it.
+            passages = sorted(pm.passages, key=lambda m: MATCH_ORDER.index(m.match))
+            hits.append(
+                (entry, MATCH_LABELS[pm.match], [(m.source, m.text, m.term or topic) for m in passages])
+            )
     hits.sort(key=lambda h: h[0].position)
     values = []
     if negated:
@@ -97,12 +104,13 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
         return _answer(ctx, "mentions", TEXT["mentions_none"].format(topic=topic), projects=[], values=values)
     lines = [TEXT["mentions_some"].format(topic=topic, n=len(names), names=_listed(names, "、"))]
     citations = []
-    for entry, passages in hits:
+    for entry, reason, passages in hits:
         terms = _unique(term for _s, _x, term in passages)
-        # A semantic match says what the document wrote (碳排放权交易市场 for 碳市场); lexical ones join words by +.
+        # Why it matched (原文, 简称, 同义词, 语义相近), and what the document wrote where it is another name
+        # (全国碳排放权交易市场 for 碳市场); lexical matches join the topic's words by +.
         written = [t for t in terms if t != _compact(topic) and "+" not in t]
         note = TEXT["written_as"].format(words="”“".join(written)) if written else ""
-        lines.append(f"- {entry.name}{note}：{_snippet(passages[0][1], terms[0])}")
+        lines.append(f"- {entry.name}［{reason}］{note}：{_snippet(passages[0][1], terms[0])}")
         for source, text, term in passages[:3]:
             citations.append(_cite(entry, _source_with_text(source, text), None, term))
     return _answer(ctx, "mentions", "\n".join(lines), projects=names, values=values, citations=citations)
