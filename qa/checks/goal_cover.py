@@ -85,6 +85,7 @@ class TaskCover:
     status: Status
     missing: tuple[str, ...]  # key objects no reference mentions
     by: Reference | None  # the reference that says most of the task
+    share: float = 1.0  # the idf-weighted share of the task's key objects some reference mentions
 
 
 @dataclass(frozen=True)
@@ -247,8 +248,8 @@ def cover_task(task: Task, references: Sequence[Reference], weights: TermWeights
     # The objects a reviewer is told are missing: the particular ones (船舶, not 数据).
     specific = tuple(t for t in missing if weights.is_specific(t, ctx.settings.goal_specific_share))
     if not specific or share >= ctx.settings.goal_object_share:
-        return TaskCover(task, "covered", missing, by)
-    return TaskCover(task, "partly" if share > 0 else "not_covered", specific, by)
+        return TaskCover(task, "covered", missing, by, share)
+    return TaskCover(task, "partly" if share > 0 else "not_covered", specific, by, share)
 
 
 def _timely(task: Task, texts: Sequence[str]) -> bool:
@@ -264,9 +265,12 @@ def _best(
     weights: TermWeights,
 ) -> Reference | None:
     """The reference that says most of the task (its key objects, weighted by how particular they are)."""
+    # What one reference says, all of them run together say too: only those objects are looked for.
+    whole = "\n".join(texts)
+    objects = [(t, weights.weight(t)) for t in task.objects if _said(t, whole, aliases)]
     best, most = None, 0.0
     for ref, text in zip(references, texts, strict=True):
-        said = sum(weights.weight(t) for t in task.objects if _said(t, text, aliases))
+        said = sum(w for t, w in objects if t in text or _said(t, text, aliases))
         if said > most:
             best, most = ref, said
     return best
@@ -330,7 +334,7 @@ def goal_findings(
                 "missing_terms": objects,
                 "present": [f"“{t.task.text}”：{t.by.label}" for t in done if t.by is not None],
                 closest_key: closest.text if closest is not None else "",
-                "term_coverage": round(1 - len(gaps) / len(cover.tasks), 3),
+                "term_coverage": round(min(g.share for g in gaps), 3),
                 "similarity": round(similarity, 3) if similarity is not None else None,
             },
             source=cover.clause.source,
