@@ -85,3 +85,9 @@ def test_a_department_form_is_named_from_its_title() -> None:
     assert labels.department_in_title("某市林业局2024年度部门整体绩效自评表") == "某市林业局 部门整体"
     assert labels.department_in_title("附件2:部门整体支出绩效目标申报表") == "部门整体"
     assert labels.department_in_title("2023年度某项目绩效自评表") is None
+
+
+def test_a_lone_bracket_between_cut_points_does_not_stop_the_cut() -> None:
+    # 财政拨款:60万元(其中:上级财政资金:60万元): the "(" left between two figures is punctuation, not a cell.
+    cells = grid._fused_cut("项目名称村道硬化工程项目属性新增项目□延续项目√资金总额及构成总额80万元财政拨款:60万元(其中:上级财政资金:60万元")
+    assert cells is not None and cells[:2] == ["项目名称", "村道硬化工程"] and "(" not in cells

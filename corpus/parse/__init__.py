@@ -75,7 +75,7 @@ _FIGURE_ONLY = re.compile(r"^[≥≤><=＝]?[-−]?\d[\d,.]*\s*[%％]?$")
 
 
 # Figures run together inside words (…完成率%901010010国家级…): values that never reached their columns.
-_FIGURES_INSIDE = re.compile(r"[\u4e00-\u9fff%％][\d.]{5,}[\u4e00-\u9fff]")
+_FIGURES_INSIDE = re.compile(r"(?:^|[\u4e00-\u9fff%％])[\d.]{5,}[\u4e00-\u9fff]")
 
 
 def garbled(name: str, level2: str, has_values: bool = True) -> bool:

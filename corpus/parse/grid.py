@@ -80,6 +80,7 @@ def is_text(loaded: Loaded) -> bool:
     return loaded.encoding is not None or loaded.path.lower().endswith(_TEXT_SUFFIXES)
 
 
+_PUNCT_ONLY = re.compile(r"[()（）\[\]【】…．.,，、;；:：]+")
 _TITLE_HEAD = re.compile(r"^([\u4e00-\u9fff\d()（）]{2,60}?绩效[\u4e00-\u9fff]{0,12}?表)([\u4e00-\u9fff].+)$")
 
 
@@ -92,7 +93,8 @@ def _fused_cut(piece: str) -> list[str] | None:
         return [m.group(1), *(_fused_cut(m.group(2)) or [m.group(2)])]
     if is_label(piece) or not fused.looks_fused(piece):
         return None
-    cut = [p for p in fused.split_fused(piece) if p.strip()]
+    # A bracket or an ellipsis left alone between two cut points is punctuation, not a cell.
+    cut = [p for p in fused.split_fused(piece) if p.strip() and not _PUNCT_ONLY.fullmatch(p.strip())]
     if len(cut) > 1 and all(len(p.strip(":：")) >= 2 and not _BRACKETED.fullmatch(p) for p in cut):
         return cut
     return None
