@@ -302,3 +302,15 @@ def test_pieces_of_wrapped_cells_are_not_indicator_names():
         assert garbled(piece, "数量指标"), piece
     for name in ("区域协作工作量(召开协作会议))", "截", "“三公”经费控制率", "森林抚育(营林)面积"):
         assert not garbled(name, "数量指标"), name
+
+
+def test_a_score_header_that_states_the_weight_in_its_formula(tmp_path):
+    """得分(20分*执行率) over the money block, with no 分值 column: the block's 分值 is the 20 it states."""
+    doc = _parse_text(
+        tmp_path,
+        "项目支出绩效自评表\n项目名称\t城区绿化养护\n预算数(A)\t执行数(B)\t执行率(B/A)\t得分(20分*执行率)\n"
+        "120.00\t108.00\t90%\t18\n一级指标\t二级指标\t三级指标\t年初目标值\t实际完成值\t得分\n"
+        "产出指标\t数量指标\t养护面积\t≥50万平方米\t52万平方米\t20\n",
+    )
+    (p,) = doc.projects
+    assert (p.budget.weight, p.budget.rate, p.budget.score) == (Decimal("20"), Decimal("90"), Decimal("18"))

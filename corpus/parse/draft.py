@@ -29,6 +29,7 @@ class FormDraft:
     money_cols: list[str] | None = None
     money_rows: list[tuple[str, dict[str, str], list[Cell]]] = field(default_factory=list)
     money_seen: bool = False  # a money block label stood on the form
+    money_weight: str | None = None  # the block's 分值 stated in its score header: 得分(20分*执行率)
     funding: dict[str, str] = field(default_factory=dict)
     funding_cells: list[Cell] = field(default_factory=list)
     goal_cols: list[str] = field(default_factory=list)

@@ -27,6 +27,8 @@ __all__ = ["FormDraft", "read_forms"]
 # Labels printed without values that make a label column (values printed later, in order); fields paired so.
 _LISTED_MIN = 3
 _SHORT_FIELDS = frozenset({"name", "unit_name", "department", "implementer", "code"})
+# A score header that states the block's 分值 in its formula: 得分(20分*执行率), 得分(=10分×执行率).
+_SCORE_OF = re.compile(r"[(（]=?(\d+(?:\.\d+)?)分[*×xX]执行率[)）]")
 _YEAR_CELL = re.compile(r"[(（]?\s*(\d{4})\s*年度?\s*[)）]?")
 
 
@@ -246,6 +248,9 @@ class _Walk:
         form = self.ensure_form(self.toks[self.i].cell)
         form.money_cols = [f for f, _ in money]
         form.money_seen = True
+        for fld, cell in money:
+            stated = _SCORE_OF.search(lb.compact(cell.text)) if fld == "score" else None
+            form.money_weight = stated.group(1) if stated else form.money_weight
         form.cells.extend(c for _, c in money[1:])
         self.mode = "money"
         self.i = j

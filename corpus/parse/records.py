@@ -124,7 +124,8 @@ def _budget(d: FormDraft, file: str, sha: str) -> tuple[Budget | None, str]:
     total = next((x for x in lines if x.label == "total"), lines[0])
     by_source = {x.label: (x.adjusted if x.adjusted is not None else x.planned) for x in lines if x is not total}
     budget = Budget(unit=unit or "万元", planned=total.planned, adjusted=total.adjusted, spent=total.spent,
-                    weight=total.weight, rate=total.rate, score=total.score,
+                    weight=total.weight if total.weight is not None else to_decimal(d.money_weight),
+                    rate=total.rate, score=total.score,
                     lines=tuple(x for x in lines if x is not total),
                     source=source_of(file, sha, [c for _, _, cs in d.money_rows for c in cs]),
                     appropriation=by_source.get("appropriation"), carryover=by_source.get("carryover"),
