@@ -300,11 +300,11 @@ def test_hand_made_declaration(tmp_path: Path):
     assert run(parse_file(path).projects[0]) == []
 
 
-def test_through_run_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_through_run_checks(tmp_path: Path):
     # Registered under its slug, the rule runs by name like every other and reports with its project.
     from qa.checks import RULES, run_checks
 
-    monkeypatch.setitem(RULES, SLUG, prose_figure_mismatch.RULE)
+    assert RULES[SLUG] is prose_figure_mismatch.RULE
     path = tmp_path / "示例自评表.txt"
     path.write_text(FORM, encoding="utf-8")
     found = run_checks([parse_file(path)], rules=[SLUG])
