@@ -29,6 +29,7 @@ TEXT = {
     "请先运行 `jixiao ingest <文件或目录> --index {directory}` 导入。",
     "ingest_unread": "其中 {pieces}；均已记入索引，问答、核查和报告会注明。",
     "index_refused": "索引中另有 {n} 个文件未能读取：{names}。",
+    "ocr_progress": "第 {done}/{total} 页 OCR",
     "auth_form": "--auth 须写成 用户名:密码，例如 --auth reviewer:s3cret（收到的 {given!r} 没有冒号）",
     "auth_empty": "--auth 的用户名和密码都不能为空（收到的是 {given!r}）；空密码等于不设登录，请设置一个密码",
 }
@@ -54,10 +55,19 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def read_documents(paths: Sequence[str], settings: Settings) -> tuple[list[Document], list[RefusedFile]]:
-    """Every file parsed (qa.service.read_files): the documents read and the files refused, with why."""
+    """Every file parsed (qa.service.read_files): the documents read and the files refused, with why.
+
+    A scanned page takes seconds to OCR: each one read is said on stderr (第 N/M 页 OCR)."""
+    from corpus.readers import ocr_options
     from qa import service
 
-    return service.read_files(paths, settings)
+    def progress(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{TEXT['ocr_progress'].format(done=done, total=total)}{end}")
+        sys.stderr.flush()
+
+    with ocr_options(min_confidence=settings.ocr_min_confidence, progress=progress):
+        return service.read_files(paths, settings)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,7 +246,8 @@ def cmd_mentions(args: argparse.Namespace) -> int:
                         "name": m.name,
                         "document": m.document.name,
                         "passages": [
-                            {"text": p.text, "source": to_jsonable(p.source), "match": p.match} for p in m.passages
+                            {"text": p.text, "source": to_jsonable(p.source), "match": p.match, "reason": p.reason}
+                            for p in m.passages
                         ],
                     }
                     for m in found
@@ -248,7 +259,7 @@ def cmd_mentions(args: argparse.Namespace) -> int:
     for m in found:
         print(f"  【{m.name}】 {m.document.name}")
         for p in m.passages:
-            print(f"     ({p.match}) {p.source.cite()}  {p.text[:70]}")
+            print(f"     ［{p.reason}］ {p.source.cite()}  {p.text[:70]}")
     if note:
         print(note)
     return 0

@@ -15,6 +15,7 @@ from corpus.settings import Settings
 from qa import reading, service
 from qa.labels import KIND_LABELS
 from qa.verdict import ProjectVerdict, project_verdicts
+from ui.ocr_view import page_progress
 from ui.tables import FindingView, finding_units
 from ui.uploads import (
     FILE_CHECKED,
@@ -134,7 +135,9 @@ class Workspace:
                 stored: Path | None = None
                 try:
                     stored = store_upload(path, directory, self.settings.max_file_mb, name)
-                    doc = service.read_file(stored, self.settings)
+                    share = 0.25 / max(len(batch.todo), 1)
+                    with page_progress(progress, 0.05 + share * i, share, name, self.settings):  # scanned pages
+                        doc = service.read_file(stored, self.settings)
                 except JixiaoError as exc:
                     # The reviewer reads the file's name, never where the server keeps it.
                     message = reading.without_paths(str(exc), *(p for p in (stored, path) if p), name=name)

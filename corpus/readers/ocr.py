@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from corpus.errors import UnreadableFileError
-from corpus.model import ParseWarning, Row
+from corpus.model import ParseWarning, Row, Source
 from corpus.readers.base import Loaded, cell_lines, cell_text, sha256_bytes
 from corpus.readers.ocr_engine import TextBox, recognise, to_scan, upright
 from corpus.readers.ocr_table import Grid, borderless, find_tables, joined, place, text_lines
@@ -94,6 +95,7 @@ def read_page(image: np.ndarray, page: int, scale: float) -> list[_PdfTable | _P
     boxes = recognise(turned)
     grids = find_tables(turned.image)
     outside = place(grids, boxes)
+    grids = [g for g in grids if any(cell.boxes for cell in g.cells)]  # a frame or a photo's edge, no table
 
     def on_page(box: Box) -> Box:
         x0, y0, x1, y1 = to_scan(turned.matrix, box)
@@ -356,3 +358,37 @@ def _scanned_pages(path: Path, data: bytes, items: list[_PdfTable | _PdfLine], n
         document.close()
     merged = sorted([*items, *read], key=lambda item: item.page)  # stable: each page keeps its order
     return ocr_loaded(str(path), sha256_bytes(data), merged, numbers, empty, "pt")
+
+
+def boxed(record: Any, loaded: Loaded) -> Any:
+    """`record` (a Document, a Project, any record) with the page box of every Source read by OCR filled in:
+    the union of the boxes of its rows on its first page, so a citation names the region that was read."""
+    if not isinstance(loaded, OcrLoaded):
+        return record
+    by_line = {r.line: r for r in loaded.rows if r.box is not None}
+    if not by_line:
+        return record
+
+    def box_of(source: Source) -> Box | None:
+        rows = [by_line.get(n) for n in range(source.line, (source.end_line or source.line) + 1)]
+        boxes = [r.box for r in rows if r is not None and r.box is not None and r.page == source.page]
+        if not boxes:
+            return None
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, Source):
+            return replace(value, box=box_of(value)) if value.box is None else value
+        if isinstance(value, tuple):
+            return tuple(walk(v) for v in value)
+        if is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: walk(getattr(value, f.name)) for f in fields(value)}
+            return replace(value, **{k: v for k, v in changes.items() if v is not getattr(value, k)})
+        return value
+
+    return walk(record)

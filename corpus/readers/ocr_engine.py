@@ -2,8 +2,8 @@
 
 The page is turned upright first (0/90/180/270 by the text lines' shape and a vote of the direction model over
 many lines, then the small skew of a scan or photo measured on the detected lines), so the table finder sees
-level ruling lines. A box's confidence is its least certain character's probability, not the mean: one
-doubtful digit makes the whole figure doubtful.
+level ruling lines. A box's confidence is the least sure step of its reading, not the mean: one doubtful
+digit (or a character nearly read and dropped) makes the whole figure doubtful.
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ import numpy as np
 
 # Detection runs on the page scaled to this long side (about 150 dpi on A4): finer costs time, not boxes.
 _DET_SIDE = 1760
-_ORIENT_SIDE = 960  # the quick look that decides which way up the page is
 _VOTES = 40  # text lines the direction model looks at
 _MIN_SKEW = 0.1  # degrees: less is not worth resampling the page
 
 
 @dataclass(frozen=True)
 class TextBox:
-    """One recognised line of text: its text, the least character confidence (0..1), and where it is on the
-    upright page (pixels: x0, y0, x1, y1)."""
+    """One recognised line of text: its text, its confidence (0..1: the least sure step of the reading), and
+    where it is on the upright page (pixels: x0, y0, x1, y1)."""
 
     text: str
     confidence: float
@@ -104,28 +103,35 @@ def _shape(quad: np.ndarray) -> tuple[float, float, float]:
     )
 
 
-def _quarter_turns(image: np.ndarray) -> int:
-    """Clockwise quarter turns that make the page's text upright."""
+def _oriented(image: np.ndarray) -> tuple[int, np.ndarray, list[np.ndarray]]:
+    """(clockwise quarter turns, the turned page, its text lines) that make the page's text upright.
+
+    Lines standing taller than wide mean a quarter turn; then the direction model votes over the longest lines
+    whether the page is upside down (one short line alone, ≥90% read as %06, is not to be trusted).
+    """
     import cv2
 
-    small, _ = _scaled(image, _ORIENT_SIDE)
-    quads = detect(small, _ORIENT_SIDE)
+    quads = detect(image)
     wide = sum(1 for q in quads if (s := _shape(q))[0] > 2 * s[1])
     tall = sum(1 for q in quads if (s := _shape(q))[1] > 2 * s[0])
     turns = 0
     if tall > wide:
-        small = cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE)
-        quads = detect(small, _ORIENT_SIDE)
+        image = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+        quads = detect(image)
         turns = 1
     lines = sorted((q for q in quads if (s := _shape(q))[0] > 2 * s[1]), key=lambda q: -_shape(q)[0])[:_VOTES]
     if not lines:
-        return turns
-    scale = max(image.shape[:2]) / max(small.shape[:2])
-    full = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE) if turns else image
-    _, votes, _ = engine().text_cls([_crop(full, q * scale) for q in lines])
+        return turns, image, quads
+    _, votes, _ = engine().text_cls([_crop(image, q) for q in lines])
     flipped = sum(score for label, score in votes if label == "180")
-    upright = sum(score for label, score in votes if label != "180")
-    return turns + 2 if flipped > upright else turns
+    kept = sum(score for label, score in votes if label != "180")
+    if flipped <= kept:
+        return turns, image, quads
+    h, w = image.shape[:2]
+    image = cv2.rotate(image, cv2.ROTATE_180)
+    # A point turns to (w-1-x, h-1-y); the corners keep their order from the top left.
+    quads = [(np.array([w - 1.0, h - 1.0], np.float32) - q)[[2, 3, 0, 1]] for q in quads]
+    return turns + 2, image, quads
 
 
 def upright(image: np.ndarray) -> Upright:
@@ -133,9 +139,8 @@ def upright(image: np.ndarray) -> Upright:
     the angle at which the page's rows of ink (ruling lines, text lines) stand sharpest."""
     import cv2
 
-    turns = _quarter_turns(image)
-    turned = np.ascontiguousarray(np.rot90(image, k=-turns)) if turns % 4 else image
-    quads = detect(turned)
+    turns, turned, quads = _oriented(image)
+    turned = np.ascontiguousarray(turned)
     angles = [s[2] for q in quads if (s := _shape(q))[0] > 4 * s[1]]
     skew = _refined(turned, float(np.median(angles)) if angles else 0.0)
     h, w = turned.shape[:2]
@@ -246,6 +251,8 @@ def _read(crops: list[np.ndarray]) -> list[tuple[str, float]]:
 
 
 def _decode(pred: np.ndarray, characters: list[str]) -> tuple[str, float]:
+    """Greedy CTC: the text, and the least sure step of the reading. A step that chose the blank unsurely is a
+    character nearly read and dropped (修缮 read as 修 when 缮 is too small to make out), so it counts too."""
     best = pred.argmax(axis=1)
     probs = pred.max(axis=1)
     keep = np.ones(len(best), dtype=bool)
@@ -254,4 +261,4 @@ def _decode(pred: np.ndarray, characters: list[str]) -> tuple[str, float]:
     chars = [characters[k] for k in best[keep]]
     if not chars:
         return "", 0.0
-    return "".join(chars), float(probs[keep].min())
+    return "".join(chars), float(probs.min())

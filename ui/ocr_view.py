@@ -1,0 +1,74 @@
+"""What the app shows of OCR: each scanned page read as a step of the upload's progress bar, and the crop of the
+page image an OCR'd citation names, beside the recognised text, so the reviewer sees what was read."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from corpus.model import Source
+from corpus.readers import ocr_options
+from corpus.readers.ocr import PDF_DPI
+from corpus.settings import Settings
+
+Progress = Callable[..., object]  # gradio's Progress: progress(fraction, desc)
+_MARGIN = 6  # pixels of page kept around the box
+
+
+def page_progress(
+    progress: Progress, start: float, span: float, name: str, settings: Settings
+) -> AbstractContextManager[None]:
+    """Within the block, each page OCR'd moves the bar from `start` by its share of `span` and says 第 N/M 页."""
+
+    def step(done: int, total: int) -> None:
+        progress(start + span * done / max(total, 1), f"{name}：第 {done}/{total} 页 OCR")
+
+    return ocr_options(min_confidence=settings.ocr_min_confidence, progress=step)
+
+
+def crop_png(path: str | Path, source: Source) -> bytes | None:
+    """The part of the page image that `source.box` names, as PNG; None when the source was not OCR'd."""
+    if source.box is None or not source.page:
+        return None
+    path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            image = document[source.page - 1].render(scale=PDF_DPI / 72).to_pil()
+        finally:
+            document.close()
+        scale = PDF_DPI / 72
+    else:
+        from PIL import Image
+
+        image = Image.open(path)
+        image.seek(source.page - 1)
+        image = image.convert("RGB")
+        scale = 1.0
+    x0, y0, x1, y1 = (v * scale for v in source.box)
+    left, top = max(int(x0) - _MARGIN, 0), max(int(y0) - _MARGIN, 0)
+    right, bottom = min(int(x1) + _MARGIN, image.width), min(int(y1) + _MARGIN, image.height)
+    if right <= left or bottom <= top:
+        return None
+    out = io.BytesIO()
+    image.crop((left, top, right, bottom)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def crop_html(path: str | Path, source: Source) -> str:
+    """The crop beside the text that was read from it; '' when the source was not OCR'd."""
+    png = crop_png(path, source)
+    if png is None:
+        return ""
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        "<figure class='jx-ocr-crop'>"
+        f"<img alt='原件第{source.page}页截图' src='data:image/png;base64,{data}'>"
+        f"<figcaption>识别结果：{html.escape(source.text)}（{html.escape(source.cite())}）</figcaption></figure>"
+    )
