@@ -314,3 +314,17 @@ def test_a_score_header_that_states_the_weight_in_its_formula(tmp_path):
     )
     (p,) = doc.projects
     assert (p.budget.weight, p.budget.rate, p.budget.score) == (Decimal("20"), Decimal("90"), Decimal("18"))
+
+
+def test_indicators_written_as_prose_with_a_level_that_names_one_bare_indicator(tmp_path):
+    """A 绩效目标设定公示 in sentences: each clause with its target, and a level label followed by one short
+    clause without a figure (可持续影响指标,长期运行。) read as that level's indicator, its target left empty."""
+    doc = _parse_text(
+        tmp_path,
+        "关于江川镇村道硬化项目绩效目标设定的公示\n"
+        "产出指标:数量指标:硬化村道里程(≥**公里)>=12公里;质量指标:验收合格率(≥**%)>=98%。"
+        "效益指标:社会效益指标:受益群众人数(≥**人)≥3000人。可持续影响指标,长期运行。\n",
+    )
+    (p,) = doc.projects
+    got = [(i.level2, i.name, i.target.text) for i in p.indicators]
+    assert got[-1] == ("可持续影响指标", "长期运行", "") and len(got) == 4

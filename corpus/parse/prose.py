@@ -20,6 +20,7 @@ _LEVEL_WORDS = sorted(
 _LEVEL = re.compile(rf"({'|'.join(map(re.escape, _LEVEL_WORDS))})(?:指标|目标)?\s*[:：,，]")
 _TARGET = re.compile(r"((?:>=|<=|≥|≤|>|<|=|＝)\s*\d[\d,]*(?:\.\d+)?\s*[^\d\s,，;；。:：()（）]{0,4})\s*$")
 _DIRECTION = re.compile(r"^(.{2,40}?)(提高|提升|改善|增强|降低|减少|下降|明显改善|有效提升)$")
+_BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,12}")
 _PROJECT = re.compile(r"(?:关于)?([^，。,:：“”《》]{4,40}?项目)(?:绩效目标|支出绩效)")
 
 
@@ -48,8 +49,12 @@ def read_prose(cells: list[Cell]) -> list[IndicatorRow]:
         for m in list(_LEVEL.finditer(text)) + [None]:
             end = m.start() if m else len(text)
             chunk = text[pos:end]
-            for piece in re.split(r"[;；。]|(?<=[\d%株户元人个次亩])[,，]", chunk):
-                row = _indicator(piece.strip(" ,，"))
+            pieces = [p.strip(" ,，") for p in re.split(r"[;；。]|(?<=[\d%株户元人个次亩])[,，]", chunk)]
+            pieces = [p for p in pieces if p]
+            for piece in pieces:
+                row = _indicator(piece)
+                if row is None and pos and len(pieces) == 1 and _BARE_NAME.fullmatch(piece):
+                    row = {"name": piece, "target": ""}  # a level's one indicator, printed without a target
                 if row is not None:
                     out.append(IndicatorRow(level1, level2, row, [cell]))
             if m is None:
