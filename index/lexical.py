@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from index import segment
+from index.mentions import token_ends
+from index.thesaurus import Thesaurus, default_thesaurus
 
 
 class Lexical:
@@ -58,7 +60,44 @@ class Lexical:
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """The top-k passages with a positive score, best first."""
-        return top_k(self.scores(segment.tokenize(query)), k, positive=True)
+        return top_k(self.scores(segment.tokenize(expand_query(query))), k, positive=True)
+
+
+def expand_query(query: str, thesaurus: Thesaurus | None = None) -> str:
+    """`query` and, after it, the other names of each thesaurus term it holds as whole words.
+
+    A search for 环评 also scores the passages that write 环境影响评价, and the reverse; only the
+    concept's own names (abbreviation, full form, alias), not its narrower or related terms.
+
+    Args:
+        query: a question or keywords.
+        thesaurus: the domain thesaurus; the bundled one when None.
+    Returns:
+        The query itself when it holds no thesaurus term.
+    """
+    thesaurus = thesaurus or default_thesaurus()
+    text = segment.compact(query)
+    ends = token_ends(text)
+    taken: list[tuple[int, int]] = []
+    extra: list[str] = []
+    for name in thesaurus.names():  # the longest first: 碳排放权交易市场 before 碳排放权交易
+        at = text.find(name)
+        while at >= 0:
+            span = (at, at + len(name))
+            if span[0] in ends and span[1] in ends and not any(a <= span[0] and span[1] <= b for a, b in taken):
+                taken.append(span)
+                extra += [w for w, kind in thesaurus.alternatives(name).items() if kind in ("abbreviation", "alias")]
+                break
+            at = text.find(name, at + 1)
+    # Each other name once, and only where it brings tokens of its own (BM25 would count a repeat twice).
+    seen = set(segment.tokenize(query))
+    kept = []
+    for w in dict.fromkeys(extra):
+        tokens = set(segment.tokenize(w))
+        if w not in text and tokens - seen:
+            kept.append(w)
+            seen |= tokens
+    return f"{query} {' '.join(kept)}" if kept else query
 
 
 def top_k(scores: np.ndarray, k: int, positive: bool = False) -> list[tuple[int, float]]:

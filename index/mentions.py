@@ -140,12 +140,21 @@ def contraction_candidates(topic: str, texts: Iterable[str], is_word: Callable[[
         for m in run.finditer(text):
             phrase = m.group()
             found.update(phrase[:end] for end in range(2, len(phrase) + 1))
-    return {p for p in found if _in_order(p, topic) and abbreviates(p, topic, is_word)}
+    ends = token_ends(topic)
+    return {p for p in found if _aligned_end(p, topic) in ends and abbreviates(p, topic, is_word)}
 
 
-def _in_order(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
+def _aligned_end(short: str, long: str) -> int:
+    """Where in `long` the greedy left alignment of `short`'s characters ends (-1: they are not in order).
+
+    A short form ends where one of the long form's words ends: 碳交易, not 碳交, for 碳排放权|交易.
+    """
+    at = 0
+    for ch in short:
+        at = long.find(ch, at) + 1
+        if not at:
+            return -1
+    return at
 
 
 class MentionIndex:

@@ -65,6 +65,10 @@ class Thesaurus:
             for g in raw["groups"]
         )
 
+    def names(self) -> list[str]:
+        """Every full form, alias and abbreviation of the thesaurus, the longest first."""
+        return sorted({n for g in self.groups for n in g.names}, key=lambda n: (-len(n), n))
+
     def knows(self, topic: str) -> bool:
         """Whether `topic` (compact) names a concept of the thesaurus."""
         return any(topic in g.names for g in self.groups)

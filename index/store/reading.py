@@ -9,6 +9,7 @@ import numpy as np
 
 from corpus.model import Document, Project
 from index import segment
+from index.lexical import expand_query
 from index.search import (
     FUSION_DEPTH,
     Hit,
@@ -70,7 +71,8 @@ class _Reading:
         if not state.size or k <= 0 or not query.strip():
             return []
         depth = max(FUSION_DEPTH, 3 * k)
-        lexical_scores = state.lexical.scores(segment.tokenize(query))
+        # BM25 also scores the other names of a thesaurus term in the query (环评 -> 环境影响评价).
+        lexical_scores = state.lexical.scores(segment.tokenize(expand_query(query)))
         lexical = top_k(lexical_scores, depth, positive=True)
         vector = self.embedder().encode_queries([query])[0]
         dense = state.dense.search(vector, depth)
