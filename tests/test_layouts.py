@@ -328,3 +328,16 @@ def test_indicators_written_as_prose_with_a_level_that_names_one_bare_indicator(
     (p,) = doc.projects
     got = [(i.level2, i.name, i.target.text) for i in p.indicators]
     assert got[-1] == ("可持续影响指标", "长期运行", "") and len(got) == 4
+
+
+def test_a_head_score_printed_after_the_fields_beside_it(tmp_path):
+    """One cell a paragraph: 自评得分 stands among the head's fields and its figure (a merged cell spanning
+    their rows) is printed after them."""
+    doc = _parse_text(
+        tmp_path,
+        "农田水利补助资金区域绩效目标自评表\n\n专项名称\n\n农田水利补助资金\n\n中央主管部门\n\n水利部\n\n自评得分\n\n"
+        "省级财政部门\n\n某省财政厅\n\n96\n\n年度绩效指标完成情况\n\n一级指标\n\n二级指标\n\n三级指标\n\n年度指标值\n\n"
+        "实际完成指标值\n\n产出指标\n\n数量指标\n\n新建渠道\n\n10公里\n\n10公里\n",
+    )
+    (p,) = doc.projects
+    assert p.name == "农田水利补助资金" and p.total_score == Decimal("96")

@@ -28,6 +28,7 @@ __all__ = ["FormDraft", "read_forms"]
 _LISTED_MIN = 3
 _SHORT_FIELDS = frozenset({"name", "unit_name", "department", "implementer", "code"})
 # A score header that states the block's 分值 in its formula: 得分(20分*执行率), 得分(=10分×执行率).
+_HEAD_TOTALS = frozenset({"自评得分", "评价得分", "自评总得分"})
 _SCORE_OF = re.compile(r"[(（]=?(\d+(?:\.\d+)?)分[*×xX]执行率[)）]")
 _YEAR_CELL = re.compile(r"[(（]?\s*(\d{4})\s*年度?\s*[)）]?")
 
@@ -57,6 +58,7 @@ class _Walk:
         # Field labels printed without their values, in order: a form whose label column was printed first
         # (PDF text) gives the values later, in the same order.
         self.listed: list[str] = []
+        self.pending_total: Cell | None = None  # a head's 自评得分 whose figure comes later
         # The current cell's labels, set by run() for the steps.
         self.labels: tuple[lb.Label, ...] = ()
         self.kinds: set[str] = set()
@@ -294,7 +296,8 @@ class _Walk:
         form, i, toks = self.form, self.i, self.toks
         if form is None:
             return False
-        if "total" not in self.kinds and not (self.mode == "ind" and sum_row(toks, i, self.labels)):
+        head_total = self.mode == "head" and not form.tables and lb.key_of(toks[i].cell.text) in _HEAD_TOTALS
+        if "total" not in self.kinds and not head_total and not (self.mode == "ind" and sum_row(toks, i, self.labels)):
             return False
         vals = self.row_rest(i)
         tok = toks[i]
@@ -316,6 +319,12 @@ class _Walk:
             form.total_score = nums[-1]
             form.total_weight = nums[-2] if len(nums) >= 2 else None
             form.total_cells = [tok.cell, *vals]
+        elif head_total:
+            # 自评得分 in the form's head over a figure printed after the fields beside it (a merged cell that
+            # spans their rows): the first bare figure of the head is its value.
+            self.pending_total = tok.cell
+            self.i += 1
+            return True
         form.cells.extend(vals)
         self.mode = "total"
         self.i += 1 + len(vals)
@@ -437,11 +446,17 @@ class _Walk:
         self.i += 2
         return True
 
-    def _listed_value(self, form: FormDraft, cell: Cell) -> bool:
-        """A value for the first of the labels printed before their values (项目名称, 部门名称 …), when at
-        least _LISTED_MIN labels stood without values. Only the leading short fields are paired, in order:
-        a sentence (the value of a 职能概述 or 立项依据) ends the pairing, since where it ends is not known."""
+    def _late_value(self, form: FormDraft, cell: Cell) -> bool:
+        """A value printed after the labels it belongs to: the head's 自评得分 takes the first bare figure (0–100);
+        the first of the labels printed before their values (项目名称, 部门名称 …) takes a text, when at least
+        _LISTED_MIN labels stood without values. Only the leading short fields are paired, in order: a sentence
+        (the value of a 职能概述 or 立项依据) ends the pairing, since where it ends is not known."""
         text = cell.text
+        score = to_decimal(text) if self.pending_total is not None else None
+        if score is not None and 0 <= score <= 100 and form.total_score is None:
+            form.total_score, form.total_cells = text, [self.pending_total, cell]
+            self.pending_total = None
+            return True
         if len(self.listed) < _LISTED_MIN or is_value(text) or len(lb.compact(text)) < 4:
             return False
         if self._any_label_at(self.i) or (self.i and self._any_label_at(self.i - 1)):
@@ -479,7 +494,7 @@ class _Walk:
             add_goal(form, cell, self.toks[self.i - 1].row_end if self.i else True)
         elif self.mode == "head" and self._wrapped_label(form):
             return True
-        elif self.mode in ("head", "money", "funding", "total", "end") and not self._listed_value(form, cell):
+        elif self.mode in ("head", "money", "funding", "total", "end") and not self._late_value(form, cell):
             form.unread.append(cell)
         self.i += 1
         return True
