@@ -19,6 +19,7 @@ EXPANSION_MAX_RATIO = 3
 EXPANSION_MIN_TOPIC = 2
 EXPANSION_MAX_TOPIC = 12
 WORD_TAIL = 3  # characters a phrase may run past the topic's last one to finish a word
+CONTEXT = 4  # characters each side of a guessed phrase that decide where the text's words end
 _CJK_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 
 
@@ -136,10 +137,9 @@ def contraction_candidates(topic: str, texts: Iterable[str], is_word: Callable[[
     # Runs of the topic's characters that start with its first one; their prefixes are the candidates.
     run = re.compile(f"{re.escape(topic[0])}[{re.escape(''.join(sorted(set(topic))))}]{{1,{len(topic) - 2}}}")
     found: set[str] = set()
-    for text in texts:
-        for m in run.finditer(text):
-            phrase = m.group()
-            found.update(phrase[:end] for end in range(2, len(phrase) + 1))
+    for m in run.finditer("\n".join(texts)):  # one scan; compact texts hold no newline
+        phrase = m.group()
+        found.update(phrase[:end] for end in range(2, len(phrase) + 1))
     ends = token_ends(topic)
     return {p for p in found if _aligned_end(p, topic) in ends and abbreviates(p, topic, is_word)}
 
@@ -336,14 +336,19 @@ def find_mentions(
 
 def _aligned(phrase: str, text_ids: list[int], texts: list[str]) -> list[int]:
     # A guessed phrase counts where the text's own words start and end with it: 车辆购置税收 is not
-    # written in 车辆购置税收入 (购置税|收入), nor 长江三角 in 长江三角洲区域.
+    # written in 车辆购置税收入 (购置税|收入), nor 长江三角 in 长江三角洲区域. The words are cut from a few
+    # characters around each occurrence, once per distinct context (a corpus repeats its phrasing).
+    memo: dict[tuple[str, str], bool] = {}
     kept = []
     for t in text_ids:
         text = texts[t]
-        ends = token_ends(text)
         at = text.find(phrase)
         while at >= 0:
-            if at in ends and at + len(phrase) in ends:
+            key = (text[max(0, at - CONTEXT) : at], text[at + len(phrase) : at + len(phrase) + CONTEXT])
+            if key not in memo:
+                ends = token_ends(key[0] + phrase + key[1])
+                memo[key] = len(key[0]) in ends and len(key[0]) + len(phrase) in ends
+            if memo[key]:
                 kept.append(t)
                 break
             at = text.find(phrase, at + 1)

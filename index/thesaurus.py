@@ -128,28 +128,32 @@ def defined_short_forms(
     (碳市场, 碳排放权交易市场). A parenthesis that is no short form (环境统计（污染源动态更新）) gives nothing.
     """
     pairs: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set()
     for text in texts:
         if "(" not in text:
             continue
         for m in _PARENTHETICAL.finditer(text):
             before, inside = m.group(1), m.group(2)
-            # 全称（简称）: the longest ending of `before` that the parenthesis abbreviates.
-            full = next(
-                (before[i:] for i in range(len(before) - len(inside)) if abbreviates(inside, before[i:])),
-                None,
-            )
-            if full:
-                pairs.add((inside, full))
+            if (before, inside) in seen:
                 continue
-            # 简称（全称）: the longest ending of `before` that abbreviates the parenthesis.
-            short = next(
-                (
-                    before[i:]
-                    for i in range(max(0, len(before) - len(inside) + 1), len(before) - 1)
-                    if abbreviates(before[i:], inside)
-                ),
-                None,
-            )
-            if short:
-                pairs.add((short, inside))
+            seen.add((before, inside))
+            pair = _short_form_pair(before, inside, abbreviates)
+            if pair:
+                pairs.add(pair)
     return pairs
+
+
+def _short_form_pair(
+    before: str, inside: str, abbreviates: Callable[[str, str], bool]
+) -> tuple[str, str] | None:
+    # 全称（简称）: the longest ending of `before` that the parenthesis abbreviates. A short form's
+    # characters all occur in its full form, so most parentheses (units, levels, notes) fail at once.
+    if set(inside) <= set(before):
+        for i in range(len(before) - len(inside)):
+            if before[i] == inside[0] and abbreviates(inside, before[i:]):
+                return inside, before[i:]
+    # 简称（全称）: the longest ending of `before` that abbreviates the parenthesis.
+    for i in range(max(0, len(before) - len(inside) + 1), len(before) - 1):
+        if before[i] == inside[0] and set(before[i:]) <= set(inside) and abbreviates(before[i:], inside):
+            return before[i:], inside
+    return None

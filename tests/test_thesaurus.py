@@ -98,3 +98,13 @@ def test_search_queries_carry_the_other_names_of_their_terms() -> None:
     assert expand_query("环评") == "环评 环境影响评价"
     assert expand_query("长三角区域协作") == "长三角区域协作 长江三角洲"
     assert expand_query("预算执行率") == "预算执行率"  # no thesaurus term, nothing added
+
+
+def test_bm25_finds_the_full_form_of_an_abbreviated_query() -> None:
+    from index.lexical import Lexical
+
+    lexical = Lexical.build(
+        [segment.tokenize("完成建设项目环境影响评价审批"), segment.tokenize("完成年报审计工作")]
+    )
+    assert lexical.scores(segment.tokenize("环评"))[0] == 0  # the passage never writes 环评
+    assert [row for row, _ in lexical.search("环评", 2)] == [0]
