@@ -30,6 +30,7 @@ TEXT = {
     "ingest_unread": "其中 {pieces}；均已记入索引，问答、核查和报告会注明。",
     "index_refused": "索引中另有 {n} 个文件未能读取：{names}。",
     "ocr_progress": "第 {done}/{total} 页 OCR",
+    "ray_file": "已读 {done}/{total} 个文件：{name}",
     "auth_form": "--auth 须写成 用户名:密码，例如 --auth reviewer:s3cret（收到的 {given!r} 没有冒号）",
     "auth_empty": "--auth 的用户名和密码都不能为空（收到的是 {given!r}）；空密码等于不设登录，请设置一个密码",
 }
@@ -168,10 +169,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     started = time.perf_counter()
-    docs, refused = read_documents(args.paths, settings)
-    for r in refused:
-        _err(r.message)
-    index = _open_index(args, create=True)
     bar = tqdm(total=0, unit="段", desc="嵌入", disable=args.quiet or not sys.stderr.isatty())
 
     def progress(done: int, total: int) -> None:
@@ -179,8 +176,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.n = done
         bar.refresh()
 
-    # Refused files are recorded, so that lists and answers over the index can say they exist and why.
-    result = service.ingest(index, docs, refused, progress=progress)
+    if args.ray is not None:
+        index, result, docs, refused = _ingest_on_ray(args, settings, progress)
+    else:
+        docs, refused = read_documents(args.paths, settings)
+        for r in refused:
+            _err(r.message)
+        index = _open_index(args, create=True)
+        # Refused files are recorded, so that lists and answers over the index can say they exist and why.
+        result = service.ingest(index, docs, refused, progress=progress)
     bar.close()
     elapsed = time.perf_counter() - started
     print(
@@ -191,6 +195,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if pieces:
         print(TEXT["ingest_unread"].format(pieces="、".join(pieces)))
     return 2 if refused else 0
+
+
+def _ingest_on_ray(
+    args: argparse.Namespace, settings: Settings, progress: Any
+) -> tuple[Any, Any, list, list]:
+    """`ingest --ray`: files parsed and embedded on Ray (qa.cluster), the index written here; each file said
+    as it is read, a refused one with why."""
+    from qa import cluster
+
+    def on_file(done: int, total: int, path: str, refusal: RefusedFile | None) -> None:
+        if refusal is not None:
+            _err(refusal.message)
+        elif not args.quiet:
+            sys.stderr.write(f"\r{TEXT['ray_file'].format(done=done, total=total, name=Path(path).name)}\n")
+
+    address = None if args.ray == "local" else args.ray
+    done = cluster.ingest(
+        _index_dir(args),
+        args.paths,
+        settings,
+        address=address,
+        workers=args.workers,
+        on_file=on_file,
+        progress=progress,
+    )
+    return done.index, done.result, done.documents, done.refused
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -441,6 +471,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="解析文档并加入索引", description="解析文档并加入索引（同一文件重复导入不变，修改过的文件会替换）。")
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件或目录")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="在 Ray 集群上解析和嵌入（需 pip install 'jixiao[cluster]'）：不给地址则在本机启动 2 核的 Ray；"
+        "auto 或 主机:端口 连接已启动的集群（ray start --head）。索引仍由本进程写入",
+    )
+    p.add_argument("--workers", type=int, help="与 --ray 同用：嵌入进程数（默认集群的 CPU 数）")
     common_index(p)
     p.set_defaults(func=cmd_ingest)
 
