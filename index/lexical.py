@@ -84,9 +84,15 @@ def expand_query(query: str, thesaurus: Thesaurus | None = None) -> str:
         at = text.find(name)
         while at >= 0:
             span = (at, at + len(name))
-            if span[0] in ends and span[1] in ends and not any(a <= span[0] and span[1] <= b for a, b in taken):
+            if (
+                span[0] in ends
+                and span[1] in ends
+                and not any(a <= span[0] and span[1] <= b for a, b in taken)
+            ):
                 taken.append(span)
-                extra += [w for w, kind in thesaurus.alternatives(name).items() if kind in ("abbreviation", "alias")]
+                extra += [
+                    w for w, kind in thesaurus.alternatives(name).items() if kind in ("abbreviation", "alias")
+                ]
                 break
             at = text.find(name, at + 1)
     # Each other name once, and only where it brings tokens of its own (BM25 would count a repeat twice).

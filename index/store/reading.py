@@ -92,8 +92,11 @@ class _Reading:
         """Every project that mentions `topic`, with each passage that does and why; no cut-off.
 
         literal: the topic as written (NFKC, white space ignored); lexical: all the words of a multi-word
-        topic; semantic: a phrase of the corpus that the topic abbreviates and whose embedding agrees
-        (cosine ≥ settings.mention_threshold), e.g. 碳排放权交易市场 for 碳市场 (see `search.abbreviates`).
+        topic; abbreviation / alias / semantic: another name of it from the thesaurus (index/data/
+        thesaurus.json: 碳排放权交易市场 for 碳市场 and the reverse, narrower and related terms) or a short form
+        a text defines; for a topic the thesaurus does not know, a corpus phrase that abbreviates it or
+        that it abbreviates and whose embedding agrees (cosine ≥ settings.mention_threshold), e.g. 车购税
+        for 车辆购置税 (see `index.mentions.find_mentions`). Each `Mention.reason` says which in Chinese.
 
         Args:
             topic: a term or short phrase.
