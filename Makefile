@@ -14,6 +14,8 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[test,cluster]'
+	@# OpenCV (the OCR's, from rapidocr-onnxruntime) loads libGL and GLib: Debian's, where the machine lacks them.
+	@$(BIN)/python -c "import cv2" 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgl1 libglib2.0-0 >/dev/null)
 	touch $(STAMP)
 
 install: $(STAMP)
