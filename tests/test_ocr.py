@@ -354,3 +354,24 @@ def test_an_upload_moves_the_progress_bar_per_scanned_page(scans, tmp_path):
     assert [len(d.projects) for d in intake.documents] == [1] and not intake.errors
     ocr = [(share, desc) for share, desc in steps if "页 OCR" in desc]
     assert ocr == [(0.3, "扫描件.png：第 1/1 页 OCR")]
+
+
+def test_a_table_without_lines_takes_its_columns_from_where_the_boxes_start():
+    from corpus.readers.ocr import _borderless
+    from corpus.readers.ocr_engine import TextBox
+
+    def box(text: str, x: float, y: float, confidence: float = 0.99) -> TextBox:
+        return TextBox(text, confidence, (x, y, x + 16 * len(text), y + 16))
+
+    boxes = [box("绩效指标表", 200, 10)]  # a title: one box, no column
+    for n, (name, value, note) in enumerate(
+        [("数量", "≥4场", "按计划"), ("质量", "=100%", ""), ("时效", "及时", "按季度")]
+    ):
+        y = 50 + 30 * n
+        boxes += [box(name, 20, y), box(value, 220, y, 0.5 if n == 1 else 0.99)]
+        if note:
+            boxes.append(box(note, 420, y))
+    table, rest = _borderless(boxes, 1, 1.0, lambda b: b, 10.0)
+    assert table is not None and [b.text for b in rest] == ["绩效指标表"]
+    assert table.rows == [("数量", "≥4场", "按计划"), ("质量", "=100%", ""), ("时效", "及时", "按季度")]
+    assert [m[1][0] for m in table.cells] == [0.99, 0.5, 0.99]  # each cell keeps its confidence

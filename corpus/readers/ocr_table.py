@@ -214,7 +214,7 @@ def joined(line: list[TextBox]) -> str:
     return out
 
 
-def borderless(boxes: list[TextBox], min_rows: int = 3) -> tuple[list[int], list[list[TextBox]]]:
+def borderless(boxes: list[TextBox], min_rows: int = 2) -> tuple[list[int], list[list[TextBox]]]:
     """Columns of a table drawn without lines: left edges shared by boxes of at least `min_rows` lines.
 
     Returns:
