@@ -20,6 +20,7 @@ from bench.common import (
     _read,
     machine,
 )
+from bench.stages.cluster import cluster_notes, cluster_rows
 from bench.stages.engines import DEFAULT_PIPELINE, TORCH_ALL
 
 
@@ -87,6 +88,7 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
     table = _Table(work, cols, lines)
     _parse_rows(table)
     _ingest_rows(table, ingest_size)
+    cluster_rows(table, ingest_size)
     _build_and_serve_rows(table, ingest_size)
     _latency_rows(table)
     _answer_rows(table)
@@ -94,6 +96,7 @@ def render(work: Path, sizes: Sequence[int], ingest_size: int) -> str:
     _check_rows(table)
     lines.append("")
     lines += _targets(work, cols, ingest_size)
+    lines += cluster_notes(work, ingest_size)
     lines += _details(work, cols, ingest_size)
     return "\n".join(lines) + "\n"
 

@@ -150,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
         "--model-check-projects", type=int, default=100, help="projects checked with the model"
     )
     parser.add_argument(
-        "--stages", default="parse,ingest,engines,build,serve,scale,check", help="stages to run"
+        "--stages", default="parse,ingest,cluster,engines,build,serve,scale,check", help="stages to run"
     )
     parser.add_argument(
         "--store-max",
@@ -217,6 +217,8 @@ def _plan(
             plan.append(("parse", size))
     if "ingest" in stages:
         plan.append(("ingest", args.ingest_size))
+    if "cluster" in stages:
+        plan.append(("cluster", args.ingest_size))
     if "engines" in stages:
         plan.append(("engines", args.ingest_size))
     for size in all_sizes:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,13 +259,15 @@ class KnownVectors:
 
 @dataclass
 class ClusterIngest:
-    """What `ingest` did: the index, `Index.add`'s result, the files read and refused, the workers used."""
+    """What `ingest` did: the index, `Index.add`'s result, the files read and refused, the workers used and
+    the seconds of each step (parse and embed on the cluster, write here)."""
 
     index: Any
     result: Any
     documents: list[Document]
     refused: list[RefusedFile]
     workers: int
+    seconds: dict[str, float]
 
 
 def ingest(
@@ -303,15 +306,28 @@ def ingest(
     from index.store import Index
 
     directory = Path(directory)
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        seconds[step] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
     with connected(address) as cpus:
         workers = workers or max(1, cpus)
+        lap("connect")
         docs, refused = read_files(paths, settings, on_file)
         held = Index.open(directory, settings=settings, create=True)
         shas = {d.sha256 for d in held.documents()}
         new = [d for d in docs if d.sha256 not in shas]
+        lap("parse")
         texts = [p.embedded_text for d in new for p in passages_of(d)]
         names = [p.name for d in new for p in d.projects]
         by_passage, by_name = embed(texts, names, settings, workers, progress, encoder)
+        lap("embed")
+    lap("disconnect")
     index = Index.open(directory, settings=settings, embedder=KnownVectors(settings, by_passage, by_name))
     result = service.ingest(index, docs, refused)
-    return ClusterIngest(index, result, docs, refused, workers)
+    lap("write")
+    return ClusterIngest(index, result, docs, refused, workers, seconds)

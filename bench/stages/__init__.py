@@ -9,6 +9,7 @@ from typing import Any
 
 from bench.stages.build import stage_build
 from bench.stages.check import stage_check
+from bench.stages.cluster import stage_cluster
 from bench.stages.engines import stage_engines
 from bench.stages.ingest import stage_ingest
 from bench.stages.parse import stage_parse
@@ -18,6 +19,7 @@ from bench.stages.serve import stage_serve
 STAGES: dict[str, Callable[[Path, int, argparse.Namespace], dict[str, Any]]] = {
     "parse": stage_parse,
     "ingest": stage_ingest,
+    "cluster": stage_cluster,
     "engines": stage_engines,
     "build": stage_build,
     "serve": stage_serve,
