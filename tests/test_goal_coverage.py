@@ -25,7 +25,7 @@ NEGATIVE = frozenset({"covered", "measured"})
 # Issue 17 asks 0.90 for both. The key-object rule reaches precision 0.75 / recall 0.69 (outcome) and
 # 0.67 / 1.00 (indicators) on this set (tests/eval/GOAL_COVERAGE.md says which clauses it gets wrong and
 # why): these floors keep what it reaches, a little below, and fail when a change loses ground.
-FLOORS = {"goal-outcome-missing": (0.70, 0.60), "goal-without-indicator": (0.60, 0.90)}
+FLOORS = {"goal-outcome-missing": (0.90, 0.90), "goal-without-indicator": (0.90, 0.90)}
 TARGET = 0.90
 
 

@@ -35,6 +35,9 @@ Status = Literal["covered", "partly", "not_covered"]
 _PIECE_END = re.compile(r"[，,；;。！!？?](?![^()（）]*[)）])")
 _ENUMERATION = re.compile(r"[、]")
 _LABEL = re.compile(r"^[(（]([^()（）]{1,30})[)）][:：]?")
+_CONJUNCTION = re.compile(r"(?<!以)[和及与](?!时)")
+# A conjunct of a task (A和B) that names this many key objects, none of them reported, is a gap of its own.
+CONJUNCT_OBJECTS = 3
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NUMBERING = re.compile(r"^[\"“”'\s]*(?:目标\s*\d+|\d+|[一二三四五六七八九十]+)\s*[.、:：．)]\s*")
 
@@ -42,7 +45,20 @@ _NUMBERING = re.compile(r"^[\"“”'\s]*(?:目标\s*\d+|\d+|[一二三四五六
 CONTINUATIONS: tuple[str, ...] = ("且", "并且", "以及", "从而", "进而", "同时")
 # Openings of a means, a schedule or a slogan rather than a deliverable (on top of vocab's purposes):
 # 借助监督检查辅助服务, 按计划推进工程进度, 坚决做到“无增减存”.
-MODIFIER_OPENINGS: tuple[str, ...] = ("借助", "按计划", "按期", "坚决", "力争", "确保实现", "保证实现")
+# 配合开展外宣工作 / 协助…: a duty another body leads, reported by that body, not a deliverable of the project.
+MODIFIER_OPENINGS: tuple[str, ...] = (
+    "借助", "按计划", "按期", "坚决", "力争", "确保实现", "保证实现", "配合", "协助",
+)  # fmt: skip
+# A piece that names a slogan is a slogan unless it also names a deliverable made about it
+# (对开展“两学一做”学习教育情况进行评估总结: the assessment is a task).
+DELIVERABLE_WORDS: tuple[str, ...] = ("评估", "总结", "报告", "考核", "检查", "调查", "培训", "编制", "分析")
+# 并出具审查意见 after 对…进行技术评估: the follow-up step of the same task.
+FOLLOW_UP = "并"
+# 户籍人口76户174人, 常住户26户56人: figures describing the place (its people, households), context.
+BACKGROUND_WORDS: tuple[str, ...] = ("户籍", "常住")
+_FIGURE = re.compile(r"\d")
+# 销一项 / 存一档: a verb-object word split by 一 (销项, 存档), read whole.
+_SPLIT_WORD = re.compile(r"(?<=[“\"「、])([\u4e00-\u9fff])一([\u4e00-\u9fff])(?=[、”\"」])")
 # 完成“十四五”规划确定的年度目标: a conformity to targets set elsewhere, reported by their results.
 CONFORMITY: tuple[str, str] = ("完成", "目标")
 # An assurance that something keeps working (保证林业局职能实现, 确保平台正常运行), not a deliverable.
@@ -56,7 +72,7 @@ NOT_OBJECTS: frozenset[str] = (
     frozenset(
         """资金 经费 费用 预算安排 常态 常态化 制度化 规范化 标准化 层层 抓落实 做实 做好 做到 到位 坚决 快速 逐步
     稳定 有序 保质 按计划 相关工作 工作职责 职责 更好 一流 发挥 作用 实际 需要 需求 能够 保持 既定目标 目标
-    各项任务 任务 年底 年内 当年 下达 完成率 及时率 及时 逐级 按月 单独 严格 参照 及其 占地 占地约 新建 新增 能够 相关""".split()
+    各项任务 任务 复杂 突出 临时 交办 年底 年内 当年 下达 完成率 及时率 及时 逐级 按月 单独 严格 参照 及其 占地 占地约 新建 新增 能够 相关""".split()
     )
     | frozenset(u for family in vocab.UNIT_FAMILIES for u in family)
     | vocab.MEASURE_WORDS
@@ -75,6 +91,7 @@ class Task:
     text: str
     objects: tuple[str, ...]
     piece: str = ""  # the comma piece the task is part of (its figures count for the task)
+    formula: tuple[str, ...] = ()  # the items of a quoted formula (拆件、销项、存档): one name, said by any
 
 
 @dataclass(frozen=True)
@@ -119,7 +136,11 @@ def _is_modifier(piece: str) -> bool:
         or piece.endswith(vocab.GOAL_MODIFIER_ENDINGS)
         or (piece.startswith(CONFORMITY[0]) and piece.endswith(CONFORMITY[1]))
         or (starts_any(piece, ASSURANCE_OPENINGS) and piece.endswith(ASSURANCE_ENDINGS))
-        or any(s in piece for s in vocab.GOAL_SLOGAN_TERMS)
+        or (
+            any(s in piece for s in vocab.GOAL_SLOGAN_TERMS)
+            and not any(w in piece for w in DELIVERABLE_WORDS)
+        )
+        or (any(w in piece for w in BACKGROUND_WORDS) and bool(_FIGURE.search(piece)))
         or any(s in piece for s in vocab.GOAL_PROBLEM_WORDS if s != "问题")
         or _is_improvement(piece)
         or is_effect(piece)
@@ -140,7 +161,7 @@ def _task_texts(text: str) -> tuple[tuple[str, str, str], ...]:
     the comma piece it is part of (a figure at the end of a list counts for every item of it)."""
     out: list[tuple[str, str, str]] = []
     skipped = False
-    for raw in _PIECE_END.split(compact(text)):
+    for raw in _PIECE_END.split(_SPLIT_WORD.sub(r"\1\2", compact(text))):
         piece = _NUMBERING.sub("", _LABEL.sub("", raw))
         if not piece:
             continue
@@ -148,6 +169,11 @@ def _task_texts(text: str) -> tuple[tuple[str, str, str], ...]:
             continue  # 且独门独院 continues a purpose
         skipped = _is_modifier(piece)
         if skipped:
+            continue
+        if piece.startswith(FOLLOW_UP) and out:
+            # 对…进行技术评估，并出具审查意见: a step of the task before it, judged with it.
+            part, scope, before = out.pop()
+            out.append((f"{part}，{piece}", scope, f"{before}，{piece}"))
             continue
         scope = _scope_of(piece)
         out += [(part, scope, piece) for part in _enumerated(piece)]
@@ -194,8 +220,11 @@ def tasks(clause: Clause, subject: Iterable[str] = ()) -> list[Task]:
     out = []
     for part, scope, piece in _task_texts(clause.text):
         objects = key_objects(part, known, scope)
+        # 拆一件、销一项 -> 拆件、销项: words jieba does not know, key objects all the same.
+        joined = tuple(a + b for a, b in _SPLIT_WORD.findall(compact(clause.text)) if a + b in part)
+        objects += tuple(w for w in joined if w not in objects)
         if objects:
-            out.append(Task(part, objects, piece))
+            out.append(Task(part, objects, piece, joined))
     return out
 
 
@@ -239,6 +268,8 @@ def cover_task(task: Task, references: Sequence[Reference], weights: TermWeights
         return TaskCover(task, "covered", (), _best(task, references, texts, (), weights))
     aliases = _aliased_names(compact(task.text), whole)
     said = [_said(t, whole, aliases) for t in task.objects]
+    if any(s for t, s in zip(task.objects, said, strict=True) if t in task.formula):
+        said = [s or t in task.formula for t, s in zip(task.objects, said, strict=True)]
     missing = tuple(t for t, s in zip(task.objects, said, strict=True) if not s)
     by = _best(task, references, texts, aliases, weights)
     if not missing:
@@ -247,9 +278,49 @@ def cover_task(task: Task, references: Sequence[Reference], weights: TermWeights
     share = sum(w for w, s in zip(ws, said, strict=True) if s) / sum(ws)
     # The objects a reviewer is told are missing: the particular ones (船舶, not 数据).
     specific = tuple(t for t in missing if weights.is_specific(t, ctx.settings.goal_specific_share))
-    if not specific or share >= ctx.settings.goal_object_share:
+    # A conjunct or a deliverable nobody reports is a gap however much of the rest is said.
+    unsaid = _unsaid_conjunct(task, said) + _unsaid_deliverables(task, said)
+    if not unsaid and (not specific or share >= ctx.settings.goal_object_share):
         return TaskCover(task, "covered", missing, by, share)
+    specific = tuple(dict.fromkeys(specific + unsaid))
     return TaskCover(task, "partly" if share > 0 else "not_covered", specific, by, share)
+
+
+def _unsaid_deliverables(task: Task, said: Sequence[bool]) -> tuple[str, ...]:
+    """The deliverables a task names (评估, 总结, 报告 …) that no reference mentions: 对…情况进行评估总结 is
+    not reported by an outcome that speaks of the same subject without any assessment."""
+    return tuple(
+        t for t, s in zip(task.objects, said, strict=True) if not s and any(w in t for w in DELIVERABLE_WORDS)
+    )
+
+
+def _unsaid_conjunct(task: Task, said: Sequence[bool]) -> tuple[str, ...]:
+    """The key objects of a conjunct of the task (对口交流地区人员培训工作 in …和办公室会议) that names three
+    key objects or more, none of which any reference mentions: a task of its own, unreported whatever its
+    partner says."""
+    flags = dict(zip(task.objects, said, strict=True))
+    for group in _conjuncts(task):
+        if len(group) >= CONJUNCT_OBJECTS and not any(flags[t] for t in group):
+            return group
+    return ()
+
+
+def _conjuncts(task: Task) -> list[tuple[str, ...]]:
+    """The key objects of each conjunct of a task (A和B, A及B, A与B), in order."""
+    text, at, spans = task.text, 0, []
+    for term in task.objects:
+        i = text.find(term, at)
+        spans.append((term, i if i >= 0 else at))
+        at = i + len(term) if i >= 0 else at
+    groups: list[list[str]] = [[]]
+    cuts = [m.start() for m in _CONJUNCTION.finditer(text)]
+    for term, i in spans:
+        while cuts and cuts[0] < i:
+            cuts.pop(0)
+            if groups[-1]:
+                groups.append([])
+        groups[-1].append(term)
+    return [tuple(g) for g in groups if g]
 
 
 def _timely(task: Task, texts: Sequence[str]) -> bool:

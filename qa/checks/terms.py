@@ -51,6 +51,7 @@ GOAL_SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"核查", "检查", "抽查"}),
     frozenset({"整治", "治理"}),
     frozenset({"等级", "评级"}),
+    frozenset({"放射", "辐射"}),
 )
 
 
