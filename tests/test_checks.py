@@ -525,8 +525,8 @@ def test_missing_indicator_category():
     assert check("missing-indicator-category", full, gaps) == [
         ("missing-indicator-category", "缺项", None),  # 效益指标
         ("missing-indicator-category", "缺项", None),  # 时效指标
-        ("missing-indicator-category", "缺项", None),  # 成本指标 (info)
-    ]
+    ]  # 成本指标: 齐全 of the same form has one, so cost-indicator-missing warns instead (one line, not two)
+    assert check("cost-indicator-missing", full, gaps) == [("cost-indicator-missing", "缺项", None)]
 
 
 def test_funding_mismatch():

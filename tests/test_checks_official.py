@@ -524,3 +524,16 @@ def test_every_finding_of_the_new_rules_reads_in_chinese():
         assert _chinese(f.message) and f.rule not in f.message
         for key in f.evidence:
             assert _chinese(evidence_label(key)), (f.rule, key)
+
+
+def test_a_missing_cost_row_is_told_once():
+    """Where cost-indicator-missing warns, missing-indicator-category does not add its own 成本指标 line."""
+    with_cost, without = decl(*_rows(True), name="有成本"), decl(*_rows(False), name="无成本")
+    found = run_checks([Document(path="t.txt", sha256="", kind="declaration", projects=(with_cost, without))])
+    about_cost = [f for f in found if f.project == "无成本" and "成本指标" in f.message]
+    assert [f.rule for f in about_cost] == ["cost-indicator-missing"]
+    # Alone (no witness of the template), the old-template hint is still given.
+    alone = run_checks([Document(path="t.txt", sha256="", kind="declaration", projects=(without,))])
+    assert [(f.rule, f.severity) for f in alone if "成本指标" in f.message] == [
+        ("missing-indicator-category", "info")
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -221,10 +222,21 @@ def test_report_text_in_the_terminal(marked_index):
         "项目数：22 个（绩效自评表 17 个，绩效目标申报表 5 个）",
     ]
     assert any(line.startswith("可提交率：") for line in lines)
-    assert (
-        f"【{DECLARATION_SAMPLE.name}】绩效目标申报表：建议复核，健康分 91.0；项目 5 个（存在问题 0，建议复核 5，可提交 0）"
-        in lines
+    # The file's line: its verdict, the mean of its projects' health scores (from the same findings the
+    # JSON report lists), and its projects by verdict.
+    report = json.loads(run("report", "--index", str(directory), "--json").stdout)
+    projects = [p for p in report["verdicts"]["projects"] if p["document"] == DECLARATION_SAMPLE.name]
+    mean = sum(Decimal(p["health"]) for p in projects) / len(projects)
+    verdicts = Counter(p["status"] for p in projects)
+    line = next(x for x in lines if x.startswith(f"【{DECLARATION_SAMPLE.name}】"))
+    printed = re.fullmatch(
+        rf"【{re.escape(DECLARATION_SAMPLE.name)}】绩效目标申报表：建议复核，健康分 (\d+\.\d)；项目 5 个"
+        rf"（存在问题 {verdicts['存在问题']}，建议复核 {verdicts['建议复核']}，可提交 {verdicts['可提交']}）",
+        line,
     )
+    assert printed is not None, line
+    assert abs(Decimal(printed[1]) - mean) <= Decimal("0.05")
+    assert verdicts["存在问题"] == 0 and verdicts["可提交"] == 0  # every declaration carries warnings
 
 
 def test_report_without_an_index_says_what_to_do(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from corpus.model import Finding, Project
-from qa.checks import vocab
+from qa.checks import cost_indicator_missing, vocab
 from qa.checks.base import DECLARATION, Context, Rule, compact, make_finding
 
 SLUG = "missing-indicator-category"
@@ -33,8 +33,9 @@ def check(project: Project, ctx: Context) -> Iterator[Finding]:
             evidence={"missing": label, "present": sorted(set(level1 + output_level2) - {""})},
         )
     key, label = vocab.COST_CATEGORY
-    if not any(key in text for text in every_label):
+    if not any(key in text for text in every_label) and not any(cost_indicator_missing.check(project, ctx)):
         # Templates before the cost-indicator reform have no 成本指标 row at all: tell, do not warn.
+        # Where the form's own template shows a 成本 row, cost-indicator-missing warns instead (one line).
         yield make_finding(
             SLUG,
             "info",
