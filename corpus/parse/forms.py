@@ -17,7 +17,14 @@ import re
 from corpus.parse import labels as lb
 from corpus.parse.draft import EMPTY_VALUES, FormDraft, add_goal, is_value
 from corpus.parse.grid import Cell, GridRow
-from corpus.parse.headers import header_run, implicit_header, list_header, money_header_run, read_list
+from corpus.parse.headers import (
+    header_run,
+    implicit_header,
+    list_header,
+    money_header_run,
+    read_list,
+    scoring_header,
+)
 from corpus.parse.indicators import IndicatorTable
 from corpus.parse.tokens import Tok, assign_money, sum_row, tokens, value_below, values_after
 from corpus.parse.values import _YEAR, to_decimal
@@ -38,6 +45,13 @@ def read_forms(rows: list[GridRow], positional: bool = False) -> tuple[list[Form
     walk = _Walk(tokens(rows), positional)
     walk.run()
     return walk.forms, walk.outside
+
+
+def _once(value: str) -> str:
+    """A value printed twice in a row (`单位甲单位甲`): two side-by-side cells of equal text that a flattened
+    page joined; the label's value is the one text."""
+    half = len(value) // 2
+    return value[:half] if half >= 4 and len(value) == 2 * half and value[:half] == value[half:] else value
 
 
 class _Walk:
@@ -233,7 +247,8 @@ class _Walk:
         if header is None:
             return False
         cols = [f for f, _ in header]
-        if not ("name" in cols or ("target" in cols and ("level2" in cols or "level1" in cols))):
+        if not ("name" in cols or ("target" in cols and ("level2" in cols or "level1" in cols))
+                or scoring_header(cols)):
             return False
         form = self.ensure_form(self.toks[self.i].cell)
         form.table = IndicatorTable(cols, [c for _, c in header], positional=self.positional)
@@ -280,7 +295,7 @@ class _Walk:
                 form.cells.append(below)
                 self.i += 1
                 return True
-        value = "".join(c.text for c in value_cells if c.text and not lb.is_label(c.text))
+        value = _once("".join(c.text for c in value_cells if c.text and not lb.is_label(c.text)))
         if value and len(self.listed) < _LISTED_MIN:
             self.listed.clear()
         if not form.fields.get(fld):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.load import Loaded
-from corpus.parse import fused
+from corpus.parse import fused, interleave
 from corpus.parse.labels import is_label, is_title
 from corpus.parse.values import clean_text
 
@@ -28,6 +28,7 @@ class Cell:
     copy: bool = False  # the same text as the cell to its left in a sheet/PDF/DOCX row (a merged cell)
     parts: tuple[str, ...] = ()  # the cell's own lines, where a sheet/DOCX cell holds several
     fused: bool = False  # cut out of a line whose cells were printed run together (fused.split_fused)
+    loose: bool = False  # a word of a page whose wrapped cells interleave (corpus/parse/interleave.py): row unknown
 
 
 @dataclass
@@ -207,6 +208,10 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
             # A page whose table a PDF flattened into one run of words: each word (wrapped fragments of one
             # text joined back) a cell of a stream, since the row boundaries are lost.
             flush()
+            structured = interleave.restructure(content)
+            if structured is not None:
+                _interleaved_rows(structured, rows, r.line, r.page)
+                continue
             for word in _join_fragments(content):
                 rows.append(GridRow([Cell(word, len(rows), 0, r.line, r.page, fused=fused_line)], stream=True))
             continue
@@ -231,6 +236,25 @@ def grid_of(loaded: Loaded) -> list[GridRow]:
 
 
 _FLAT_WORDS = 16
+
+
+def _interleaved_rows(items: list[list[str]], rows: list[GridRow], line: int, page: int | None) -> None:
+    """A page whose wrapped cells interleave: the rows its structure reads kept as rows, every other word a
+    loose stream cell (wrapped pieces of one text joined back) that no table reads as a row."""
+    loose: list[str] = []
+
+    def emit() -> None:
+        for word in _join_fragments(loose):
+            rows.append(GridRow([Cell(word, len(rows), 0, line, page, loose=True)], stream=True))
+        loose.clear()
+
+    for item in items:
+        if len(item) == 1:
+            loose.append(item[0])
+            continue
+        emit()
+        rows.append(GridRow([Cell(t, len(rows), ci, line, page) for ci, t in enumerate(item)]))
+    emit()
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 

@@ -130,9 +130,16 @@ def header_run(toks: list[Tok], i: int) -> tuple[list[tuple[str, Cell]] | None, 
         (lb.column_by_prefix(t) or lb.column_by_letters(t)) if found >= 2 else None))
     fields_ = [f for f, _ in out]
     indicator_only = {"level1", "level2", "name", "target", "actual", "note", "unit", "op", "extra", "seq"}
-    if len(out) >= 2 and indicator_only & set(fields_) and ("name" in fields_ or "target" in fields_):
+    if len(out) >= 2 and indicator_only & set(fields_) and ("name" in fields_ or "target" in fields_
+                                                          or scoring_header(fields_)):
         return out, j
     return None, i
+
+
+def scoring_header(fields_: list[str]) -> bool:
+    """A scoring table's header (评价内容 | 分值 | 自评分): its content column names the rows."""
+    return bool(fields_) and fields_[0] == "extra" and "weight" in fields_ and "score" in fields_ and (
+        "name" not in fields_ and "target" not in fields_)
 
 
 def implicit_header(toks: list[Tok], i: int) -> list[str] | None:

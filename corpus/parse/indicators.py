@@ -42,11 +42,20 @@ class IndicatorTable:
     _current_row: bool = False
     _named: set[int] = field(default_factory=set)
     _unsure: set[int] = field(default_factory=set)  # fused cells that hold indicators no cut reads for certain
+    _loose: list[Cell] = field(default_factory=list)  # loose words since the last row (interleaved page)
+    loose_runs: list[list[Cell]] = field(default_factory=list)  # runs of loose words that held figures
 
     def __post_init__(self) -> None:
         self.columns = _levels_before_name(self.columns)
 
     def add(self, cell: Cell, stream: bool, row_end: bool) -> None:
+        if cell.loose:
+            # A word of an interleaved page: its row is not known, so it is never read as a row's cell; a run
+            # of such words that holds a figure is a row seen and not read.
+            if cell.text and not lb.level_of(cell.text) and not lb.has(cell.text, "frame"):
+                self._loose.append(cell)
+            return
+        self._end_loose()
         if stream:
             self._flush()
             self.groups.append(([cell], False))
@@ -61,7 +70,13 @@ class IndicatorTable:
         cells = [c for g, _ in self.groups for c in g] + self._current
         return any(c.text and not lb.level_of(c.text) and not lb.has(c.text, "frame") for c in cells)
 
+    def _end_loose(self) -> None:
+        if any(re.search(r"\d", c.text) for c in self._loose):
+            self.loose_runs.append(self._loose)
+        self._loose = []
+
     def _flush(self) -> None:
+        self._end_loose()
         if self._current:
             self.groups.append((self._current, True))
         self._current = []
@@ -77,8 +92,8 @@ class IndicatorTable:
         after = [c for k, c in enumerate(after) if (c not in after[:k] or c in ("note", "extra")) and c != "name"]
         state = _Levels()
         out: list[IndicatorRow] = []
-        unread: list[list[Cell]] = []
-        seen = 0
+        unread: list[list[Cell]] = list(self.loose_runs)
+        seen = len(self.loose_runs)
         for cells in self._regroup(after):
             named = id(cells) in self._named
             if any(id(c) in self._unsure for c in cells):

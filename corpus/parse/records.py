@@ -83,6 +83,11 @@ def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) 
     ind_state, note = _indicator_state(d, indicators, seen)
     if note:
         missing.append(note)
+    for _, figs, cells in d.money_rows:
+        if not figs and any(c.text for c in cells[1:] or cells):
+            warnings.append(ParseWarning(cells[0].line, f"第{cells[0].line}行：资金表的数字与表头的列对不上（执行率超出 0–200%"
+                                         "或得分高于分值），无法分清各是哪一列，未读取，请核对",
+                                         " | ".join(x.text for x in cells), cells[0].page, kind="unread-money"))
     for cells in unread_rows:
         warnings.append(ParseWarning(cells[0].line, "指标行无法识别", " | ".join(x.text for x in cells),
                                      cells[0].page, kind="unread-indicator-rows", end_line=cells[-1].line))
@@ -130,6 +135,8 @@ def _budget(d: FormDraft, file: str, sha: str) -> tuple[Budget | None, str]:
                     source=source_of(file, sha, [c for _, _, cs in d.money_rows for c in cs]),
                     appropriation=by_source.get("appropriation"), carryover=by_source.get("carryover"),
                     other=by_source.get("other"))
+    if not readable:
+        return None, "missing"
     return budget, "read" if readable == len(lines) else ("partial" if readable else "missing")
 
 

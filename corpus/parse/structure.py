@@ -35,6 +35,7 @@ def parse_loaded(loaded: Loaded) -> Document:
         raise refusal(loaded, forms=forms)
     projects = []
     for d in drafts:
+        _name_from_goal(d, warnings)
         projects.append(to_project(d, name, loaded.sha256, warnings))
     for d in forms:
         if d not in drafts:
@@ -105,6 +106,34 @@ def _prose_form(rows: list, warnings: list[ParseWarning]) -> list[FormDraft]:
     warnings.append(ParseWarning(first.line, f"第{first.line}–{last.line}行：绩效指标取自正文文字（不是表格），请核对",
                                  page=first.page, kind="prose-indicators", end_line=last.line))
     return [d]
+
+
+_GOAL_LABEL = re.compile(r"(?:项目)?年度(?:绩效)?目标$")
+_FIRST_ITEM = re.compile(r"^[1１一][、.．:：]\s*(?P<name>[^,，。;；:：、\s]{4,40})$")
+
+
+def _name_from_goal(d: FormDraft, warnings: list[ParseWarning]) -> None:
+    """A form whose 项目名称 label stood without its value (a flattened page): the name the form states after
+    `项目年度目标 1:` is taken, only when that same text also stands as a cell of its own on the form and no
+    other such text does; said so in a warning, as it was not read beside its label."""
+    if d.fields.get("name"):
+        return
+    cells = [c for c in d.cells if c.text]
+    texts = {lb.compact(c.text) for c in cells}
+    found: list[tuple[str, Cell]] = []
+    for k, c in enumerate(cells[:-1]):
+        if not _GOAL_LABEL.search(lb.compact(c.text)):
+            continue
+        m = _FIRST_ITEM.match(lb.compact(cells[k + 1].text))
+        if m and m.group("name") in texts and not lb.is_label(m.group("name")):
+            found.append((m.group("name"), cells[k + 1]))
+    if len({n for n, _ in found}) != 1:
+        return
+    value, cell = found[0]
+    d.fields["name"] = value
+    d.field_cells["name"] = [cell]
+    warnings.append(ParseWarning(cell.line, f"项目名称未写在“项目名称”旁，取自“{lb.compact(cells[cells.index(cell) - 1].text)} 1:”"
+                                 f"后文字“{value}”（表中另有同一文字），请核对", cell.text, cell.page, kind="name-inferred"))
 
 
 def skipped(places: Sequence[tuple[int, int | None, str]]) -> list[ParseWarning]:

@@ -127,4 +127,18 @@ def assign_money(cols: list[str], values: list[str]) -> dict[str, str]:
             cut = None
         if cut:
             vals = [v or "" for v in cut]
-    return {c: v for c, v in zip(cols, vals, strict=False)}
+    got = {c: v for c, v in zip(cols, vals, strict=False)}
+    return got if _plausible(got) else {}
+
+
+def _plausible(got: dict[str, str]) -> bool:
+    """Figures that can stand in the columns they were given by position: a rate of at most 200%, points of at
+    most 100 and a score not above its weight. A row that fails printed its figures under columns the header
+    did not name (中央 | 省 | 本级 … read as one word): which figure is which cannot be told."""
+    num = {k: to_decimal(v) for k, v in got.items() if v}
+    rate, weight, score = num.get("rate"), num.get("weight"), num.get("score")
+    if rate is not None and not 0 <= rate <= 200:
+        return False
+    if any(x is not None and not 0 <= x <= 100 for x in (weight, score)):
+        return False
+    return not (weight is not None and score is not None and score > weight)
