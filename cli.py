@@ -285,11 +285,17 @@ def cmd_mentions(args: argparse.Namespace) -> int:
             }
         )
         return 0
+    from qa.ask.render import PAGE_SIZE, Paging
+
     print(f"提到“{args.topic}”的项目共 {len(found)} 个：")
-    for m in found:
+    # A person reads a page at a time: --page N for the next, --all (or --json) for every project.
+    shown, more = Paging(None if args.all else PAGE_SIZE, args.page).page(found, "个项目")
+    for m in shown:
         print(f"  【{m.name}】 {m.document.name}")
         for p in m.passages:
             print(f"     ［{p.reason}］ {p.source.cite()}  {p.text[:70]}")
+    if more:
+        print(more)
     if note:
         print(note)
     return 0
@@ -400,11 +406,14 @@ def _read_questions(path: str) -> list[str]:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa.ask import answer_to_json, ask, format_answer
+    from qa.ask.render import PAGE_SIZE
 
     index = _open_index(args)
+    # JSON is complete; a person reads a page of a long list (--page N), or all of it with --all.
+    size = None if args.all or args.json else PAGE_SIZE
     if args.batch:
         for q in _read_questions(args.batch):
-            answer = ask(q, index)
+            answer = ask(q, index, page_size=size, page=args.page)
             if args.json:
                 sys.stdout.write(json.dumps(answer_to_json(answer), ensure_ascii=False) + "\n")
             else:
@@ -414,7 +423,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not args.question:
         _err("请给出问题，或用 --batch FILE 批量提问")
         return 2
-    answer = ask(args.question, index)
+    answer = ask(args.question, index, page_size=size, page=args.page)
     if args.json:
         _print_json(answer_to_json(answer))
     else:
@@ -450,6 +459,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def paging_options(p: argparse.ArgumentParser) -> None:
+    """--all and --page of the commands whose answer can list thousands of projects."""
+    p.add_argument("--all", action="store_true", help="列出全部项目（默认每页 20 个，先给出总数）")
+    p.add_argument("--page", type=int, default=1, metavar="N", help="列出第 N 页（默认第 1 页）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -497,7 +512,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("mentions", help="列出提到某主题的全部项目", description="列出提到某主题的全部项目（不截断），并给出依据段落。")
     p.add_argument("topic", help="主题，如 碳市场")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--json", action="store_true", help="输出 JSON（完整列表）")
+    paging_options(p)
     common_index(p)
     p.set_defaults(func=cmd_mentions)
 
@@ -523,7 +539,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="用中文提问，得到带出处的答案", description="用中文提问，得到带出处的精确答案。")
     p.add_argument("question", nargs="?", help="问题，如 执行率最低的项目是哪个？")
     p.add_argument("--batch", metavar="FILE", help="问题文件：每行一个问题，或 JSON 行（含 question 字段）")
-    p.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个答案）")
+    p.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个答案；完整列表）")
+    paging_options(p)
     common_index(p)
     p.set_defaults(func=cmd_ask)
 

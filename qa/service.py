@@ -52,7 +52,9 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES))
+            out.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES)
+            )
         else:
             out.append(p)
     return out
@@ -81,7 +83,9 @@ def read_file(path: str | Path, settings: Settings) -> Document:
     return parse_file(path, max_mb=settings.max_file_mb)
 
 
-def refused(path: str | Path, exc: JixiaoError, name: str | None = None, message: str | None = None) -> RefusedFile:
+def refused(
+    path: str | Path, exc: JixiaoError, name: str | None = None, message: str | None = None
+) -> RefusedFile:
     """A file that could not be read, kept with why, so that lists and answers can say it exists."""
     return RefusedFile(name or str(path), file_sha256(path), exc.reason, message or str(exc))
 
@@ -107,12 +111,26 @@ def ingest(
     refused_files: Iterable[RefusedFile] = (),
     progress: Callable[[int, int], None] | None = None,
     identity: Callable[[Any], str] | None = None,
+    *,
+    findings: bool = True,
 ) -> Any:
     """Record the refused files (listed as not read until a version of them is read), then add the
-    documents to the index (embedding with progress). Returns the index's AddResult."""
+    documents to the index (embedding with progress) and, when a new generation was written, run every
+    rule over it once and store the findings with it (`findings=False` leaves that to the first reader).
+    Returns the index's AddResult."""
     for r in refused_files:
         index.add_refused(r, identity=identity)
-    return index.add(documents, progress=progress, identity=identity)
+    result = index.add(documents, progress=progress, identity=identity)
+    if findings and result.changed:
+        store_findings(index)
+    return result
+
+
+def store_findings(index: Any) -> list[Finding]:
+    """Every rule over the index's current generation with its settings and model, stored with it."""
+    from qa.findings_store import compute_and_store
+
+    return compute_and_store(index, index.settings, index.embedder())
 
 
 def check(documents: Iterable[Document], settings: Settings, embedder: Any | None = None) -> list[Finding]:
@@ -152,5 +170,13 @@ def review(index: Any, settings: Settings) -> IndexReview:
     refused_files = list(index.refused())
     if not docs:
         return IndexReview([], refused_files, [], {}, [])
-    findings = check(docs, settings, embedder(settings))
-    return IndexReview(docs, refused_files, findings, index.marks(), project_verdicts(docs, findings, settings))
+    from qa.findings_store import compute_and_store, stored
+
+    # Stored with the generation at ingest (no model loaded to read them); computed here only for an
+    # index written before that or under other settings, and stored then.
+    findings = stored(index, settings)
+    if findings is None:
+        findings = compute_and_store(index, settings, embedder(settings))
+    return IndexReview(
+        docs, refused_files, findings, index.marks(), project_verdicts(docs, findings, settings)
+    )

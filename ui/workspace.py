@@ -74,11 +74,14 @@ class Workspace:
         """The findings of every indexed document (computed once, again after an import)."""
         with self._lock:
             if self._findings is None:
-                self._findings = self._check(self.documents())
+                self._findings = self._check()
             return list(self._findings)
 
-    def _check(self, documents: list[Document]) -> list[Finding]:
-        return service.check(documents, self.settings, self.embedder)
+    def _check(self) -> list[Finding]:
+        from qa.findings_store import findings_of
+
+        # Stored with the index's generation at ingest; computed (and stored) only where they are not.
+        return findings_of(self.index, self.settings, self.embedder)
 
     def finding_views(self) -> list[FindingView]:
         from qa.report import finding_key

@@ -41,6 +41,7 @@ from index.store.directory import (
     _same_vectors,
     _versions,
 )
+from index.store.findings import _Findings
 from index.store.marks import MARK_STATUSES, _Marks
 from index.store.reading import PHRASE_CACHE_MAX, _Reading
 from index.store.records import (
@@ -65,7 +66,7 @@ from index.store.records import (
 from index.store.writing import EMBED_BATCH, AddResult, _encode_all, _passage_tokens, _Writing
 
 
-class Index(_Reading, _Writing, _Marks, _Directory):
+class Index(_Reading, _Writing, _Marks, _Findings, _Directory):
     """The searchable index of a set of documents, stored in one directory.
 
     Readers need no lock; writers (`add`, `remove`, `set_mark`) hold `<dir>.lock`. A rebuild writes a

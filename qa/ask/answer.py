@@ -13,6 +13,7 @@ from qa.ask.catalogue import _catalogue
 from qa.ask.context import Context
 from qa.ask.fields import _GOAL_FIELDS, _TABLE_FIELDS
 from qa.ask.question import _item_level, parse_question
+from qa.ask.render import Paging, paged
 from qa.ask.route import _route
 from qa.ask.text import TEXT
 from qa.ask.words import _field_level
@@ -22,7 +23,14 @@ if TYPE_CHECKING:
     from index.protocol import SearchIndex
 
 
-def ask(question: str, index: SearchIndex, settings: Settings | None = None) -> Answer:
+def ask(
+    question: str,
+    index: SearchIndex,
+    settings: Settings | None = None,
+    *,
+    page_size: int | None = None,
+    page: int = 1,
+) -> Answer:
     """Answer a reviewer's question from the index's records; every figure and project is cited.
 
     Intents: mentions (哪些项目提到 X), lookup (a project's field or an indicator's figure), rank (最高/最低/前N),
@@ -33,6 +41,10 @@ def ask(question: str, index: SearchIndex, settings: Settings | None = None) -> 
         question: the question in Chinese.
         index: an opened `index.store.Index`.
         settings: tolerances and thresholds; the index's settings when None.
+        page_size: for a person: a long list (mentions, findings) writes out this many items with the
+            total and which page it is (`render.PAGE_SIZE` is the CLI's and the app's); `projects` and
+            the count stay complete. None (the default, and JSON's): every item.
+        page: which page of `page_size` items (from 1).
     Returns:
         An Answer with kind, a short Chinese text, the projects named, the figures (Value) and citations.
     Raises:
@@ -56,7 +68,8 @@ def ask(question: str, index: SearchIndex, settings: Settings | None = None) -> 
         raise QuestionError(TEXT["empty_index"])
     settings = settings or index.settings
     ctx = Context(index, cat, settings, parse_question(question.strip(), cat))
-    answer = _route(ctx)
+    with paged(Paging(page_size, page)):
+        answer = _route(ctx)
     read_as = [r for r in ctx.p.refs if r.how in ("partial", "semantic") and r.names]
     if read_as and answer.kind != "unknown":
         note = "；".join(
@@ -116,14 +129,21 @@ def _unread_note(ctx: Context, answer: Answer) -> str | None:
     return coverage_of(ctx.cat.unread_documents, refused, part, projects).note()
 
 
-def ask_many(questions: Iterable[str], index: SearchIndex, settings: Settings | None = None) -> list[Answer]:
+def ask_many(
+    questions: Iterable[str],
+    index: SearchIndex,
+    settings: Settings | None = None,
+    *,
+    page_size: int | None = None,
+) -> list[Answer]:
     """Answer several questions with one loaded model and one catalogue (the batch path).
 
     Args:
         questions: the questions.
         index: an opened index.
         settings: as for `ask`.
+        page_size: as for `ask`.
     Returns:
         One Answer per question, in order.
     """
-    return [ask(q, index, settings) for q in questions]
+    return [ask(q, index, settings, page_size=page_size) for q in questions]

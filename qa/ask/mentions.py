@@ -6,18 +6,19 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from corpus.model import Answer, Source, Value
+from corpus.model import Answer, Value
 from index.passages import MATCH_LABELS
 from qa.ask.cite import _cite, _snippet, _source_with_text
 from qa.ask.context import _answer
 from qa.ask.question import _find_all, _strip_phrase
-from qa.ask.render import _listed, _unique
+from qa.ask.render import _listed, _unique, paging
 from qa.ask.text import TEXT
 from qa.ask.words import _GENERIC_WORDS, COUNT_UNIT, PROJECT_WORD, _compact, vocabulary
 
 MATCH_ORDER = list(MATCH_LABELS)  # strongest first
 
 if TYPE_CHECKING:
+    from index.passages import ProjectMentions
     from qa.ask.catalogue import Entry
     from qa.ask.context import Context
     from qa.ask.question import Parsed
@@ -77,15 +78,11 @@ def _trim_topic(topic: str) -> str:
 def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> Answer:
     """index.mentions(topic), all of it, narrowed to the question's scope."""
     allowed = {(e.document.sha256, e.key): e for e in ctx.scoped()}
-    hits: list[tuple[Entry, str, list[tuple[Source, str, str]]]] = []
+    hits: list[tuple[Entry, ProjectMentions]] = []
     for pm in ctx.index.mentions(topic):
         entry = allowed.get((pm.document.sha256, _compact(pm.project.name)))
         if entry is not None:
-            # The passages that match best first: a project found literally is cited where it says it.
-            passages = sorted(pm.passages, key=lambda m: MATCH_ORDER.index(m.match))
-            hits.append(
-                (entry, MATCH_LABELS[pm.match], [(m.source, m.text, m.term or topic) for m in passages])
-            )
+            hits.append((entry, pm))
     hits.sort(key=lambda h: h[0].position)
     values = []
     if negated:
@@ -95,7 +92,9 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
         if count:
             values.append(Value("", None, "count", Decimal(len(names)), COUNT_UNIT))
         text = TEXT["mentions_negative"].format(topic=topic, n=len(names), names=_listed(names, "、"))
-        citations = [_cite(e, None) for e in rest]
+        shown, note = paging().page(rest, "个项目")
+        citations = [_cite(e, None) for e in shown]
+        text += f"\n{note}" if note else ""
         return _answer(ctx, "mentions", text, projects=names, values=values, citations=citations)
     names = _unique(h[0].name for h in hits)
     if count:
@@ -104,7 +103,13 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
         return _answer(ctx, "mentions", TEXT["mentions_none"].format(topic=topic), projects=[], values=values)
     lines = [TEXT["mentions_some"].format(topic=topic, n=len(names), names=_listed(names, "、"))]
     citations = []
-    for entry, reason, passages in hits:
+    # Every project is in `projects`; a person is shown one page of lines and citations at a time.
+    shown, more = paging().page(hits, "个项目")
+    for entry, pm in shown:
+        # The passages that match best first: a project found literally is cited where it says it.
+        ordered = sorted(pm.passages, key=lambda m: MATCH_ORDER.index(m.match))
+        passages = [(m.source, m.text, m.term or topic) for m in ordered]
+        reason = MATCH_LABELS[pm.match]
         terms = _unique(term for _s, _x, term in passages)
         # Why it matched (原文, 简称, 同义词, 语义相近), and what the document wrote where it is another name
         # (全国碳排放权交易市场 for 碳市场); lexical matches join the topic's words by +.
@@ -113,4 +118,6 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
         lines.append(f"- {entry.name}［{reason}］{note}：{_snippet(passages[0][1], terms[0])}")
         for source, text, term in passages[:3]:
             citations.append(_cite(entry, _source_with_text(source, text), None, term))
+    if more:
+        lines.append(more)
     return _answer(ctx, "mentions", "\n".join(lines), projects=names, values=values, citations=citations)

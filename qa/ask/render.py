@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from corpus.model import Answer, to_jsonable
 from qa.ask.text import TEXT
@@ -16,6 +19,60 @@ if TYPE_CHECKING:
 
 
 MAX_LISTED = 30  # items written out in an answer's text
+# What a person is shown of a long list at once: the count, this many items, and the rest on demand
+# (the CLI's --all, the app's next page); JSON and `ask(..., page_size=None)` hold every item.
+PAGE_SIZE = 20
+PAGE_NOTE = "（共 {total} {unit}，此处列出第 {first}–{last} {unit}；{rest}）"
+PAGE_REST = "其余 {n} {unit}可翻页查看，或用 --all / --json 列出全部"
+PAGE_LAST = "已是最后一页"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which items of a long answer are written out: page `number` (from 1) of `size` items, or every
+    item where `size` is None."""
+
+    size: int | None = None
+    number: int = 1
+
+    def window(self, total: int) -> tuple[int, int]:
+        """(start, end) of the page among `total` items; a page past the end shows the last one."""
+        if self.size is None or total <= self.size:
+            return 0, total
+        pages = -(-total // self.size)
+        start = (min(max(self.number, 1), pages) - 1) * self.size
+        return start, min(start + self.size, total)
+
+    def page(self, items: Sequence[T], unit: str = "项") -> tuple[Sequence[T], str]:
+        """The items of the page and the note that says which they are ("" when every item is shown)."""
+        start, end = self.window(len(items))
+        if start == 0 and end == len(items):
+            return items, ""
+        return items[start:end], page_note(len(items), start, end, unit)
+
+
+_paging: ContextVar[Paging | None] = ContextVar("paging", default=None)
+
+
+def paging() -> Paging:
+    """The paging of the answer being built (every item unless `ask` was given a page size)."""
+    return _paging.get() or Paging()
+
+
+@contextmanager
+def paged(p: Paging) -> Iterator[None]:
+    token = _paging.set(p)
+    try:
+        yield
+    finally:
+        _paging.reset(token)
+
+
+def page_note(total: int, start: int, end: int, unit: str = "项") -> str:
+    rest = PAGE_REST.format(n=total - end, unit=unit) if end < total else PAGE_LAST
+    return PAGE_NOTE.format(total=f"{total:,}", unit=unit, first=start + 1, last=end, rest=rest)
 
 
 def _listed(items: Iterable[str], sep: str) -> str:
