@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from qa.ask import ask
+from qa.ask.render import PAGE_SIZE
 from ui.answer import answer_html
 from ui.tabs import friendly
 from ui.workspace import Workspace
@@ -27,6 +28,8 @@ class AskTab:
     question: gr.Textbox
     ask_button: gr.Button
     answer: gr.HTML
+    page: gr.Number
+    next_page: gr.Button
 
 
 def layout() -> AskTab:
@@ -36,7 +39,11 @@ def layout() -> AskTab:
         ask_button = gr.Button("提问", variant="primary", scale=1, elem_id="ask-button")
     gr.Examples(EXAMPLE_QUESTIONS, inputs=question, label="示例问题")
     answer = gr.HTML(elem_id="answer")
-    return AskTab(question, ask_button, answer)
+    # A list of thousands of projects is answered with its count and one page; the rest page by page.
+    with gr.Row():
+        page = gr.Number(value=1, precision=0, minimum=1, label="页", scale=1, elem_id="answer-page")
+        next_page = gr.Button("下一页", scale=1, elem_id="next-page")
+    return AskTab(question, ask_button, answer, page, next_page)
 
 
 class AskHandlers:
@@ -44,12 +51,27 @@ class AskHandlers:
         self.workspace = workspace
 
     @friendly
-    def on_ask(self, q: str) -> str:
+    def on_ask(self, q: str, page: float | None = 1) -> str:
         if not q or not q.strip():
             raise gr.Error("请输入问题，例如：执行率最低的项目是哪个？")
-        return answer_html(ask(q.strip(), self.workspace.index), self.workspace.documents())
+        answer = ask(q.strip(), self.workspace.index, page_size=PAGE_SIZE, page=int(page or 1))
+        return answer_html(answer, self.workspace.documents())
+
+    def on_page(self, q: str, page: float | None) -> str:
+        return self.on_ask(q, page)
+
+    def on_next(self, q: str, page: float | None) -> tuple[str, int]:
+        nxt = int(page or 1) + 1
+        return self.on_ask(q, nxt), nxt
+
+
+def _first_page() -> int:
+    return 1
 
 
 def wire(tab: AskTab, handlers: AskHandlers) -> None:
-    tab.ask_button.click(handlers.on_ask, tab.question, tab.answer)
-    tab.question.submit(handlers.on_ask, tab.question, tab.answer)
+    # A new question starts at its first page.
+    tab.ask_button.click(handlers.on_ask, tab.question, tab.answer).then(_first_page, None, tab.page)
+    tab.question.submit(handlers.on_ask, tab.question, tab.answer).then(_first_page, None, tab.page)
+    tab.page.submit(handlers.on_page, [tab.question, tab.page], tab.answer)
+    tab.next_page.click(handlers.on_next, [tab.question, tab.page], [tab.answer, tab.page])
