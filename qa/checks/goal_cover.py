@@ -35,7 +35,8 @@ Status = Literal["covered", "partly", "not_covered"]
 _PIECE_END = re.compile(r"[，,；;。！!？?](?![^()（）]*[)）])")
 _ENUMERATION = re.compile(r"[、]")
 _LABEL = re.compile(r"^[(（]([^()（）]{1,30})[)）][:：]?")
-_CONJUNCTION = re.compile(r"(?<!以)[和及与](?!时)")
+# The words that join two conjuncts of a task (as jieba cuts them: 和谐, 参与, 及时 are other words).
+CONJUNCTIONS: frozenset[str] = frozenset({"和", "及", "与", "以及"})
 # A conjunct of a task (A和B) that names this many key objects, none of them reported, is a gap of its own.
 CONJUNCT_OBJECTS = 3
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -259,7 +260,9 @@ def cover_task(task: Task, references: Sequence[Reference], weights: TermWeights
 
     A task is covered when a reference states one of its figures (不少于17人 / ≥17.00(人)), or when its
     key objects are mentioned somewhere; it is a gap when a key object few clauses use is never mentioned
-    and the mentioned objects weigh less than `goal_object_share` of the task.
+    and the mentioned objects weigh less than `goal_object_share` of the task, when a conjunct of three
+    key objects or more (对口交流地区人员培训 in …和办公室会议) is never mentioned at all, or when a
+    deliverable it names (评估, 总结, 报告 …) is never mentioned, however much of the rest is said.
     """
     texts = [r.compact for r in references]
     whole = "\n".join(texts)
@@ -313,7 +316,7 @@ def _conjuncts(task: Task) -> list[tuple[str, ...]]:
         spans.append((term, i if i >= 0 else at))
         at = i + len(term) if i >= 0 else at
     groups: list[list[str]] = [[]]
-    cuts = [m.start() for m in _CONJUNCTION.finditer(text)]
+    cuts = list(_conjunction_offsets(text))
     for term, i in spans:
         while cuts and cuts[0] < i:
             cuts.pop(0)
@@ -321,6 +324,19 @@ def _conjuncts(task: Task) -> list[tuple[str, ...]]:
                 groups.append([])
         groups[-1].append(term)
     return [tuple(g) for g in groups if g]
+
+
+@lru_cache(maxsize=16384)
+def _conjunction_offsets(text: str) -> list[int]:
+    """Where the conjunctions of a task's text stand, as jieba cuts the text."""
+    from index.segment import words
+
+    out, at = [], 0
+    for word in words(text):
+        if word in CONJUNCTIONS:
+            out.append(at)
+        at += len(word)
+    return out
 
 
 def _timely(task: Task, texts: Sequence[str]) -> bool:

@@ -52,6 +52,12 @@ GOAL_SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"整治", "治理"}),
     frozenset({"等级", "评级"}),
     frozenset({"放射", "辐射"}),
+    # The deliverables a goal names, as outcomes report them (编制方案 / 制定方案, 考核 / 考评).
+    frozenset({"编制", "制定", "起草"}),
+    frozenset({"分析", "研判"}),
+    frozenset({"考核", "考评"}),
+    frozenset({"调查", "调研"}),
+    frozenset({"总结", "小结"}),
 )
 
 
