@@ -259,8 +259,8 @@ class KnownVectors:
 
 @dataclass
 class ClusterIngest:
-    """What `ingest` did: the index, `Index.add`'s result, the files read and refused, the workers used and
-    the seconds of each step (parse and embed on the cluster, write here)."""
+    """What `ingest` did: the index, `Index.add`'s result, the files read and refused, the workers used, the
+    seconds of each step (parse and embed on the cluster, write here) and the texts embedded there."""
 
     index: Any
     result: Any
@@ -268,6 +268,7 @@ class ClusterIngest:
     refused: list[RefusedFile]
     workers: int
     seconds: dict[str, float]
+    texts: int  # passages and project names embedded on the cluster (distinct texts)
 
 
 def ingest(
@@ -330,4 +331,4 @@ def ingest(
     index = Index.open(directory, settings=settings, embedder=KnownVectors(settings, by_passage, by_name))
     result = service.ingest(index, docs, refused)
     lap("write")
-    return ClusterIngest(index, result, docs, refused, workers, seconds)
+    return ClusterIngest(index, result, docs, refused, workers, seconds, len(by_passage) + len(by_name))

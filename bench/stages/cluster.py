@@ -4,6 +4,7 @@ workers (qa/cluster.py), same files, same machine; and the report's rows for it.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ def stage_cluster(work: Path, size: int, args: argparse.Namespace) -> dict[str, 
 
     files = [corpus_dir(work, size) / "docs"]
     settings = Settings()
-    out: dict[str, Any] = {"workers": {}}
+    out: dict[str, Any] = {"workers": {}, "load_average_start": os.getloadavg()[0]}
     target = work / "cluster-index"
 
     # The local path as `jixiao ingest` takes it: parse, load the model, embed, write.
@@ -54,13 +55,14 @@ def stage_cluster(work: Path, size: int, args: argparse.Namespace) -> dict[str, 
                 "seconds": seconds,
                 "steps": done.seconds,
                 "passages": done.result.passages,
-                "embedded": done.result.embedded,
+                "embedded": done.texts,
                 "passages_per_s": done.result.passages / seconds,
-                "embedded_per_s": done.result.embedded / done.seconds["embed"],
+                "embedded_per_s": done.texts / done.seconds["embed"],
             }
             checkpoint(work, "cluster", size, out)
     shutil.rmtree(target, ignore_errors=True)
     out["peak_rss_mb"] = peak_rss_mb()
+    out["load_average_end"] = os.getloadavg()[0]  # other work on the machine slows every row alike
     return out
 
 
@@ -83,6 +85,12 @@ def extrapolation(r: dict[str, Any]) -> str:
         f"({serial:.1f} s here for {texts:,} texts: records, tokens, BM25, FAISS, in the one process that holds "
         f"the lock) does not: e.g. {EXAMPLE_MACHINES} such machines ≈ {parallel + serial:.0f} s for this corpus, "
         f"of which {serial:.0f} s is the write."
+        + (
+            f" (1-minute load average {r['load_average_start']:.1f} → {r['load_average_end']:.1f} on "
+            f"{os.cpu_count()} cores during the stage: other work slows every row alike.)"
+            if "load_average_end" in r
+            else ""
+        )
     )
 
 
@@ -104,7 +112,7 @@ def cluster_rows(t: Any, ingest_size: int) -> None:
         only(f"{_num(local['passages_per_s'], 1)} ({_num(local['seconds'], 1)})"),
     )
     for workers, w in r["workers"].items():
-        steps = " · ".join(f"{k} {v:.1f}" for k, v in w["steps"].items())
+        steps = " · ".join(f"{k} {w['steps'][k]:.1f}" for k in ("parse", "embed", "write"))
         t.row(
             f"`jixiao ingest --ray`, local Ray, {workers} worker process(es): passages/s (embedding alone) · s by step",
             only(f"{_num(w['passages_per_s'], 1)} ({_num(w['embedded_per_s'], 1)}) · {steps}"),
