@@ -91,3 +91,49 @@ def test_a_lone_bracket_between_cut_points_does_not_stop_the_cut() -> None:
     # 财政拨款:60万元(其中:上级财政资金:60万元): the "(" left between two figures is punctuation, not a cell.
     cells = grid._fused_cut("项目名称村道硬化工程项目属性新增项目□延续项目√资金总额及构成总额80万元财政拨款:60万元(其中:上级财政资金:60万元")
     assert cells is not None and cells[:2] == ["项目名称", "村道硬化工程"] and "(" not in cells
+
+
+# A hand-made form of the family "PDF text flattened into one line, wrapped cells interleaved": the header's
+# words split over two lines (年初指 … 标值), a row's name and units split alike (河道清淤 25 公 … 整治长度 里),
+# a scoring framework (评价内容 分值 自评分), a funds header whose source columns ran into one word, and the
+# name stated only after 项目年度目标 1: and once more on the form.
+_INTERLEAVED = (
+    "某县财政预算支出项目绩效目标自评表 填报日期:2023 年 5 月 项目名称 项目主管单 位 自评总分: 88 "
+    "项目实施单位 某县水利局 某县水利局 项目负责人 王某 中央 省、地 本级 合计 执行数 执行 (万元) (万元) (万元) 率 "
+    "120 120 来源 项目年度目 标 负责人签字: 河道清淤整治项目 项目属性 项目资金 120 100 % 评价内容 分值 自评分 项目决策 3 分 "
+    "决策程序 3 2 有依据计 3 分,没有不得分。 档案管理 项目管理 10 分 4 4 1、有档案 2 分; 资金使用 6 5 "
+    "项目年度目标 1:河道清淤整治项目 一级 指标 二级 指标名称 年初指 年终完 自评 复核 评价标准 指标 (三级指标) "
+    "标值 成值 分 分 河道清淤 25 公 24 公 9 1、提供佐证资料; 整治长度 里 里 数量指 标 10 分 水质 达标率 质量指 "
+    "河道保洁 标 8 分 覆盖率 产出 指标 30 分"
+)
+
+
+def test_an_interleaved_flattened_form_gives_no_wrong_figures(tmp_path) -> None:
+    from corpus.parse import parse_file
+
+    path = tmp_path / "interleaved.txt"
+    path.write_text(_INTERLEAVED + "\n", encoding="utf-8")
+    doc = parse_file(path)
+    (p,) = doc.projects
+    got = [(i.name, i.target.text, i.actual.text if i.actual else "", i.weight, i.score) for i in p.indicators]
+    assert [(n, t, a, str(w), str(s)) for n, t, a, w, s in got] == [
+        ("决策程序", "", "", "3", "2"), ("档案管理", "", "", "4", "4"), ("资金使用", "", "", "6", "5"),
+        ("河道清淤整治长度", "25公里", "24公里", "None", "9"),
+    ]
+    # The funds figures stand under columns the header ran together: which is which is not known, so none is read.
+    assert p.budget is None and p.coverage.money != "read"
+    assert any(w.kind == "unread-money" for w in doc.warnings)
+    # Rows whose cells cannot be told apart are rows seen and not read, never rows of header pieces.
+    assert p.coverage.indicators == "partial" and p.coverage.indicator_rows_read == 4
+    assert p.implementer == "某县水利局" and p.total_score == 88
+    assert p.name == "河道清淤整治项目" and any("项目年度目标 1:" in w.message for w in doc.warnings)
+
+
+def test_a_name_after_the_goal_label_alone_is_not_taken(tmp_path) -> None:
+    from corpus.parse import parse_file
+
+    # The text after 项目年度目标 1: that does not stand again as a cell of the form may be a goal, not a name.
+    path = tmp_path / "interleaved.txt"
+    path.write_text(_INTERLEAVED.replace(" 负责人签字: 河道清淤整治项目", "") + "\n", encoding="utf-8")
+    (p,) = parse_file(path).projects
+    assert p.name == ""

@@ -360,7 +360,8 @@ class _Walk:
         cell = self.toks[self.i].cell
         label = next(x.field for x in self.labels if x.kind == "money_row")
         vals = values_after(self.toks, self.i, len(form.money_cols))
-        form.money_rows.append((label, assign_money(form.money_cols, [c.text for c in vals]), [cell, *vals]))
+        stream = self.toks[self.i].stream
+        form.money_rows.append((label, assign_money(form.money_cols, [c.text for c in vals], stream), [cell, *vals]))
         form.cells.extend(vals)
         form.unit = form.unit or lb.unit_in(cell.text)
         self.i += 1 + len(vals)
@@ -498,7 +499,8 @@ class _Walk:
                 and text not in EMPTY_VALUES):
             # Figures right under the money header with no row label: the block's one (total) row.
             vals = [cell, *values_after(self.toks, self.i, len(form.money_cols) - 1)]
-            form.money_rows.append(("total", assign_money(form.money_cols, [c.text for c in vals]), vals))
+            got = assign_money(form.money_cols, [c.text for c in vals], tok.stream)
+            form.money_rows.append(("total", got, vals))
             form.cells.extend(vals[1:])
             self.i += len(vals)
             return True

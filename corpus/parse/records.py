@@ -85,8 +85,8 @@ def to_project(d: FormDraft, file: str, sha: str, warnings: list[ParseWarning]) 
         missing.append(note)
     for _, figs, cells in d.money_rows:
         if not figs and any(c.text for c in cells[1:] or cells):
-            warnings.append(ParseWarning(cells[0].line, f"第{cells[0].line}行：资金表的数字与表头的列对不上（执行率超出 0–200%"
-                                         "或得分高于分值），无法分清各是哪一列，未读取，请核对",
+            warnings.append(ParseWarning(cells[0].line, f"第{cells[0].line}行：资金表的数字与表头的列对不上（执行率不合执行数与预算数、"
+                                         "超出 0–200% 或得分高于分值），无法分清各是哪一列，未读取，请核对",
                                          " | ".join(x.text for x in cells), cells[0].page, kind="unread-money"))
     for cells in unread_rows:
         warnings.append(ParseWarning(cells[0].line, "指标行无法识别", " | ".join(x.text for x in cells),

@@ -4,6 +4,7 @@ after a label: a field's value, a money row's figures, a value in the row below.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 
 from corpus.parse import labels as lb
@@ -115,7 +116,10 @@ def values_after(toks: list[Tok], i: int, count: int, stop_at_text: bool = False
     return out[: max(count, 1)] if not row_mode else out
 
 
-def assign_money(cols: list[str], values: list[str]) -> dict[str, str]:
+def assign_money(cols: list[str], values: list[str], stream: bool = False) -> dict[str, str]:
+    """A money row's figures by the header's columns; {} when they cannot stand there (see _plausible), or, in a
+    flattened page (`stream`, where the header may have lost columns it printed), when a rate is not confirmed
+    by the row's own spent and budget figures."""
     vals = list(values)
     if len(vals) == 1 and len(cols) > 1 and re.fullmatch(r"[\d.,%万元]+", vals[0].replace(" ", "")):
         try:
@@ -128,7 +132,21 @@ def assign_money(cols: list[str], values: list[str]) -> dict[str, str]:
         if cut:
             vals = [v or "" for v in cut]
     got = {c: v for c, v in zip(cols, vals, strict=False)}
-    return got if _plausible(got) else {}
+    return got if _plausible(got) and (not stream or _rate_confirmed(got)) else {}
+
+
+def _rate_confirmed(got: dict[str, str]) -> bool:
+    """No rate, or a rate that the row's spent ÷ budget × 100 gives (to a point): figures a flattened page printed
+    under a header whose other columns (中央 | 省 | 本级 …) it ran into one word line up only so."""
+    rate = to_decimal(got.get("rate") or "")
+    if rate is None:
+        return True
+    spent = to_decimal(got.get("spent") or "")
+    bases = [b for b in (to_decimal(got.get(c) or "") for c in ("adjusted", "planned")) if b]
+    if spent is not None and any(abs(spent / b * 100 - rate) <= 1 for b in bases):
+        return True
+    weight, score = to_decimal(got.get("weight") or ""), to_decimal(got.get("score") or "")
+    return weight is not None and score is not None and abs(weight * rate / 100 - score) <= Decimal("0.5")
 
 
 def _plausible(got: dict[str, str]) -> bool:
