@@ -29,6 +29,7 @@ def parse_loaded(loaded: Loaded) -> Document:
     """
     from corpus.parse import legacy, structure
     from corpus.parse.grid import is_text
+    from corpus.readers.ocr import boxed  # an OCR'd row's page box into its records' Sources
 
     old: Document | None = None
     old_error: JixiaoError | None = None
@@ -44,13 +45,11 @@ def parse_loaded(loaded: Loaded) -> Document:
         new = without_garbled_rows(structure.parse_loaded(loaded))
     except NotAPerformanceTableError:
         if old is not None:
-            return old
+            return boxed(old, loaded)
         if old_error is not None:
             raise structure.refusal(loaded) from None
         raise
-    if old is None or explained(new) > explained(old):
-        return new
-    return old
+    return boxed(new if old is None or explained(new) > explained(old) else old, loaded)
 
 
 def _whole(doc: Document) -> bool:
