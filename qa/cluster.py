@@ -295,13 +295,13 @@ def ingest(
         workers: embedding actors (default one per CPU of the cluster).
         on_file: per-file progress and refusals (see `read_files`).
         progress: (texts embedded, texts to embed).
-        encoder: the actor class (tests pass one that dies).
+        encoder: the Ray Data actor class that embeds (`Encoder`: the model of `settings`).
     Returns:
         ClusterIngest.
 
     Example:
         done = ingest(".jixiao/index", ["corpus/samples"], Settings())
-        len(done.result.added), done.workers   # (4, 2)
+        len(done.result.added), done.workers   # (2, 2)
     """
     from index.search import passages_of
     from index.store import Index
@@ -318,8 +318,8 @@ def ingest(
     with connected(address) as cpus:
         workers = workers or max(1, cpus)
         lap("connect")
+        held = Index.open(directory, settings=settings, create=True)  # a wrong --index fails before any work
         docs, refused = read_files(paths, settings, on_file)
-        held = Index.open(directory, settings=settings, create=True)
         shas = {d.sha256 for d in held.documents()}
         new = [d for d in docs if d.sha256 not in shas]
         lap("parse")
