@@ -15,11 +15,12 @@ from typing import Any
 
 from corpus.errors import JixiaoError
 from corpus.model import Document, Finding, RefusedFile
+from corpus.readers import IMAGE_SUFFIXES, ocr_options
 from corpus.settings import Settings
 from qa.verdict import ProjectVerdict, project_verdicts
 
-# What `read_files` looks for inside a folder it is given.
-DOCUMENT_SUFFIXES = {".txt", ".md", ".tsv", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx"}
+# What `read_files` looks for inside a folder it is given (page images are read by OCR).
+DOCUMENT_SUFFIXES = {".txt", ".md", ".tsv", ".pdf", ".xlsx", ".xlsm", ".xls", ".docx", *IMAGE_SUFFIXES}
 
 
 # ------------------------------------------------------------------------------------------ embedder
@@ -80,7 +81,8 @@ def read_file(path: str | Path, settings: Settings) -> Document:
     """
     from corpus.parse import parse_file
 
-    return parse_file(path, max_mb=settings.max_file_mb)
+    with ocr_options(min_confidence=settings.ocr_min_confidence):  # a caller's progress callback is kept
+        return parse_file(path, max_mb=settings.max_file_mb)
 
 
 def refused(

@@ -12,6 +12,7 @@ from bench.stages.check import stage_check
 from bench.stages.cluster import stage_cluster
 from bench.stages.engines import stage_engines
 from bench.stages.ingest import stage_ingest
+from bench.stages.ocr import stage_ocr
 from bench.stages.parse import stage_parse
 from bench.stages.scale import stage_scale
 from bench.stages.serve import stage_serve
@@ -25,4 +26,5 @@ STAGES: dict[str, Callable[[Path, int, argparse.Namespace], dict[str, Any]]] = {
     "serve": stage_serve,
     "scale": stage_scale,
     "check": stage_check,
+    "ocr": stage_ocr,  # scanned pages per second beside the text PDF (`--stages ocr`)
 }

@@ -54,7 +54,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_large": ("unsupported", "{path}: 文件大小 {size} MB 超过上限 {limit} MB，请拆分后再导入"),
     "unknown_suffix": (
         "unsupported",
-        "{path}: 不支持的文件格式 {suffix}，请提供 txt、md、pdf、xlsx、xls 或 docx 文件",
+        "{path}: 不支持的文件格式 {suffix}，请提供 txt、md、pdf、xlsx、xls、docx 文件，或 png、jpg、tif 扫描图片",
     ),
     "binary_text": ("unsupported", "{path}: 不是文本文件（含二进制内容），请提供 txt/pdf/xlsx/docx 格式"),
     "unknown_encoding": ("unsupported", "{path}: 无法识别文件编码，请另存为 UTF-8 或 GB18030 文本后重试"),

@@ -63,8 +63,15 @@ _OPTIONS: contextvars.ContextVar[_Options | None] = contextvars.ContextVar("ocr_
 
 @contextlib.contextmanager
 def ocr_options(min_confidence: float | None = None, progress: Progress | None = None) -> Iterator[None]:
-    """Within the block, OCR warns below `min_confidence` (default: Settings) and reports each page read."""
-    token = _OPTIONS.set(_Options(min_confidence, progress))
+    """Within the block, OCR warns below `min_confidence` (default: Settings) and reports each page read;
+    what is not given is kept from an enclosing block."""
+    outer = _OPTIONS.get() or _Options()
+    token = _OPTIONS.set(
+        _Options(
+            outer.min_confidence if min_confidence is None else min_confidence,
+            outer.progress if progress is None else progress,
+        )
+    )
     try:
         yield
     finally:

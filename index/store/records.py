@@ -160,7 +160,10 @@ def _locators(documents: Sequence[Document]) -> np.ndarray:
 
 def _passage(columns: Sequence[Any]) -> Passage:
     sha, doc, pi, proj, kind, fld, item, text, source = columns
-    return Passage(sha, doc, pi, proj, kind, fld, item, text, Source(**json.loads(source)))
+    stored = json.loads(source)
+    if stored.get("box") is not None:  # JSON gives a list; a Source is hashable, its box a tuple
+        stored["box"] = tuple(stored["box"])
+    return Passage(sha, doc, pi, proj, kind, fld, item, text, Source(**stored))
 
 
 def _path_key(path: str) -> str:
