@@ -7,7 +7,7 @@ import io
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ def read_pdf(path: Path, *, fill_merged: bool = True, scanned: Scanned | None = 
     items: list[_PdfTable | _PdfLine] = []
     chars = cid_chars = 0
     blank_pages: list[int] = []
+    scan_pages: list[int] = []  # no text, an image over most of the page: what OCR reads
     damage = _PdfDamage()
     pdfminer_log = logging.getLogger("pdfminer")
     pdfminer_log.addHandler(damage)
@@ -87,13 +88,13 @@ def read_pdf(path: Path, *, fill_merged: bool = True, scanned: Scanned | None = 
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 page_items, page_chars, page_cid = _pdf_page(page, number, fill_merged)
+                if page_chars == 0:
+                    (scan_pages if _scanned_image(page) else blank_pages).append(number)
                 page.close()  # drop the page's parsed objects: long documents would keep them all
                 items.extend(page_items)
                 chars += page_chars
                 cid_chars += page_cid
-                if page_chars == 0:
-                    blank_pages.append(number)
-                elif page_cid > page_chars / 2:
+                if page_chars and page_cid > page_chars / 2:
                     # A font whose glyphs no longer map to text (damaged, or never had a mapping):
                     # the page would come back as (cid:…) noise with its rows missing.
                     raise refuse(path, "corrupt", kind="PDF", detail=f"第{number}页的字体无法解码")
@@ -112,24 +113,41 @@ def read_pdf(path: Path, *, fill_merged: bool = True, scanned: Scanned | None = 
         raise refuse(path, "corrupt", kind="PDF", detail=type(cause or exc).__name__) from exc
     finally:
         pdfminer_log.removeHandler(damage)
-    if blank_pages and scanned is not None:
-        return scanned(path, data, items, blank_pages)
+    # A page with no text that OCR does not read (a damaged page, a blank or drawn one; any page without text
+    # when no OCR is given): what it held is not in the records, and the reviewer is told so.
+    unread = sorted(blank_pages + (scan_pages if scanned is None else []))
+    page_warnings = tuple(
+        ParseWarning(0, f"第{n}页没有可提取的文字（扫描页或页面损坏），该页内容未导入，请核对原件", page=n)
+        for n in unread
+    )
+    if scan_pages and scanned is not None:
+        loaded = scanned(path, data, items, scan_pages)
+        return replace(loaded, warnings=(*page_warnings, *loaded.warnings))
     if chars == 0:
         raise refuse(path, "scanned")
     if cid_chars > chars / 2:
         raise refuse(path, "no_unicode")
-    # A page with no text among pages with text is a scanned insert or a damaged page: what it held
-    # is not in the records, and the reviewer is told so.
-    page_warnings = tuple(
-        ParseWarning(0, f"第{n}页没有可提取的文字（扫描页或页面损坏），该页内容未导入，请核对原件", page=n)
-        for n in blank_pages
-    )
     return Loaded(
         path=str(path),
         sha256=sha256_bytes(data),
         rows=tuple(_pdf_rows(items, fill_merged)),
         warnings=page_warnings,
     )
+
+
+_SCAN_COVER = 0.5  # an image over at least this share of a page without text makes it a scanned page
+
+
+def _scanned_image(page: Any) -> bool:
+    """An image (or several) covers most of the page: a scan or a photo of a page, worth OCR. A page without
+    text and without such an image (a damaged content stream, a blank page) is not."""
+    area = float(page.width * page.height) or 1.0
+    covered = 0.0
+    for image in page.images:
+        x0, x1 = max(float(image["x0"]), 0.0), min(float(image["x1"]), float(page.width))
+        top, bottom = max(float(image["top"]), 0.0), min(float(image["bottom"]), float(page.height))
+        covered += max(x1 - x0, 0.0) * max(bottom - top, 0.0)
+    return covered >= _SCAN_COVER * area
 
 
 class _PdfDamage(logging.Handler):
