@@ -438,3 +438,26 @@ def test_eval_copy_is_verbatim():
     if shared.is_dir():  # the copy in tests/eval must not drift from the team's evaluation files
         for name in ("questions.jsonl", "findings.jsonl", "score.py", "score_real.py", "README.md"):
             assert (EVAL_DIR / name).read_bytes() == (shared / name).read_bytes()
+
+
+def _pipe_cells(rows: list[list[str]]) -> str:
+    """A web page's table as its text: one cell a line ending in ` |`, a row ended by a line of pipes."""
+    return "\n".join("\n".join(f"{c} |" for c in r) + "\n" + "|" * (len(r) + 1) for r in rows) + "\n"
+
+
+def test_columns_named_by_places_are_header_not_rows(tmp_path):
+    # A target table with one column per place in place of a 指标值 column: the places are header cells, and a
+    # row holding one figure for every place has that figure as its target; a row whose figures differ has none.
+    text = "某县某专项资金绩效目标表\n" + _pipe_cells([
+        ["项目名称", "某县某专项资金"],
+        ["主管部门(单位)名称", "某县某局"],
+        ["资金情况(万元)", "资金总额", "60", "其中:财政拨款", "60"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标解释", "东村", "西村", "南村", "",
+         "产出指标", "数量指标", "修复堤岸处数(处)", "反映修复情况", "2", "2", "2"],
+        ["质量指标", "验收合格工程数(个)", "反映验收情况", "1", "2", "1"],
+    ])
+    path = tmp_path / "places.txt"
+    path.write_text(text, encoding="utf-8")
+    (p,) = parse_file(path).projects
+    got = [(i.level2, i.name, i.target.text) for i in p.indicators]
+    assert got == [("数量指标", "修复堤岸处数(处)", "2"), ("质量指标", "验收合格工程数(个)", "")]

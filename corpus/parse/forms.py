@@ -250,6 +250,9 @@ class _Walk:
         if not ("name" in cols or ("target" in cols and ("level2" in cols or "level1" in cols))
                 or scoring_header(cols)):
             return False
+        places, j = self._place_columns(j)
+        header = header + [("place", c) for c in places]
+        cols = [f for f, _ in header]
         form = self.ensure_form(self.toks[self.i].cell)
         form.table = IndicatorTable(cols, [c for _, c in header], positional=self.positional)
         form.tables.append(form.table)
@@ -257,6 +260,28 @@ class _Walk:
         self.mode = "ind"
         self.i = j
         return True
+
+    def _place_columns(self, j: int) -> tuple[list[Cell], int]:
+        """Header cells after the named columns up to the end of a kept header row (or an empty cell), none a
+        label or a figure (西坪镇尧山村 | 桃舟乡吾培村 …: one column per place); two or more, or none."""
+        toks = self.toks
+        if j >= self.n or toks[j - 1].stream or toks[j - 1].row_end:
+            return [], j
+        out: list[Cell] = []
+        k = j
+        while k < self.n and not toks[k].stream:
+            t = toks[k]
+            if not t.cell.text and out:
+                k += 1
+                break  # an empty cell after the places: where a row that lost its ending continues
+            if t.cell.text and not t.copy:
+                if lb.is_label(t.cell.text) or is_value(t.cell.text) or lb.level_of(t.cell.text):
+                    return [], j
+                out.append(t.cell)
+            k += 1
+            if t.row_end:
+                break
+        return (out, k) if len(out) >= 2 else ([], j)
 
     def step_money_header(self) -> bool:
         money, j = money_header_run(self.toks, self.i)

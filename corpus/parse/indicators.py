@@ -84,7 +84,7 @@ class IndicatorTable:
     def read(self) -> tuple[list[IndicatorRow], int, list[list[Cell]]]:
         """The indicator rows; how many rows with content were seen; the rows that could not be read."""
         self._flush()
-        cols = [c for c in self.columns if c not in ("level1", "level2", "seq")]
+        cols = [c for c in self.columns if c not in ("level1", "level2", "seq", "place")]
         if "name" not in cols:
             cols = ["name", *cols]
         after = cols[cols.index("name") + 1 :]
@@ -150,6 +150,9 @@ class IndicatorTable:
         while values and not values[-1].text:
             values = values[:-1]
         texts_ = [v.text for v in values]
+        by_place = self._by_place(texts_, after)
+        if by_place is not None:
+            values, texts_ = values[: len(texts_) - self.columns.count("place")], texts_[: len(texts_) - self.columns.count("place")]
         width = len(after) + 1
         if after and len(texts_) > len(after) and (len(texts_) + 1) % width == 0 and not self.positional:
             # One kept row that holds several indicators (their rows were not ended in the text).
@@ -173,8 +176,22 @@ class IndicatorTable:
         if assigned is None:
             unread.append(cells)
             return seen
+        if by_place:
+            assigned["target"] = by_place
         out.append(IndicatorRow(state.level1, state.level2, {"name": name, **assigned}, list(cells)))
         return seen
+
+    def _by_place(self, texts: list[str], after: list[str]) -> str | None:
+        """A row's figures under one column per place (a header without a target column): the target when every
+        place holds the same figure, '' when they differ (which is the target is not one figure); None when the
+        table has no such columns or the row does not fill them."""
+        m = self.columns.count("place")
+        if not m or len(texts) < m or "target" in after:
+            return None
+        figures = texts[-m:]
+        if not all(_MEASURE_LIKE.match(normalise_number_text(t)) for t in figures):
+            return None
+        return figures[0] if all(t == figures[0] for t in figures) else ""
 
     def _fused(self, cells: list[Cell], state: _Levels, after: list[str], kept: bool = True) -> IndicatorRow | None:
         """A row whose cells a preview ran together (`数量指标建设普通省道二级公路32.1公里2020`), cut by the
