@@ -4,8 +4,8 @@ after a label: a field's value, a money row's figures, a value in the row below.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 from corpus.parse import labels as lb
 from corpus.parse.draft import is_value
