@@ -73,7 +73,7 @@ def connected(address: str | None = None, num_cpus: int = LOCAL_CPUS) -> Iterato
                 ray.init(
                     num_cpus=num_cpus,
                     include_dashboard=False,
-                    logging_level=logging.WARNING,
+                    logging_level=logging.ERROR,  # a Ray of our own: its notices on setup are noise here
                     log_to_driver=False,
                     runtime_env={"env_vars": _forwarded_environment()},
                 )
@@ -100,7 +100,7 @@ def _quiet_ray_data() -> None:
     ctx = DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.enable_operator_progress_bars = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # "progress bars disabled" is what we asked for
 
 
 # ------------------------------------------------------------------------------------------ parsing
