@@ -191,13 +191,13 @@ def embed(
     rows += [{"text": n, "query": True} for n in dict.fromkeys(names)]
     if not rows:
         return {}, {}
-    blocks = max(1, min(len(rows) // EMBED_BATCH, 4 * workers))
+    blocks = max(1, min(-(-len(rows) // EMBED_BATCH), 4 * workers))  # a few batches a block, each actor busy
     dataset = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
         encoder,
         fn_constructor_kwargs={"model": settings.model},
         batch_size=EMBED_BATCH,
         batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=workers),
+        compute=ray.data.ActorPoolStrategy(size=min(workers, blocks)),
         num_cpus=1,
     )
     by_passage: dict[str, np.ndarray] = {}
