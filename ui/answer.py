@@ -8,10 +8,11 @@ from corpus.model import Answer, Citation, Document, Project, Source
 from corpus.parse import clean_text
 from qa.ask import label as field_label
 from ui.format import _table, esc, fmt_number
+from ui.ocr_view import source_crop
 
 
-def _source_rows(project: Project) -> list[tuple[int | None, int, str]]:
-    """(page, line, row text) of every row the project's records were read from, in file order."""
+def _sources(project: Project) -> list[Source]:
+    """Every Source of the project's records: itself, budget, funding, goals, indicators."""
     sources: list[Source] = [project.source]
     if project.budget is not None:
         sources += [bl.source for bl in project.budget.lines if bl.source is not None]
@@ -22,6 +23,12 @@ def _source_rows(project: Project) -> list[tuple[int | None, int, str]]:
         if block is not None:
             sources.append(block.source)
     sources += [i.source for i in project.indicators]
+    return sources
+
+
+def _source_rows(project: Project) -> list[tuple[int | None, int, str]]:
+    """(page, line, row text) of every row the project's records were read from, in file order."""
+    sources = _sources(project)
     rows: dict[tuple[int, int], tuple[int | None, int, str]] = {}
     for s in sources:
         texts = s.text.split("\n") if s.text else []
@@ -82,6 +89,7 @@ def citation_html(citation: Citation, documents: Sequence[Document], context: in
         f"{' · ' + esc(citation.indicator) if citation.indicator else ''}</div>"
     )
     rows = _source_rows(project) if project is not None else []
+    head += _cited_crop(citation, project, documents)
     at = next(
         (i for i, (page, line, _) in enumerate(rows) if line == citation.line and (citation.page in (None, page))), None
     )
@@ -97,6 +105,21 @@ def citation_html(citation: Citation, documents: Sequence[Document], context: in
         else:
             body.append(f"<div class='jx-context'><span class='jx-line'>{line}</span> {_cells(text, 60)}</div>")
     return f"<div class='jx-cite'>{head}{''.join(body)}</div>"
+
+
+def _cited_crop(citation: Citation, project: Project | None, documents: Sequence[Document]) -> str:
+    """The crop of the page image a cited OCR'd row was read from (the narrowest record holding the line)."""
+    if project is None or not citation.page:
+        return ""
+    held = [
+        s
+        for s in _sources(project)
+        if s.box is not None and s.page == citation.page and s.line <= citation.line <= (s.end_line or s.line)
+    ]
+    if not held:
+        return ""
+    narrowest = min(held, key=lambda s: (s.end_line or s.line) - s.line)
+    return source_crop(narrowest, [d for d in documents if d.name == citation.document])
 
 
 def mention_counts(answer: Answer) -> list[tuple[str, str, int]]:

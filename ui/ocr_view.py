@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from corpus.model import Source
+from corpus.model import Document, Source
 from corpus.readers import ocr_options
 from corpus.readers.ocr import PDF_DPI
 from corpus.settings import Settings
@@ -31,26 +33,15 @@ def page_progress(
 
 
 def crop_png(path: str | Path, source: Source) -> bytes | None:
-    """The part of the page image that `source.box` names, as PNG; None when the source was not OCR'd."""
+    """The part of the page image that `source.box` names, as PNG; None when the source was not OCR'd or its
+    file can no longer be read."""
     if source.box is None or not source.page:
         return None
     path = Path(path)
-    if path.suffix.lower() == ".pdf":
-        import pypdfium2
-
-        document = pypdfium2.PdfDocument(str(path))
-        try:
-            image = document[source.page - 1].render(scale=PDF_DPI / 72).to_pil()
-        finally:
-            document.close()
-        scale = PDF_DPI / 72
-    else:
-        from PIL import Image
-
-        image = Image.open(path)
-        image.seek(source.page - 1)
-        image = image.convert("RGB")
-        scale = 1.0
+    try:
+        image, scale = _page_image(str(path), path.stat().st_mtime, source.page)
+    except (OSError, ValueError, RuntimeError, EOFError):  # gone, replaced by another kind of file, damaged
+        return None
     x0, y0, x1, y1 = (v * scale for v in source.box)
     left, top = max(int(x0) - _MARGIN, 0), max(int(y0) - _MARGIN, 0)
     right, bottom = min(int(x1) + _MARGIN, image.width), min(int(y1) + _MARGIN, image.height)
@@ -59,6 +50,35 @@ def crop_png(path: str | Path, source: Source) -> bytes | None:
     out = io.BytesIO()
     image.crop((left, top, right, bottom)).save(out, format="PNG")
     return out.getvalue()
+
+
+@lru_cache(maxsize=4)  # an answer cites several rows of the same page
+def _page_image(path: str, mtime: float, page: int) -> tuple[Any, float]:
+    """The page as OCR saw it (a PDF page rendered at the OCR resolution), and pixels per box unit."""
+    if Path(path).suffix.lower() == ".pdf":
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(path)
+        try:
+            return document[page - 1].render(scale=PDF_DPI / 72).to_pil().convert("RGB"), PDF_DPI / 72
+        finally:
+            document.close()
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as image:
+        image.seek(page - 1)
+        return ImageOps.exif_transpose(image.copy()).convert("RGB"), 1.0
+
+
+def source_crop(source: Source | None, documents: Sequence[Document]) -> str:
+    """`crop_html` of `source` from the file it was read from (the document of its name and version); '' when
+    it was not OCR'd."""
+    if source is None or source.box is None:
+        return ""
+    for document in documents:
+        if document.name == source.file and (not source.sha256 or document.sha256 == source.sha256):
+            return crop_html(document.path, source)
+    return ""
 
 
 def crop_html(path: str | Path, source: Source) -> str:

@@ -168,8 +168,9 @@ def finding_summary(all_views: Sequence[FindingView], shown: Sequence[FindingVie
     )
 
 
-def finding_detail_html(view: FindingView | None) -> str:
-    """A finding in full: its rule by name and what the rule checks, where it is, its message, evidence and row."""
+def finding_detail_html(view: FindingView | None, crop: str = "") -> str:
+    """A finding in full: its rule by name and what the rule checks, where it is, its message, evidence and row
+    (and `crop`, the page image the row was read from when it was OCR'd: ui.ocr_view.source_crop)."""
     if view is None:
         return '<div class="jx-muted">在上表点击一行，或在下拉框中选择一条问题。</div>'
     f = view.finding
@@ -181,6 +182,6 @@ def finding_detail_html(view: FindingView | None) -> str:
         f"<div>{esc(f.project)} · {esc(f.indicator or '')}（{esc(cite(f.source))}）</div>"
         f"<div class='jx-message'>{esc(f.message)}</div>"
         f"<div class='jx-evidence'>证据：{esc(evidence_text(f.evidence)) or '—'}</div>"
-        f"<pre class='jx-row'>{esc(f.source.text if f.source else '')}</pre>"
+        f"<pre class='jx-row'>{esc(f.source.text if f.source else '')}</pre>{crop}"
         f"<div>当前标记：{status}</div></div>"
     )

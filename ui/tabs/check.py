@@ -11,6 +11,7 @@ import gradio as gr
 from qa.labels import MARK_STATUSES
 from qa.report import SEVERITY_LABELS, SEVERITY_ORDER
 from ui.format import STATUS_FILTERS
+from ui.ocr_view import source_crop
 from ui.tables import (
     FINDING_COLUMNS,
     FINDING_WIDTHS,
@@ -154,7 +155,7 @@ class CheckHandlers:
             findings_frame(shown_views),
             keys,
             gr.update(choices=choices, value=value),
-            finding_detail_html(by_key.get(value)),
+            self._detail(by_key.get(value)),
             check_verdicts_html(scoped),
         )
 
@@ -180,7 +181,12 @@ class CheckHandlers:
     def on_pick(self, key: str | None):
         view = next((v for v in self.workspace.finding_views() if v.key == key), None)
         status_value = view.status if view and view.status else MARK_STATUSES[0]
-        return finding_detail_html(view), status_value, view.remark if view else ""
+        return self._detail(view), status_value, view.remark if view else ""
+
+    def _detail(self, view):
+        """The finding in full, with the crop of the page image its row was read from when it was OCR'd."""
+        source = view.finding.source if view is not None else None
+        return finding_detail_html(view, source_crop(source, self.workspace.documents()))
 
     @friendly
     def on_save(self, key: str | None, status_value: str, remark_text: str):
