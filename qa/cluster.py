@@ -34,6 +34,7 @@ LOCAL_CPUS = 2
 TASK_RETRIES = 3
 # Texts per embedding call on an actor: the local ingest's batch (index.store.EMBED_BATCH).
 EMBED_BATCH = 64
+BLOCK_ROWS = 16 * EMBED_BATCH  # texts a Ray Data block holds at most
 
 TEXT = {
     "no_ray": "未安装 Ray，无法在集群上导入。请先安装：pip install 'jixiao[cluster]'（或去掉 --ray 在本机导入）。",
@@ -191,7 +192,10 @@ def embed(
     rows += [{"text": n, "query": True} for n in dict.fromkeys(names)]
     if not rows:
         return {}, {}
-    blocks = max(1, min(-(-len(rows) // EMBED_BATCH), 4 * workers))  # a few batches a block, each actor busy
+    # Every actor busy on a small corpus; on a large one, blocks small enough that progress is said often
+    # and a dead actor's block is quickly done again.
+    batches = -(-len(rows) // EMBED_BATCH)
+    blocks = max(min(batches, 4 * workers), -(-len(rows) // BLOCK_ROWS))
     dataset = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
         encoder,
         fn_constructor_kwargs={"model": settings.model},
