@@ -248,6 +248,19 @@ def test_a_name_holding_figures_between_words_without_values_is_garbled():
     assert garbled("35.5", "数量指标") and garbled("培训人次", "2024")
 
 
+def test_section_labels_rows_run_together_and_wrapped_cells_cut_apart_are_garbled():
+    from corpus.parse import garbled
+
+    # A section label with its points is not an indicator.
+    assert garbled("效益指标(30分)", "") and not garbled("效益指标达成度", "")
+    # Two rows' words with a level label between them: no one row.
+    assert garbled("道路保洁覆盖情况保洁覆盖率达标社会效益指标群众出行便利程度", "")
+    assert not garbled("社会效益指标完成率", "") and not garbled("产出数量指标", "")
+    # A target that opens with the bracketed end of the name's last word: a wrapped cell cut apart.
+    assert garbled("河道水质改善达到省", "", target="(市)考核标准达标")
+    assert not garbled("河道水质达标率", "", target="≥90%(含)")
+
+
 def test_a_department_self_evaluation_preview_with_every_cell_run_together(tmp_path):
     """A document site's preview of a department-wide self-evaluation: title, fields, header and rows printed
     without separators in numbered chunks. The form is named after the unit in its title, each row is cut at

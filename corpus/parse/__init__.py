@@ -77,15 +77,32 @@ _FIGURE_ONLY = re.compile(r"^[≥≤><=＝]?[-−]?\d[\d,.]*\s*[%％]?$")
 _FIGURES_INSIDE = re.compile(r"(?:^|[\u4e00-\u9fff%％])[\d.]{5,}[\u4e00-\u9fff]")
 
 
-def garbled(name: str, level2: str, has_values: bool = True) -> bool:
+def garbled(name: str, level2: str, has_values: bool = True, target: str = "") -> bool:
     """An indicator row whose name or 二级指标 is a bare figure, or a row without any value whose name holds a
     run of figures between words: its columns did not stand where the header says (figures shifted into the
-    name), so none of it can be trusted."""
+    name), so none of it can be trusted. So is a name that is a section label with its points (效益指标(40分)),
+    a name with a level label inside it (several rows' words run together), and a target that opens with the
+    bracketed end of the word before it (`(地区)受…` after a name ending 目的国: a wrapped cell cut apart)."""
     if any(_FIGURE_ONLY.match(compact(t)) for t in (name, level2) if t):
         return True
     if _fragment(compact(name)):
         return True
+    if _section_or_rows(compact(name)) or _WRAPPED_START.match(compact(target)):
+        return True
     return not has_values and bool(_FIGURES_INSIDE.search(compact(name)))
+
+
+_WRAPPED_START = re.compile(r"^[(（][\u4e00-\u9fff]{1,6}[)）][\u4e00-\u9fff]")
+
+
+def _section_or_rows(name: str) -> bool:
+    from corpus.parse import fused_vocab as fv
+
+    bare = re.sub(r"[(（]\d+(?:\.\d+)?分[)）]$", "", name)
+    if bare != name and (bare in fv.LEVEL1_WORDS or bare in fv.LEVEL2_WORDS):
+        return True
+    return any(len(w) >= 5 and w.endswith("指标") and 0 < name.find(w) < len(name) - len(w)
+               for w in (*fv.LEVEL1_WORDS, *fv.LEVEL2_WORDS))
 
 
 def _fragment(name: str) -> bool:
@@ -110,7 +127,7 @@ def without_garbled_rows(doc: Document) -> Document:
     projects: list[Project] = []
     warnings = list(doc.warnings)
     for p in doc.projects:
-        bad = [i for i in p.indicators if garbled(i.name, i.level2, _has_values(i))]
+        bad = [i for i in p.indicators if garbled(i.name, i.level2, _has_values(i), i.target.text)]
         if not bad:
             projects.append(p)
             continue
