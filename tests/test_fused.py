@@ -137,3 +137,14 @@ def test_a_name_after_the_goal_label_alone_is_not_taken(tmp_path) -> None:
     path.write_text(_INTERLEAVED.replace(" 负责人签字: 河道清淤整治项目", "") + "\n", encoding="utf-8")
     (p,) = parse_file(path).projects
     assert p.name == ""
+
+
+def test_interleave_search_is_linear_on_long_pages() -> None:
+    import time
+
+    from corpus.parse.interleave import restructure
+
+    words = ["年初指", "年终完", "名称", "300", "公"] * 4000
+    started = time.perf_counter()
+    restructure(words)
+    assert time.perf_counter() - started < 5

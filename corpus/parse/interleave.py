@@ -17,6 +17,7 @@ Every other word stays a loose word: its row is not known, so no table may read 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from corpus.parse import fused_vocab as fv
 from corpus.parse import labels as lb
@@ -31,14 +32,24 @@ _UNITS = frozenset(fv.UNITS)
 
 
 def _header_label(text: str) -> bool:
-    return lb.has(text, "indicator") is not None
+    return text in _header_labels()[0] and lb.has(text, "indicator") is not None
+
+
+@lru_cache(maxsize=1)
+def _header_labels() -> tuple[frozenset[str], frozenset[str]]:
+    """The indicator header labels of the vocabulary, and the first pieces (up to four characters) they may
+    wrap into: a word that starts no label is passed over at once."""
+    labels = frozenset(x for x in fv.INLINE_LABELS if lb.has(x, "indicator") is not None)
+    heads = frozenset(x[:k] for x in labels for k in range(1, min(4, len(x) - 1) + 1))
+    return labels, heads
 
 
 def _split_header(words: list[str]) -> tuple[int, int, int] | None:
     """(start of the first pieces, start of the second pieces, how many) of a header split over two lines."""
     n = len(words)
+    heads = _header_labels()[1]
     for i in range(n):
-        if lb.is_label(words[i]) or len(words[i]) > 4:
+        if words[i] not in heads or lb.is_label(words[i]):
             continue
         for j in range(i + 1, min(n, i + _MAX_PIECES + _WINDOW)):
             pairs = 0
