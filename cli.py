@@ -494,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="在 Ray 集群上解析和嵌入（需 pip install 'jixiao[cluster]'）：不给地址则在本机启动 2 核的 Ray；"
         "auto 或 主机:端口 连接已启动的集群（ray start --head）。索引仍由本进程写入",
     )
-    p.add_argument("--workers", type=int, help="与 --ray 同用：嵌入进程数（默认集群的 CPU 数）")
+    p.add_argument("--workers", type=int, help="与 --ray 同用：嵌入进程数（默认且至多为集群的 CPU 数）")
     common_index(p)
     p.set_defaults(func=cmd_ingest)
 

@@ -296,7 +296,7 @@ def ingest(
         paths: files and folders to ingest.
         settings: the settings (its model embeds on the workers and here).
         address: None for a local Ray of `LOCAL_CPUS` CPUs; "auto" or "HOST:PORT" for a running cluster.
-        workers: embedding actors (default one per CPU of the cluster).
+        workers: embedding actors (default, and at most, one per CPU of the cluster).
         on_file: per-file progress and refusals (see `read_files`).
         progress: (texts embedded, texts to embed).
         encoder: the Ray Data actor class that embeds (`Encoder`: the model of `settings`).
@@ -320,7 +320,8 @@ def ingest(
         clock = time.perf_counter()
 
     with connected(address) as cpus:
-        workers = workers or max(1, cpus)
+        # One CPU an actor: more than the cluster has would wait for CPUs that never come.
+        workers = min(workers or cpus, cpus) if cpus else 1
         lap("connect")
         held = Index.open(directory, settings=settings, create=True)  # a wrong --index fails before any work
         docs, refused = read_files(paths, settings, on_file)
