@@ -445,10 +445,14 @@ def _pipe_cells(rows: list[list[str]]) -> str:
     return "\n".join("\n".join(f"{c} |" for c in r) + "\n" + "|" * (len(r) + 1) for r in rows) + "\n"
 
 
-def test_columns_named_by_places_are_header_not_rows(tmp_path):
+def test_columns_named_by_places_and_a_list_header_are_header_not_rows(tmp_path):
     # A target table with one column per place in place of a 指标值 column: the places are header cells, and a
     # row holding one figure for every place has that figure as its target; a row whose figures differ has none.
-    text = "某县某专项资金绩效目标表\n" + _pipe_cells([
+    # Before it, an allocation list whose header names a 项目名称 column: a column, not a project.
+    text = "某县某专项资金安排表\n" + _pipe_cells([
+        ["序号", "乡镇名称", "项目名称", "金额", "备注"], ["1", "东乡", "东村堤岸修复", "20", ""],
+        ["2", "西乡", "西村堤岸修复", "40", ""],
+    ]) + "某县某专项资金绩效目标表\n" + _pipe_cells([
         ["项目名称", "某县某专项资金"],
         ["主管部门(单位)名称", "某县某局"],
         ["资金情况(万元)", "资金总额", "60", "其中:财政拨款", "60"],
@@ -459,5 +463,6 @@ def test_columns_named_by_places_are_header_not_rows(tmp_path):
     path = tmp_path / "places.txt"
     path.write_text(text, encoding="utf-8")
     (p,) = parse_file(path).projects
+    assert p.name == "某县某专项资金"
     got = [(i.level2, i.name, i.target.text) for i in p.indicators]
     assert got == [("数量指标", "修复堤岸处数(处)", "2"), ("质量指标", "验收合格工程数(个)", "")]

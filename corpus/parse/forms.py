@@ -301,7 +301,7 @@ class _Walk:
     def step_field(self) -> bool:
         """A field label (项目名称, 主管部门 …) and its value: to its right, or under it in the next row."""
         fld = next((x.field for x in self.labels if x.kind == "field"), None)
-        if not fld:
+        if not fld or self._in_seq_header():
             return False
         cell = self.toks[self.i].cell
         if fld == "name" and self.form is not None and (self.form.has_content or "name" in self.form.fields):
@@ -329,6 +329,17 @@ class _Walk:
         form.cells.extend(value_cells)
         self.i += 1 + len(value_cells)
         return True
+
+    def _in_seq_header(self) -> bool:
+        """The cell stands in a kept row that starts with 序号 (序号 | 乡镇名称 | 项目名称 | 金额): a list's column
+        header, so its 项目名称 names a column, not the form's project."""
+        toks, k = self.toks, self.i
+        if toks[k].stream:
+            return False
+        while k > 0 and not toks[k - 1].row_end and not toks[k - 1].stream:
+            k -= 1
+        first = next((t.cell.text for t in toks[k : self.i] if t.cell.text), "")
+        return bool(first) and any(x.field == "seq" for x in lb.labels_of(first))
 
     def step_total(self) -> bool:
         """总分 (or 合计 closing an indicator table) and its figures: the last is the score, the one before the
