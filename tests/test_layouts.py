@@ -253,6 +253,9 @@ def test_section_labels_rows_run_together_and_wrapped_cells_cut_apart_are_garble
 
     # A section label with its points is not an indicator.
     assert garbled("效益指标(30分)", "") and not garbled("效益指标达成度", "")
+    # A footnote, a glossary entry and a points label alone are not names either.
+    assert garbled("注:1.本表由项目单位填报。", "") and garbled("上年结转:指以前年度结转的资金。", "")
+    assert garbled("(30-40)分", "") and garbled("15分", "") and not garbled("验收合格率:达到标准", "")
     # Two rows' words with a level label between them: no one row.
     assert garbled("道路保洁覆盖情况保洁覆盖率达标社会效益指标群众出行便利程度", "")
     assert not garbled("社会效益指标完成率", "") and not garbled("产出数量指标", "")

@@ -80,7 +80,8 @@ _FIGURES_INSIDE = re.compile(r"(?:^|[\u4e00-\u9fff%％])[\d.]{5,}[\u4e00-\u9fff]
 def garbled(name: str, level2: str, has_values: bool = True, target: str = "") -> bool:
     """An indicator row whose name or 二级指标 is a bare figure, or a row without any value whose name holds a
     run of figures between words: its columns did not stand where the header says (figures shifted into the
-    name), so none of it can be trusted. So is a name that is a section label with its points (效益指标(40分)),
+    name), so none of it can be trusted. So is a footnote, a glossary entry or points alone ((40-50)分), a name
+    that is a section label with its points (效益指标(40分)),
     a name with a level label inside it (several rows' words run together), and a target that opens with the
     bracketed end of the word before it (`(地区)受…` after a name ending 目的国: a wrapped cell cut apart)."""
     if any(_FIGURE_ONLY.match(compact(t)) for t in (name, level2) if t):
@@ -95,9 +96,15 @@ def garbled(name: str, level2: str, has_values: bool = True, target: str = "") -
 _WRAPPED_START = re.compile(r"^[(（][\u4e00-\u9fff]{1,6}[)）][\u4e00-\u9fff]")
 
 
+# A footnote (注:…), a glossary entry (事业收入:指…) or a points label alone ((40-50)分, 20分): not a name.
+_NOTE_OR_POINTS = re.compile(r"^(?:注[:：]|[^:：]{2,12}[:：]指|[(（]?[\d.]+(?:[-~–][\d.]+)?[)）]?分$)")
+
+
 def _section_or_rows(name: str) -> bool:
     from corpus.parse import fused_vocab as fv
 
+    if _NOTE_OR_POINTS.match(name):
+        return True
     bare = re.sub(r"[(（]\d+(?:\.\d+)?分[)）]$", "", name)
     if bare != name and (bare in fv.LEVEL1_WORDS or bare in fv.LEVEL2_WORDS):
         return True
