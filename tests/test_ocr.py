@@ -375,3 +375,65 @@ def test_a_table_without_lines_takes_its_columns_from_where_the_boxes_start():
     assert table is not None and [b.text for b in rest] == ["绩效指标表"]
     assert table.rows == [("数量", "≥4场", "按计划"), ("质量", "=100%", ""), ("时效", "及时", "按季度")]
     assert [m[1][0] for m in table.cells] == [0.99, 0.5, 0.99]  # each cell keeps its confidence
+
+
+def test_a_page_without_text_or_a_scan_is_an_unread_page_not_ocrd(originals, tmp_path):
+    """A page with no text layer and no image over it (a damaged content stream, a blank page) is not a scan:
+    it is not sent to OCR, and the reviewer is told it was not read."""
+    import pypdfium2
+
+    pdf, _ = originals["c"]
+    out = pypdfium2.PdfDocument(str(pdf))
+    out.new_page(595.3, 841.9)  # appended: page 2, nothing on it
+    padded = tmp_path / "with-blank.pdf"
+    out.save(str(padded))
+    out.close()
+    loaded = load(padded)
+    assert not isinstance(loaded, OcrLoaded)
+    assert [(w.page, "没有可提取的文字" in w.message) for w in loaded.warnings] == [(2, True)]
+
+
+def test_figures_are_judged_by_their_own_characters():
+    """A doubtful step inside a figure (a digit nearly dropped) makes the figures doubtful; a doubtful word
+    beside a sure figure does not, though it still lowers the cell's whole confidence."""
+    from corpus.readers.ocr import OcrCell, cell_warnings
+    from corpus.readers.ocr_engine import _decode
+
+    characters = ["blank", "1", "2", "份", "报", "告"]
+
+    def pred(steps: list[tuple[int, float]]) -> np.ndarray:
+        out = np.full((len(steps), len(characters)), 0.0, np.float32)
+        for i, (k, p) in enumerate(steps):
+            out[i, k] = p
+        return out
+
+    dropped = pred([(1, 0.99), (0, 0.55), (2, 0.99), (3, 0.99)])  # a digit between 1 and 2 nearly read
+    text, confidence, figures = _decode(dropped, characters)
+    assert text == "12份" and confidence == pytest.approx(0.55) and figures == pytest.approx(0.55)
+    word = pred([(1, 0.99), (2, 0.98), (0, 0.99), (4, 0.6), (5, 0.99)])  # 报 unsure, the figure sure
+    text, confidence, figures = _decode(word, characters)
+    assert text == "12报告" and confidence == pytest.approx(0.6) and figures == pytest.approx(0.98)
+
+    def cell(text: str, confidence: float, figures: float) -> OcrCell:
+        return OcrCell(1, 3, 4, text, confidence, (0, 0, 10, 10), figures)
+
+    warned = cell_warnings(
+        [cell("≥20.00(份)", 0.95, 0.80), cell("20.00(份)", 0.70, 0.99), cell("提交报告", 0.99, 1.0)], 0.9
+    )
+    # A figure's cell by its figures (a doubtful unit word beside a sure figure is not); words by all of theirs.
+    assert [w.text for w in warned] == ["≥20.00(份)"]
+    assert "置信度 0.80，低于 0.90" in warned[0].message
+    assert [w.text for w in cell_warnings([cell("提交报告", 0.85, 1.0)], 0.9)] == ["提交报告"]
+
+
+def test_folders_take_page_images_and_a_passage_keeps_its_box_hashable():
+    import json
+
+    from index.store.records import _passage
+    from qa.service import DOCUMENT_SUFFIXES
+
+    assert {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"} <= DOCUMENT_SUFFIXES
+    source = Source("扫描件.pdf", 12, page=3, box=(72.4, 140.0, 520.6, 160.2))
+    stored = json.dumps({"file": source.file, "line": 12, "page": 3, "box": list(source.box)})
+    passage = _passage(["sha", "扫描件.pdf", 0, "项目", "indicator", "f", 0, "text", stored])
+    assert passage.source == source and hash(passage.source)

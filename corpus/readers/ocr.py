@@ -41,6 +41,7 @@ class OcrCell:
     text: str
     confidence: float
     box: Box
+    figures: float = 1.0  # the least sure step of reading its figure characters (1.0: none)
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,10 @@ def read_page(image: np.ndarray, page: int, scale: float) -> list[_PdfTable | _P
         )
         text = cell_text(joined(line))
         if text:
+            confidence = min(b.confidence for b in line)
+            figures = min(b.figures for b in line)
             items.append(
-                _OcrLine(
-                    page, box[1] * scale, box[3] * scale, text, on_page(box), min(b.confidence for b in line)
-                )
+                _OcrLine(page, box[1] * scale, box[3] * scale, text, on_page(box), confidence, figures)
             )
     items.sort(key=lambda item: item.top)
     return items
@@ -134,19 +135,21 @@ def read_page(image: np.ndarray, page: int, scale: float) -> list[_PdfTable | _P
 
 @dataclass
 class _OcrTable(_PdfTable):
-    # Parallel to rows: each position's (confidence, box on the page, whether it is its cell's first place).
-    cells: list[tuple[tuple[float, Box, bool], ...]] | None = None
+    # Parallel to rows: each position's (confidence, box on the page, whether it is its cell's first place,
+    # confidence of its figure characters).
+    cells: list[tuple[tuple[float, Box, bool, float], ...]] | None = None
 
 
 @dataclass
 class _OcrLine(_PdfLine):
     confidence: float = 1.0
+    figures: float = 1.0
 
 
 def _table(grid: Grid, page: int, scale: float, on_page: Callable[[Box], Box], slack: float) -> _OcrTable:
     rows: list[tuple[str, ...]] = []
     spanned: list[tuple[bool, ...]] = []
-    marks: list[tuple[tuple[float, Box, bool], ...]] = []
+    marks: list[tuple[tuple[float, Box, bool, float], ...]] = []
     lines: dict[str, str] = {}
     boxes: list[Box] = []
     width = len(grid.xs) - 1
@@ -161,7 +164,8 @@ def _table(grid: Grid, page: int, scale: float, on_page: Callable[[Box], Box], s
             spans.append(cell is not None and cell.c0 < c)
             box = cell.box if cell is not None else (grid.xs[c], grid.ys[r], grid.xs[c + 1], grid.ys[r + 1])
             first = cell is not None and cell.r0 == r and cell.c0 == c
-            row_marks.append((cell.confidence if cell is not None else 1.0, on_page(box), first))
+            sure = (cell.confidence, cell.figures) if cell is not None else (1.0, 1.0)
+            row_marks.append((sure[0], on_page(box), first, sure[1]))
         rows.append(tuple(texts))
         spanned.append(tuple(spans))
         marks.append(tuple(row_marks))
@@ -209,7 +213,12 @@ def _borderless(
         )
         marks.append(
             tuple(
-                (min((b.confidence for b in c), default=1.0), on_page(_union(c) if c else box), True)
+                (
+                    min((b.confidence for b in c), default=1.0),
+                    on_page(_union(c) if c else box),
+                    True,
+                    min((b.figures for b in c), default=1.0),
+                )
                 for c in cells
             )
         )
@@ -251,29 +260,48 @@ def rows_and_cells(
     read less surely than the threshold (once per merged cell, at its first place)."""
     trace: list[tuple[int, _PdfTable, int]] = []
     rows = _pdf_rows(items, fill_merged, trace)
-    threshold = min_confidence()
     cells: list[OcrCell] = []
-    warnings: list[ParseWarning] = []
     for index, fragment, k in trace:
         if not isinstance(fragment, _OcrTable) or not fragment.cells:
             continue
         row = rows[index]
-        for c, (confidence, box, first) in enumerate(fragment.cells[k]):
+        for c, (confidence, box, first, figures) in enumerate(fragment.cells[k]):
             text = fragment.rows[k][c] if c < len(fragment.rows[k]) else ""
-            if not text or not first:
-                continue
-            cells.append(OcrCell(row.page or 0, row.line, c + 1, text, confidence, box))
-            if confidence < threshold:
-                warnings.append(low_confidence(row.page or 0, row.line, c + 1, text, confidence, threshold))
+            if text and first:
+                cells.append(OcrCell(row.page or 0, row.line, c + 1, text, confidence, box, figures))
     for row, item in _line_rows(rows, items):
-        cells.append(
-            OcrCell(row.page or 0, row.line, 1, row.cells[0], item.confidence, item.box or (0, 0, 0, 0))
-        )
-        if item.confidence < threshold:
-            warnings.append(
-                low_confidence(row.page or 0, row.line, 1, row.cells[0], item.confidence, threshold)
-            )
-    return rows, cells, warnings
+        box = item.box or (0, 0, 0, 0)
+        cells.append(OcrCell(row.page or 0, row.line, 1, row.cells[0], item.confidence, box, item.figures))
+    return rows, cells, cell_warnings(cells, min_confidence())
+
+
+def has_figure(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def doubtful(cell: OcrCell, threshold: float) -> tuple[float, float] | None:
+    """(the confidence, the threshold it fell below) of a cell to check against the original; None for a sure one.
+
+    A cell holding a figure is judged by the steps that read its figure characters (a digit, the decimal point,
+    %, ≥, 万: what changes the value, and a character nearly dropped beside them), a cell of words by all of
+    its characters. Measured on the tests' 5 scans (1372 fields, 16 pages) at 0.9: 132 warnings instead of 161
+    when every cell was judged by all its characters (the declaration's 4 pages: 44 instead of 58), and still
+    no wrong field unnamed. Judging words more leniently was tried and dropped: at 0.81 修缮 read as 修 (a
+    character dropped) and — read as 二 went through unnamed.
+    """
+    if has_figure(cell.text):
+        return (cell.figures, threshold) if cell.figures < threshold else None
+    return (cell.confidence, threshold) if cell.confidence < threshold else None
+
+
+def cell_warnings(cells: list[OcrCell], threshold: float) -> list[ParseWarning]:
+    """A low-confidence warning for every doubtful cell, in reading order."""
+    out = []
+    for c in cells:
+        found = doubtful(c, threshold)
+        if found is not None:
+            out.append(low_confidence(c.page, c.line, c.column, c.text, *found))
+    return out
 
 
 def _line_rows(rows: list[Row], items: list[_PdfTable | _PdfLine]) -> Iterator[tuple[Row, _OcrLine]]:

@@ -35,6 +35,10 @@ class Cell:
     def confidence(self) -> float:
         return min((b.confidence for b in self.boxes), default=1.0)
 
+    @property
+    def figures(self) -> float:
+        return min((b.figures for b in self.boxes), default=1.0)
+
 
 @dataclass
 class Grid:
