@@ -471,6 +471,65 @@ def test_import_of_an_xlsx_and_a_pdf(page: object, server: tuple[str, Path], tmp
     assert {"环保热线运行（表格版）", "环保热线运行（扫描前电子版）"} <= names
 
 
+def _scanned_pdf(source: Path, out: Path, dpi: int = 200) -> Path:
+    """The PDF's pages as images only, as a scanner gives them: no text layer."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(source))
+    pages = [document[i].render(scale=dpi / 72).to_pil().convert("RGB").rotate(0.8, fillcolor="white")
+             for i in range(len(document))]
+    document.close()
+    pages[0].save(out, save_all=True, append_images=pages[1:], resolution=float(dpi))
+    return out
+
+
+def test_import_of_a_scanned_pdf_shows_ocr_progress_and_the_crop_beside_a_citation(
+    page: object, tmp_path: Path
+) -> None:
+    """A scan without a text layer is read by OCR, page by page on the progress bar; a citation of one of its
+    rows shows the part of the page image it was read from beside the recognised text."""
+    from dataclasses import replace
+
+    from corpus.parse import parse_file
+    from tests.build_docs import write_pdf
+
+    sample = parse_file(DECLARATION_SAMPLE)
+    scanned = replace(sample, projects=tuple(replace(p, name=p.name + "扫描件") for p in sample.projects[:1]))
+    scan = _scanned_pdf(write_pdf(scanned, tmp_path / "电子版.pdf"), tmp_path / "申报表扫描件.pdf")
+    page.reload()
+    _ready(page)
+    _tab(page, "导入 / 预审")
+    page.evaluate(
+        """() => {
+            window.__progress = [];
+            new MutationObserver(() => {
+                const seen = document.body.innerText.split('\\n').filter(t => t.includes('页 OCR'));
+                window.__progress.push(...seen);
+            }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
+    _upload(page, [scan])
+    page.click("#import-button")
+    _wait_text(page, "#intake-status", "导入完成", timeout=600_000)
+    assert "新增 1 个" in page.inner_text("#intake-status")
+    ocr_steps = page.evaluate("window.__progress.filter(t => t.includes('页 OCR'))")
+    assert any("第 1/1 页 OCR" in t for t in ocr_steps), "the bar never said which page OCR was reading"
+
+    _tab(page, "问答")
+    page.fill("#question textarea", "哪些项目提到扫描件？")
+    page.click("#ask-button")
+    _wait_text(page, "#answer", "涉及的项目")
+    crop = page.locator("#answer .jx-ocr-crop img").first
+    crop.wait_for()
+    assert page.evaluate(
+        "() => { const i = document.querySelector('#answer .jx-ocr-crop img'); return i.complete && i.naturalWidth > 50; }"
+    ), "the crop of the page image did not load"
+    caption = page.inner_text("#answer .jx-ocr-crop figcaption")
+    assert "识别结果" in caption and "扫描件" in caption and "第1页 区域(" in caption
+    crop.scroll_into_view_if_needed()
+    _shot(page, "ocr-citation.png")
+
+
 def test_batch_upload_processes_each_file_once_and_a_reupload_nothing(
     page: object, server: tuple[str, Path], tmp_path: Path
 ) -> None:
