@@ -88,7 +88,8 @@ def crop_html(path: str | Path, source: Source) -> str:
         return ""
     data = base64.b64encode(png).decode("ascii")
     return (
-        "<figure class='jx-ocr-crop'>"
-        f"<img alt='原件第{source.page}页截图' src='data:image/png;base64,{data}'>"
+        "<figure class='jx-ocr-crop' style='margin:6px 0'>"
+        f"<img alt='原件第{source.page}页截图' src='data:image/png;base64,{data}' "
+        "style='max-width:100%;max-height:360px;border:1px solid #ccc'>"
         f"<figcaption>识别结果：{html.escape(source.text)}（{html.escape(source.cite())}）</figcaption></figure>"
     )
