@@ -7,7 +7,8 @@ parsed back. Against the records of the text originals: at least 98% of the fiel
 field is named by a low-confidence warning (never silently wrong). Texts are compared after NFKC: a half-width
 comma read as a full-width one is the same text.
 
-The module OCRs 16 page images; on the shared 2-core development machine it took 2 min 56 s (load ~4).
+The module OCRs 17 page images; on the shared 2-core development machine it took 2 min 31 s (load ~4; the
+browser test of a scanned import adds about 35 s of OCR to tests/test_app.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import io
 import subprocess
 import sys
 import unicodedata
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -243,6 +245,10 @@ def test_a_mixed_pdf_reads_text_pages_by_text_and_scanned_pages_by_ocr(originals
     assert scanned and all(s.box is not None and "第2页 区域(" in s.cite() for s in scanned)
     assert all(i.source.box is None for p in cited.projects for i in p.indicators if i.source.page == 1)
     _crop_matches(mixed, scanned[0])
+    from ui.ocr_view import source_crop  # the 核查 detail finds the file by the source's name and version
+
+    assert source_crop(scanned[0], [doc]).startswith("<figure")
+    assert source_crop(replace(scanned[0], sha256="another version"), [doc]) == ""
 
 
 def _crop_matches(path: Path, source: Source) -> None:
