@@ -7,7 +7,7 @@ parsed back. Against the records of the text originals: at least 98% of the fiel
 field is named by a low-confidence warning (never silently wrong). Texts are compared after NFKC: a half-width
 comma read as a full-width one is the same text.
 
-The module OCRs 17 page images; on the shared 2-core development machine it took 2 min 31 s (load ~4; the
+The module OCRs 16 page images; on the shared 2-core development machine it took 2 min 31 s (load ~4; the
 browser test of a scanned import adds about 35 s of OCR to tests/test_app.py).
 """
 

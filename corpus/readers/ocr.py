@@ -284,7 +284,7 @@ def doubtful(cell: OcrCell, threshold: float) -> tuple[float, float] | None:
 
     A cell holding a figure is judged by the steps that read its figure characters (a digit, the decimal point,
     %, ≥, 万: what changes the value, and a character nearly dropped beside them), a cell of words by all of
-    its characters. Measured on the tests' 5 scans (1372 fields, 16 pages) at 0.9: 132 warnings instead of 161
+    its characters. Measured on the tests' 5 scans (1372 fields, 11 pages) at 0.9: 132 warnings instead of 161
     when every cell was judged by all its characters (the declaration's 4 pages: 44 instead of 58), and still
     no wrong field unnamed. Judging words more leniently was tried and dropped: at 0.81 修缮 read as 修 (a
     character dropped) and — read as 二 went through unnamed.
