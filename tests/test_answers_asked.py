@@ -159,6 +159,15 @@ def test_a_mistyped_word_is_offered_the_word_and_its_projects(made_index):
     assert a.suggestions[0] == THIRD
 
 
+def test_a_mistyped_topic_is_not_answered_none_without_the_near_word(made_index):
+    a = ask("哪些项目提到执发？", made_index)
+    assert a.kind == "mentions" and a.projects == ()
+    assert "没有项目提到“执发”" in a.text and "“执发”是否为“执法”之误" in a.text and THIRD in a.text
+    # A topic nobody writes and no name comes near gets the plain answer.
+    b = ask("哪些项目提到潮汐能？", made_index)
+    assert b.projects == () and "之误" not in b.text
+
+
 # ------------------------------------------------------------------------------------------ Chinese labels
 
 _SNAKE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # rate_percent, self_evaluation

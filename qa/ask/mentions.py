@@ -10,6 +10,7 @@ from corpus.model import Answer, Value
 from index.passages import MATCH_LABELS
 from qa.ask.cite import _cite, _snippet, _source_with_text
 from qa.ask.context import _answer
+from qa.ask.near import near_terms
 from qa.ask.question import _find_all, _strip_phrase
 from qa.ask.render import _listed, _unique, paging
 from qa.ask.text import TEXT
@@ -100,7 +101,13 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
     if count:
         values.append(Value("", None, "count", Decimal(len(names)), COUNT_UNIT))
     if not names:
-        return _answer(ctx, "mentions", TEXT["mentions_none"].format(topic=topic), projects=[], values=values)
+        text = TEXT["mentions_none"].format(topic=topic)
+        # A topic one character off a word of the names (执发 for 执法) is offered, never searched instead.
+        near = near_terms(topic, ctx.cat)
+        if near:
+            terms = "”或“".join(term for term, _ in near)
+            text += TEXT["mentions_near"].format(topic=topic, terms=terms, names="、".join(near[0][1][:5]))
+        return _answer(ctx, "mentions", text, projects=[], values=values)
     lines = [TEXT["mentions_some"].format(topic=topic, n=len(names), names=_listed(names, "、"))]
     citations = []
     # Every project is in `projects`; a person is shown one page of lines and citations at a time.

@@ -26,6 +26,7 @@ TEXT = {
     "which_project": "请写明要问哪个项目的{label}。",
     "no_numeric_field": "没有看出要比较哪一项数值，请写明字段，例如：执行率、自评总分、年度资金申请总额。",
     "mentions_none": "没有项目提到“{topic}”。",
+    "mentions_near": "“{topic}”是否为“{terms}”之误？名称含该词的项目：{names}。",
     "mentions_some": "提到“{topic}”的项目共 {n} 个：{names}。",
     "written_as": "（原文作“{words}”）",
     "mentions_negative": "没有提到“{topic}”的项目共 {n} 个：{names}。",
