@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from qa.ask import label as field_label
@@ -128,7 +128,13 @@ def evidence_value(key: str, value: Any, fractions: bool = False) -> str:
 
 def _figure(value: int | float | Decimal) -> str:
     """A figure without exponent or float noise: 90, 71.5, 85.5."""
-    d = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    d = Decimal(str(value))
+    if not d.is_finite():
+        return str(value)
+    try:
+        d = d.quantize(Decimal("0.01")).normalize()
+    except InvalidOperation:  # more digits than the context holds (a hostile cell): print them as read
+        pass
     return format(d, "f")
 
 

@@ -345,3 +345,12 @@ def test_excel_and_app_show_a_findings_evidence_in_the_same_words(sample_docs, t
     app = list(plain_findings_frame(findings)["证据"])
     assert excel == app
     assert any("：" in text for text in excel) and not any("target=" in text or "actual=" in text for text in excel)
+
+
+def test_evidence_with_a_figure_longer_than_decimal_precision_is_printed_as_read():
+    """A hostile cell of 400 nines is evidence like any other: printed in full, not an InvalidOperation."""
+    from qa.evidence import evidence_text
+
+    huge = Decimal("9" * 400)
+    text = evidence_text({"actual": huge, "rate": Decimal("71.499")})
+    assert "9" * 400 in text and "71.5%" in text
