@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,43 +21,18 @@ from corpus.model import (
     GoalBlock,
     Goals,
     Indicator,
-    Measure,
     Project,
     Source,
     to_jsonable,
 )
 from corpus.settings import Settings
 from qa.checks import RULES, run_checks
+from tests.builders import d, m, src
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "eval"  # a verbatim copy of the shared eval files
 
 # ------------------------------------------------------------------------------------------ builders
-
-_MEASURE = re.compile(r"(?P<op>[≥≤=<>])?(?P<num>-?\d+(?:\.\d+)?)(?:\((?P<unit>[^)]*)\)|(?P<pct>%))?")
-
-
-def m(text: str | None) -> Measure | None:
-    """`≥20.00(份)` -> Measure(op ≥, 20.00, 份); `90%` -> unit %; words -> qualitative."""
-    if text is None:
-        return None
-    found = _MEASURE.fullmatch(text)
-    if found is None:
-        return Measure(text=text, qualitative=text)
-    unit = "%" if found["pct"] else found["unit"]
-    unit = None if unit in (None, "", "null") else unit
-    return Measure(text=text, op=found["op"], value=Decimal(found["num"]), unit=unit)
-
-
-def d(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-_lines = iter(range(10, 100_000))
-
-
-def src(text: str = "") -> Source:
-    return Source(file="t.txt", line=next(_lines), text=text)
 
 
 def ind(

@@ -20,12 +20,11 @@ from corpus.model import (
     GoalBlock,
     Goals,
     Indicator,
-    Measure,
     Project,
-    Source,
 )
 from corpus.settings import Settings
 from qa.checks import RULES, run_checks
+from tests.builders import d, m, src
 
 NEW_RULES = (
     "cost-indicator-missing",
@@ -38,28 +37,6 @@ NEW_RULES = (
 )
 
 # ------------------------------------------------------------------------------------------ builders
-
-_MEASURE = re.compile(r"(?P<op>[≥≤=<>])?(?P<num>-?\d+(?:\.\d+)?)(?:\((?P<unit>[^)]*)\)|(?P<pct>%))?")
-_lines = iter(range(10, 100_000))
-
-
-def src(text: str = "") -> Source:
-    return Source(file="t.txt", line=next(_lines), text=text)
-
-
-def m(text: str | None) -> Measure | None:
-    """`≥20.00(份)` -> Measure(op ≥, 20.00, 份); `90%` -> unit %; anything else -> words."""
-    if text is None:
-        return None
-    found = _MEASURE.fullmatch(text)
-    if found is None:
-        return Measure(text=text, qualitative=text)
-    unit = "%" if found["pct"] else found["unit"]
-    return Measure(text=text, op=found["op"], value=Decimal(found["num"]), unit=unit or None)
-
-
-def d(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
 
 
 def ind(

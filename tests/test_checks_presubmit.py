@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
-from corpus.model import Clause, Document, Funding, GoalBlock, Goals, Indicator, Measure, Project, Source
+from corpus.model import Clause, Document, Funding, GoalBlock, Goals, Indicator, Measure, Project
 from qa.checks import RULES, run_checks
 from qa.checks.deadline_after_end import dates_in
 from qa.checks.placeholder_left import _MAYBE, placeholders
+from tests.builders import m, src
 
 NEW_RULES = (
     "placeholder-left",
@@ -20,24 +20,6 @@ NEW_RULES = (
 )
 
 # ------------------------------------------------------------------------------------------ builders
-
-_MEASURE = re.compile(r"(?P<op>[≥≤=<>])?(?P<num>-?\d+(?:\.\d+)?)(?:\((?P<unit>[^)]*)\)|(?P<pct>%))?")
-_lines = iter(range(10, 100_000))
-
-
-def src(text: str = "") -> Source:
-    return Source(file="t.txt", line=next(_lines), text=text)
-
-
-def m(text: str | None) -> Measure | None:
-    """`≥20.00(份)` -> Measure(op ≥, 20.00, 份); `90%` -> unit %; anything else -> words."""
-    if text is None:
-        return None
-    found = _MEASURE.fullmatch(text)
-    if found is None:
-        return Measure(text=text, qualitative=text)
-    unit = "%" if found["pct"] else found["unit"]
-    return Measure(text=text, op=found["op"], value=Decimal(found["num"]), unit=unit or None)
 
 
 def ind(

@@ -10,30 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from corpus.model import Clause, Coverage, GoalBlock, Goals, Indicator, Measure, Project, Source
+from corpus.model import Clause, Coverage, GoalBlock, Goals, Indicator, Project
 from corpus.parse import parse_file
 from corpus.settings import Settings
 from qa.checks import prose_figure_mismatch
 from qa.checks.base import Context
 from qa.checks.prose_figures import figures
-
-_MEASURE = re.compile(r"(?P<op>[≥≤=<>])?(?P<num>\d+(?:\.\d+)?)(?:\((?P<unit>[^)]*)\)|(?P<pct>%))?")
-_lines = iter(range(10, 100_000))
-
-
-def m(text: str | None) -> Measure | None:
-    """`≥150(人次)` -> Measure(≥, 150, 人次); words -> qualitative."""
-    if text is None:
-        return None
-    found = _MEASURE.fullmatch(text)
-    if found is None:
-        return Measure(text=text, qualitative=text)
-    unit = "%" if found["pct"] else found["unit"]
-    return Measure(text=text, op=found["op"], value=Decimal(found["num"]), unit=unit)
-
-
-def src(text: str = "") -> Source:
-    return Source(file="t.txt", line=next(_lines), text=text)
+from tests.builders import m, src
 
 
 def ind(
