@@ -264,7 +264,8 @@ def _build_and_serve_rows(t: _Table, ingest_size: int) -> None:
 def _latency_rows(t: _Table) -> None:
     lat_names = [
         ("search (fused) p50/p95/p99 ms", "search", ""),
-        ("mentions p50/p95/p99 ms", "mentions", f"≤ {TARGET_P50_MS:.0f} / ≤ {TARGET_P95_MS:.0f} at 100k"),
+        ("mentions (count + first page) p50/p95/p99 ms", "mentions", f"≤ {TARGET_P50_MS:.0f} / ≤ {TARGET_P95_MS:.0f} at 100k"),
+        ("mentions: complete (every passage rendered) p50/p95/p99 ms", "mentions: complete", ""),
         ("mentions: the matching alone p50/p95/p99 ms", "mentions: matching alone", ""),
         ("ask p50/p95/p99 ms", "ask", f"≤ {TARGET_P50_MS:.0f} / ≤ {TARGET_P95_MS:.0f} at 100k"),
         ("bm25s alone p50/p95/p99 ms", "bm25s alone", ""),

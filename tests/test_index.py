@@ -120,6 +120,31 @@ def test_carbon_market_mentions_are_exact(sample_index) -> None:
     assert names(found) == CARBON_MARKET  # none of them leaked in
 
 
+def test_mentions_render_only_the_entries_read(sample_index, monkeypatch) -> None:
+    """A mentions answer knows its projects and passage count before rendering any passage; reading one
+    page renders that page's passages only, and reading all gives what a full rendering gives."""
+    state = sample_index._current()
+    rendered: list[int] = []
+    real = state.passages_at
+
+    def counting(rows):
+        rendered.extend(rows)
+        return real(rows)
+
+    monkeypatch.setattr(state, "passages_at", counting)
+    found = sample_index.mentions("满意度")
+    assert len(found) > 3 and rendered == []
+    heads = [(d.name, p.name) for d, p in found.heads()]
+    assert len(heads) == len(found) and rendered == []
+    page = found[:2]
+    assert {(m.document.name, m.project.name) for m in page} == set(heads[:2])
+    assert len(rendered) == sum(len(m.passages) for m in page) < found.passage_count
+    everything = list(found)
+    assert [(m.document.name, m.project.name) for m in everything] == heads
+    assert found.passage_count == sum(len(m.passages) for m in everything)
+    assert everything[:2] == page and found[-1] == everything[-1] and found == everything
+
+
 @pytest.mark.parametrize(
     ("topic", "expected"),
     [

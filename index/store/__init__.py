@@ -43,7 +43,7 @@ from index.store.directory import (
 )
 from index.store.findings import _Findings
 from index.store.marks import MARK_STATUSES, _Marks
-from index.store.reading import PHRASE_CACHE_MAX, _Reading
+from index.store.reading import PHRASE_CACHE_MAX, MentionList, _Reading
 from index.store.records import (
     _MARKS_SCHEMA,
     _PASSAGE_COLUMNS,
@@ -84,6 +84,7 @@ __all__ = [
     "MANIFEST",
     "MARK_STATUSES",
     "MENTIONS_DIR",
+    "MentionList",
     "NAMES",
     "NAME_VECTORS",
     "PASSAGE_VECTORS",

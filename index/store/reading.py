@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -88,7 +88,7 @@ class _Reading:
             hits.append(Hit(passage, project, document, passage.source, lex, den, fused))
         return hits
 
-    def mentions(self, topic: str) -> list[ProjectMentions]:
+    def mentions(self, topic: str) -> MentionList:
         """Every project that mentions `topic`, with each passage that does and why; no cut-off.
 
         literal: the topic as written (NFKC, white space ignored); lexical: all the words of a multi-word
@@ -101,23 +101,15 @@ class _Reading:
         Args:
             topic: a term or short phrase.
         Returns:
-            One entry per project, in document and project order.
+            One entry per project, in document and project order: a `MentionList`, whose length, projects
+            and passage count are known at once and whose passages are rendered for the entries read (a
+            page of a list of thousands costs that page, the whole list stays available).
         """
         state = self._current()
         found = find_mentions(
             topic, state.mentions, self._similarity, self.settings.mention_threshold, segment.is_word
         )
-        passages = state.passages_at(sorted(found))
-        grouped: dict[tuple[str, int], list[Mention]] = {}
-        for row in sorted(found):
-            match, term, sim = found[row]
-            p = passages[row]
-            grouped.setdefault((p.sha256, p.project_index), []).append(Mention(p, match, term, sim))
-        out = []
-        for (sha, pi), mentions in grouped.items():
-            document = state.document(sha)
-            out.append(ProjectMentions(document.projects[pi], document, tuple(mentions)))
-        return out
+        return MentionList(state, found)
 
     def _similarity(self, topic: str, phrases: list[str]) -> np.ndarray:
         # Both sides are short phrases, so both get e5's "query: " prefix (its symmetric-task convention).
@@ -130,3 +122,78 @@ class _Reading:
                 self._phrase_vectors[text] = vec
         t = self._phrase_vectors[topic]
         return np.array([float(self._phrase_vectors[p] @ t) for p in phrases], dtype=np.float32)
+
+
+class MentionList(Sequence[ProjectMentions]):
+    """Every project that mentions a topic, in document and project order, each with all its matching
+    passages. The matched rows are grouped by project up front (numpy over the row locators); a project's
+    passages are rendered from its document only when that entry is read, so a reviewer's first page of
+    thousands of projects costs that page, while iterating still gives every project and passage."""
+
+    def __init__(self, state: Any, found: dict[int, tuple[Any, str, float | None]]) -> None:
+        self._state = state
+        self._found = found
+        rows = np.fromiter(sorted(found), np.int64, count=len(found))
+        located = state.locate(rows) if len(rows) else np.zeros((0, 4), np.int32)
+        key = (located[:, 0].astype(np.int64) << 32) | located[:, 1].astype(np.int64)
+        order = np.argsort(key, kind="stable")  # rows are in document order already; stable keeps it
+        self._rows = rows[order]
+        key = key[order]
+        self._starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+        self._heads = located[order][self._starts, :2].tolist() if len(key) else []
+        self._cache: dict[int, ProjectMentions] = {}
+
+    def __len__(self) -> int:
+        return len(self._heads)
+
+    @property
+    def passage_count(self) -> int:
+        """How many passages mention the topic, over every project."""
+        return len(self._rows)
+
+    def head(self, i: int) -> tuple[Document, Project]:
+        """(document, project) of the i-th entry, without rendering its passages."""
+        d, pi = self._heads[i]
+        document = self._state.documents()[d]
+        return document, document.projects[pi]
+
+    def heads(self) -> list[tuple[Document, Project]]:
+        """(document, project) of every entry, in order; no passage rendered."""
+        documents = self._state.documents()
+        return [(documents[d], documents[d].projects[pi]) for d, pi in self._heads]
+
+    def _entry(self, i: int) -> ProjectMentions:
+        if i not in self._cache:
+            start = int(self._starts[i])
+            end = int(self._starts[i + 1]) if i + 1 < len(self._starts) else len(self._rows)
+            rows = self._rows[start:end].tolist()
+            passages = self._state.passages_at(rows)
+            mentions = tuple(Mention(passages[r], *self._found[r]) for r in rows)
+            document, project = self.head(i)
+            self._cache[i] = ProjectMentions(project, document, mentions)
+        return self._cache[i]
+
+    @overload
+    def __getitem__(self, i: int) -> ProjectMentions: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[ProjectMentions]: ...
+
+    def __getitem__(self, i: int | slice) -> ProjectMentions | list[ProjectMentions]:
+        if isinstance(i, slice):
+            return [self._entry(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._entry(i)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MentionList | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MentionList({len(self)} projects, {self.passage_count} passages)"

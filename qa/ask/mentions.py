@@ -19,7 +19,6 @@ from qa.ask.words import _GENERIC_WORDS, COUNT_UNIT, PROJECT_WORD, _compact, voc
 MATCH_ORDER = list(MATCH_LABELS)  # strongest first
 
 if TYPE_CHECKING:
-    from index.passages import ProjectMentions
     from qa.ask.catalogue import Entry
     from qa.ask.context import Context
     from qa.ask.question import Parsed
@@ -79,11 +78,13 @@ def _trim_topic(topic: str) -> str:
 def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> Answer:
     """index.mentions(topic), all of it, narrowed to the question's scope."""
     allowed = {(e.document.sha256, e.key): e for e in ctx.scoped()}
-    hits: list[tuple[Entry, ProjectMentions]] = []
-    for pm in ctx.index.mentions(topic):
-        entry = allowed.get((pm.document.sha256, _compact(pm.project.name)))
+    found = ctx.index.mentions(topic)
+    # Which projects is known without rendering a passage; only the page shown renders its passages.
+    hits: list[tuple[Entry, int]] = []
+    for i, (document, project) in enumerate(found.heads()):
+        entry = allowed.get((document.sha256, _compact(project.name)))
         if entry is not None:
-            hits.append((entry, pm))
+            hits.append((entry, i))
     hits.sort(key=lambda h: h[0].position)
     values = []
     if negated:
@@ -112,7 +113,8 @@ def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> An
     citations = []
     # Every project is in `projects`; a person is shown one page of lines and citations at a time.
     shown, more = paging().page(hits, "个项目")
-    for entry, pm in shown:
+    for entry, i in shown:
+        pm = found[i]
         # The passages that match best first: a project found literally is cited where it says it.
         ordered = sorted(pm.passages, key=lambda m: MATCH_ORDER.index(m.match))
         passages = [(m.source, m.text, m.term or topic) for m in ordered]
