@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from index import segment
 from qa.ask.words import _CJK, _GENERIC_WORDS, MAX_SUGGESTIONS, _compact
 
@@ -65,7 +67,8 @@ def near_names(words: str, cat: Catalogue) -> list[str]:
         return []
     allowed = max(1, len(key) // _CHARS_PER_EDIT)
     scored = []
-    for name, name_key in zip(cat.names, cat.name_keys, strict=True):
+    for i in _candidates(key, allowed, cat):
+        name, name_key = cat.names[i], cat.name_keys[i]
         if key in name_key:
             continue
         whole = edit_distance(key, name_key, allowed)
@@ -78,6 +81,31 @@ def near_names(words: str, cat: Catalogue) -> list[str]:
             if part <= allowed and part < len(key) // 2:
                 scored.append((part, 1, name))
     return [name for *_rank, name in sorted(scored)][:MAX_SUGGESTIONS]
+
+
+def _candidates(key: str, allowed: int, cat: Catalogue) -> list[int]:
+    """The names that can be within `allowed` edits of `key` or of a run of it: an edit loses at most one of
+    the phrase's distinct characters, so a name lacking more than `allowed` of them is out (a few numpy
+    additions over the names' character postings instead of an alignment with every name)."""
+    postings = name_chars(cat)
+    distinct = [postings[c] for c in set(key) if c in postings]
+    need = len(set(key)) - allowed
+    if need <= 0:
+        return list(range(len(cat.names)))
+    if len(distinct) < need:
+        return []
+    counts = np.bincount(np.concatenate(distinct), minlength=len(cat.names))
+    return np.flatnonzero(counts >= need).tolist()
+
+
+@lru_cache(maxsize=4)  # one catalogue per index generation
+def name_chars(cat: Catalogue) -> dict[str, np.ndarray]:
+    """Every character of the compact project names -> the positions of the names that hold it."""
+    out: dict[str, list[int]] = {}
+    for i, key in enumerate(cat.name_keys):
+        for c in set(key):
+            out.setdefault(c, []).append(i)
+    return {c: np.asarray(v, np.int64) for c, v in out.items()}
 
 
 @lru_cache(maxsize=4)  # one catalogue per index generation
