@@ -317,7 +317,11 @@ def _answer_rows(t: _Table) -> None:
         ),
     )
     t.row(
-        "ask: first question (catalogue built) ms",
+        "ask: prepared when the server starts (catalogue, figures, findings decoded) s",
+        t.per("serve", lambda r: _num(r.get("prepare_seconds"), 1)),
+    )
+    t.row(
+        "ask: first question after it ms",
         t.per("serve", lambda r: _num((r["latency"].get("ask") or {}).get("first_ms"))),
     )
 

@@ -370,3 +370,23 @@ def test_a_search_answer_cites_a_project_whose_name_was_not_read(tmp_path, embed
     answer = ask("农村危房改造", index)
     assert answer.kind == "search" and "危房" in answer.text
     assert answer.citations and answer.citations[0].document == "nameless.txt"
+
+
+def test_prepare_builds_the_answer_caches_and_changes_no_answer(sample_index, tmp_path):
+    """qa.ask.prepare (what `jixiao serve` runs at start) builds the catalogue, the project figures, the
+    name postings and the decoded findings of the generation; answers are the same before and after."""
+    from index.store import Index
+    from qa.ask import catalogue as catalogue_module
+    from qa.ask import prepare
+    from qa.ask.catalogue import _index_key
+    from qa.ask.near import name_chars
+
+    questions = ["执行率最低的项目是哪个？", "哪些项目提到碳市场？", "哪些项目有指标没有完成年度指标值？"]
+    catalogue_module._catalogues.pop(_index_key(sample_index), None)
+    before = [ask(q, sample_index, page_size=5) for q in questions]
+    catalogue_module._catalogues.pop(_index_key(sample_index), None)
+    prepare(sample_index)
+    cat = catalogue_module._catalogues[_index_key(sample_index)]
+    assert "execution_rate" in cat._project_figures and name_chars(cat)
+    assert [ask(q, sample_index, page_size=5) for q in questions] == before
+    prepare(Index.open(tmp_path / "empty", create=True))  # nothing indexed: nothing to build, no error

@@ -53,9 +53,16 @@ class Workspace:
         self.last_batch: list[str] = []  # document names of the latest import, known files included
 
     def check_in_background(self) -> None:
-        """Start checking the index now, so the first page need not wait for the rules (some embed text)."""
-        self._checking = threading.Thread(target=self.findings, name="jixiao-checks", daemon=True)
+        """Start checking the index now, so the first page need not wait for the rules (some embed text),
+        then build what answering reads (qa.ask.prepare), so the first question need not wait either."""
+        self._checking = threading.Thread(target=self._warm, name="jixiao-checks", daemon=True)
         self._checking.start()
+
+    def _warm(self) -> None:
+        from qa.ask import prepare
+
+        self.findings()
+        prepare(self.index, self.settings)
 
     def findings_ready(self) -> bool:
         return self._findings is not None
@@ -201,6 +208,7 @@ class Workspace:
             self._findings = None
             mine = set(self.last_batch)
             intake.findings = [f for f in self.findings() if f.document in mine]
+        self.check_in_background()  # the new generation's answer caches, before its first question
         status = {**dict.fromkeys(result.added, FILE_NEW), **dict.fromkeys(result.replaced, FILE_REPLACED)}
         for d in intake.documents:
             what = status.get(d.path, FILE_KNOWN)

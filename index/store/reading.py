@@ -111,6 +111,13 @@ class _Reading:
         )
         return MentionList(state, found)
 
+    def warm(self) -> None:
+        """Read what the first search or mentions question would otherwise wait for: the documents and
+        the short forms the passages define (简称 in parentheses)."""
+        state = self._current()
+        state.documents()
+        state.mentions.short_forms(segment.is_word)
+
     def _similarity(self, topic: str, phrases: list[str]) -> np.ndarray:
         # Both sides are short phrases, so both get e5's "query: " prefix (its symmetric-task convention).
         embedder = self.embedder()

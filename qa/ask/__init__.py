@@ -9,8 +9,8 @@ generation), `cite`, `question` (slots), `context`, `render`, `fields`, one modu
 
 from __future__ import annotations
 
-from qa.ask.answer import ask, ask_many
+from qa.ask.answer import ask, ask_many, prepare
 from qa.ask.render import answer_to_json, format_answer
 from qa.ask.words import FIELDS, KINDS, label, vocabulary
 
-__all__ = ["FIELDS", "KINDS", "answer_to_json", "ask", "ask_many", "format_answer", "label", "vocabulary"]
+__all__ = ["FIELDS", "KINDS", "answer_to_json", "ask", "ask_many", "format_answer", "label", "prepare", "vocabulary"]

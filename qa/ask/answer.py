@@ -129,6 +129,37 @@ def _unread_note(ctx: Context, answer: Answer) -> str | None:
     return coverage_of(ctx.cat.unread_documents, refused, part, projects).note()
 
 
+def prepare(index: SearchIndex, settings: Settings | None = None) -> None:
+    """Build, once per index generation, what answering reads, so that no reviewer's question pays for it:
+    the catalogue, the name words and characters (name resolution, near names), every project-level
+    figure (rankings and filters), the stored findings decoded and every qualitative indicator judged
+    (findings questions), and the short forms the passages define (mentions). `jixiao serve` runs it when
+    it starts; without it the first question of each kind builds its part.
+
+    Args:
+        index: an opened index.
+        settings: as for `ask`.
+    """
+    from qa.ask.catalogue import _index_key
+    from qa.ask.findings import _pairs, _qualitative_verdicts
+    from qa.ask.near import name_chars, name_words
+    from qa.findings_store import stored
+
+    cat = _catalogue(index)
+    if not cat.entries:
+        return
+    name_words(cat)
+    name_chars(cat)
+    for fld, level in _field_level().items():
+        if level == "project":
+            cat.project_figures(fld)
+    key = _index_key(index)
+    _qualitative_verdicts(cat, key)
+    _pairs(key, cat.entries, True)
+    stored(index, settings or index.settings)
+    index.warm()
+
+
 def ask_many(
     questions: Iterable[str],
     index: SearchIndex,

@@ -21,7 +21,7 @@ from qa.ask.text import TEXT
 from qa.ask.words import _NUMBER, COUNT_UNIT, _compact, vocabulary
 
 if TYPE_CHECKING:
-    from qa.ask.catalogue import Entry
+    from qa.ask.catalogue import Catalogue, Entry
     from qa.ask.context import Context
     from qa.ask.figures import Figure
     from qa.ask.question import Parsed
@@ -69,7 +69,7 @@ def _answer_findings(ctx: Context, req: FindingRequest) -> Answer:
             items.append((entry, f.indicator, f.message, f.source))
     if req.verdicts:
         in_scope = None if whole else {e.position for e in scope}
-        for e, ind, got in _qualitative_verdicts(ctx, generation):
+        for e, ind, got in _qualitative_verdicts(ctx.cat, generation):
             if got in req.verdicts and (in_scope is None or e.position in in_scope):
                 msg = TEXT["verdict_finding"].format(
                     name=ind.name,
@@ -114,7 +114,7 @@ _verdicts: dict[tuple[str, str], list[tuple[Entry, Indicator, str]]] = {}
 _verdicts_lock = threading.Lock()
 
 
-def _qualitative_verdicts(ctx: Context, key: tuple[str, str]) -> list[tuple[Entry, Indicator, str]]:
+def _qualitative_verdicts(cat: Catalogue, key: tuple[str, str]) -> list[tuple[Entry, Indicator, str]]:
     """(entry, indicator, verdict) of every indicator of the index that the rules do not judge by its
     figures, judged once per generation (it depends on the records only)."""
     from qa.checks.base import verdict
@@ -123,7 +123,7 @@ def _qualitative_verdicts(ctx: Context, key: tuple[str, str]) -> list[tuple[Entr
         found = _verdicts.get(key)
     if found is None:
         found = []
-        for e in ctx.cat.entries:
+        for e in cat.entries:
             for ind in e.project.indicators:
                 if ind.target.value is not None and ind.actual is not None and ind.actual.value is not None:
                     continue  # figures are judged by the rule itself
