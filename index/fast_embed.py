@@ -321,9 +321,10 @@ class OnnxEncoder:
 
     Tokenisation is the model's own tokenizer.json with sentence-transformers' truncation (and lower-casing
     where the model asks for it); pooling and normalisation are inside the graph. The cost of a batch is its
-    rows times its longest row, so texts are sorted by length and a batch takes only texts at least
-    `1 - max_padding` as long as its first: on the ~25-token passages of the forms that ran 20–30% faster per
-    CPU second than fixed batches of 16 and 2× faster than batches of 64 (bench/README.md).
+    rows times its longest row, so texts are sorted by length, a token count many texts share makes batches
+    of its own (no padding), and the others take only texts at least `1 - max_padding` as long as their
+    first: on the ~25-token passages of the forms that ran 20–30% faster per CPU second than fixed batches
+    of 16 and 2× faster than batches of 64 (bench/README.md).
 
     Example:
         enc = OnnxEncoder(materialise_default_model())      # exports on first use
@@ -378,9 +379,20 @@ class OnnxEncoder:
         self._lock = threading.Lock()  # the tokenizer is not safe to share between threads mid-call
 
     def _batches(self, lengths: np.ndarray) -> list[np.ndarray]:
-        """Row indices of each batch: longest first, each batch of nearly equal lengths."""
+        """Row indices of each batch: longest first, each batch of nearly equal lengths. A length that at
+        least half a batch of texts share is batched on its own, without any padding (a long list of short
+        passages has dozens to hundreds of texts of each token count); the rest are batched as they come,
+        each batch's texts at least `1 - max_padding` as long as its first."""
         order = np.argsort(-lengths, kind="stable")
         batches: list[np.ndarray] = []
+        values, counts = np.unique(lengths, return_counts=True)
+        crowded = values[counts >= max(2, self.batch_size // 2)]
+        if len(crowded):
+            exact = np.isin(lengths[order], crowded)
+            for value in crowded[::-1]:
+                rows = order[lengths[order] == value]
+                batches += [rows[i : i + self.batch_size] for i in range(0, len(rows), self.batch_size)]
+            order = order[~exact]
         start = 0
         while start < len(order):
             floor = lengths[order[start]] * (1.0 - self.max_padding)

@@ -25,6 +25,7 @@ import numpy as np
 from corpus.errors import JixiaoError
 from corpus.model import Document, RefusedFile
 from corpus.settings import Settings
+from index.store import EMBED_BATCH as STORE_EMBED_BATCH
 from qa import service
 
 # A Ray started here, without an address: this machine's cores, no dashboard (nothing to serve).
@@ -32,9 +33,10 @@ LOCAL_CPUS = 2
 # A task whose worker process died is run again this many times (a file that fails to parse is not:
 # that is a refusal, reported like a local ingest's).
 TASK_RETRIES = 3
-# Texts per embedding call on an actor: the local ingest's batch (index.store.EMBED_BATCH).
-EMBED_BATCH = 64
-BLOCK_ROWS = 16 * EMBED_BATCH  # texts a Ray Data block holds at most
+# Texts per embedding call on an actor: at most the local ingest's call (index.store.EMBED_BATCH), fewer
+# where a small corpus would otherwise leave an actor idle; texts go in order of length, as locally.
+EMBED_BATCH = STORE_EMBED_BATCH
+BLOCK_ROWS = 4 * EMBED_BATCH  # texts a Ray Data block holds at most
 
 TEXT = {
     "no_ray": "未安装 Ray，无法在集群上导入。请先安装：pip install 'jixiao[cluster]'（或去掉 --ray 在本机导入）。",
@@ -188,18 +190,19 @@ def embed(
     """
     import ray
 
-    rows = [{"text": t, "query": False} for t in dict.fromkeys(passages)]
-    rows += [{"text": n, "query": True} for n in dict.fromkeys(names)]
+    rows = [{"text": t, "query": False} for t in sorted(dict.fromkeys(passages), key=len)]
+    rows += [{"text": n, "query": True} for n in sorted(dict.fromkeys(names), key=len)]
     if not rows:
         return {}, {}
-    # Every actor busy on a small corpus; on a large one, blocks small enough that progress is said often
-    # and a dead actor's block is quickly done again.
-    batches = -(-len(rows) // EMBED_BATCH)
+    # Every actor busy on a small corpus (four calls each at least); on a large one, blocks small enough
+    # that progress is said often and a dead actor's block is quickly done again.
+    batch_size = max(1, min(EMBED_BATCH, -(-len(rows) // (4 * workers))))
+    batches = -(-len(rows) // batch_size)
     blocks = max(min(batches, 4 * workers), -(-len(rows) // BLOCK_ROWS))
     dataset = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
         encoder,
         fn_constructor_kwargs={"model": settings.model},
-        batch_size=EMBED_BATCH,
+        batch_size=batch_size,
         batch_format="numpy",
         compute=ray.data.ActorPoolStrategy(size=min(workers, blocks)),
         num_cpus=1,

@@ -136,3 +136,21 @@ def test_unsupported_pooling_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ModelError, match="torch 后端"):
         export_onnx(d)
+
+
+def test_a_token_count_many_texts_share_is_batched_without_padding(encoder: OnnxEncoder) -> None:
+    rng = np.random.default_rng(5)
+    # 300 texts of 24 tokens and 200 of 23 among 60 scattered lengths: the two crowded lengths get batches
+    # of their own, full, unpadded; every row is in exactly one batch; the rest keep the padding bound.
+    lengths = np.concatenate([np.full(300, 24), np.full(200, 23), rng.integers(8, 90, 60)])
+    lengths = lengths[rng.permutation(len(lengths))]
+    batches = encoder._batches(lengths)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
+    for rows in batches:
+        assert len(rows) <= encoder.batch_size
+        width = lengths[rows].max()
+        assert lengths[rows].min() >= width * (1 - encoder.max_padding)
+        if width in (23, 24) and np.sum(lengths == width) >= encoder.batch_size // 2:
+            assert (lengths[rows] == width).all()
+    padded = sum(len(rows) * lengths[rows].max() for rows in batches)
+    assert padded - lengths.sum() < 0.02 * lengths.sum()

