@@ -152,7 +152,10 @@ def prepare(index: SearchIndex, settings: Settings | None = None) -> None:
     name_chars(cat)
     for fld, level in _field_level().items():
         if level == "project":
-            cat.project_figures(fld)
+            cat.project_lacking(fld)
+            for descending in (False, True):
+                cat.ranked(fld, descending)
+    cat.by_document_key()
     key = _index_key(index)
     _qualitative_verdicts(cat, key)
     _pairs(key, cat.entries, True)

@@ -85,6 +85,9 @@ class Catalogue:
             d for d in documents if d.tables_seen > d.tables_read or any(part_unread(p) for p in d.projects)
         ]
         self._name_vectors: np.ndarray | None = None
+        self._by_document_key: dict[tuple[str, str], Entry] | None = None
+        self._ranked: dict[tuple[str, bool], list[Figure]] = {}
+        self._lacking: dict[tuple[str, str], list[Entry]] = {}
         self._lock = threading.Lock()
 
     def names_in(self, text: str) -> list[tuple[int, int, str]]:
@@ -105,6 +108,37 @@ class Catalogue:
             if text[i:j] in self.by_indicator
         }
         return sorted(found, key=len, reverse=True)
+
+    def by_document_key(self) -> dict[tuple[str, str], Entry]:
+        """(document sha256, name key) -> its entry, over every project (built once)."""
+        with self._lock:
+            if self._by_document_key is None:
+                self._by_document_key = {(e.document.sha256, e.key): e for e in self.entries}
+            return self._by_document_key
+
+    def ranked(self, field_name: str, descending: bool) -> list[Figure]:
+        """Every project's figure of a project-level field in rank order (ties in project order), built once
+        per field and direction: a ranking over all projects reads it instead of sorting 100k figures."""
+        key = (field_name, descending)
+        with self._lock:
+            found = self._ranked.get(key)
+        if found is None:
+            found = rank_order(self.project_figures(field_name), descending)
+            with self._lock:
+                self._ranked[key] = found
+        return found
+
+    def project_lacking(self, field_name: str) -> list[Entry]:
+        """The entries with no figure for a project-level field, in catalogue order (built once per field)."""
+        key = ("lacking", field_name)
+        with self._lock:
+            found = self._lacking.get(key)
+        if found is None:
+            have = {f.entry.position for f in self.project_figures(field_name)}
+            found = [e for e in self.entries if e.position not in have]
+            with self._lock:
+                self._lacking[key] = found
+        return found
 
     def project_figures(self, field_name: str) -> list[Figure]:
         """The figure of a project-level field for every project that has it filled (cached per field)."""
@@ -128,6 +162,11 @@ class Catalogue:
                 found = index.name_vectors(self.names) if index is not None else None
                 self._name_vectors = found if found is not None else embedder.encode_queries(self.names)
             return self._name_vectors
+
+
+def rank_order(figures: Iterable[Figure], descending: bool) -> list[Figure]:
+    """Figures by value (largest first when `descending`), ties in project order."""
+    return sorted(figures, key=lambda f: (-(f.base or 0) if descending else (f.base or 0), f.entry.position))
 
 
 def _org_terms(orgs: Iterable[str]) -> list[tuple[str, str]]:

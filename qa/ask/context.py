@@ -30,9 +30,14 @@ class Context:
     def question(self) -> str:
         return self.p.raw
 
+    @property
+    def unscoped(self) -> bool:
+        """Whether the question names no year, document kind or organisation (its scope is everything)."""
+        return not (self.p.years or self.p.kinds or self.p.org)
+
     def scoped(self, entries: Iterable[Entry] | None = None) -> list[Entry]:
         p = self.p
-        if not (p.years or p.kinds or p.org):
+        if self.unscoped:
             return list(self.cat.entries if entries is None else entries)
         out = []
         for e in self.cat.entries if entries is None else entries:

@@ -45,8 +45,11 @@ def _figures(
 ) -> tuple[list[Figure], list[Entry]]:
     """The figures of `fld` for the entries (or their indicators), and the entries without that field."""
     if level == "project":
+        everything = ctx.cat.project_figures(fld)
+        if len(entries) == len(ctx.cat.entries):  # the whole catalogue (a scope is a subset of it)
+            return everything, ctx.cat.project_lacking(fld)
         wanted = {e.position for e in entries}
-        figures = [f for f in ctx.cat.project_figures(fld) if f.entry.position in wanted]
+        figures = [f for f in everything if f.entry.position in wanted]
         have = {f.entry.position for f in figures}
         return figures, [e for e in entries if e.position not in have]
     terms = _residual_terms(ctx.p)

@@ -77,7 +77,10 @@ def _trim_topic(topic: str) -> str:
 
 def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> Answer:
     """index.mentions(topic), all of it, narrowed to the question's scope."""
-    allowed = {(e.document.sha256, e.key): e for e in ctx.scoped()}
+    if ctx.unscoped:
+        allowed = ctx.cat.by_document_key()
+    else:
+        allowed = {(e.document.sha256, e.key): e for e in ctx.scoped()}
     found = ctx.index.mentions(topic)
     # Which projects is known without rendering a passage; only the page shown renders its passages.
     hits: list[tuple[Entry, int]] = []

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from corpus.model import Answer
+from qa.ask.catalogue import rank_order
 from qa.ask.context import _answer, _names, _unknown
 from qa.ask.fields import _excluded_note, _figures, _numeric_field, _question_units, _same_unit
 from qa.ask.figures import _BUDGET_FIELDS, _FUNDING_FIELDS
@@ -63,9 +64,9 @@ def _answer_rank(ctx: Context, level: str, descending: bool, n: int | None) -> A
         figures = _same_unit(figures, _question_units(ctx))
     if not figures:
         return _unknown(ctx, TEXT["nothing_to_compare"].format(label=label(fld)), suggestions=_names(scope))
-    ordered = sorted(
-        figures, key=lambda f: (-(f.base or 0) if descending else (f.base or 0), f.entry.position)
-    )
+    whole = level == "project" and len(scope) == len(ctx.cat.entries)
+    # Over every project the order is the catalogue's, kept per field and direction.
+    ordered = ctx.cat.ranked(fld, descending) if whole else rank_order(figures, descending)
     if n is None:
         chosen = ordered
     else:
