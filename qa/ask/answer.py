@@ -156,6 +156,7 @@ def prepare(index: SearchIndex, settings: Settings | None = None) -> None:
             for descending in (False, True):
                 cat.ranked(fld, descending)
     cat.by_document_key()
+    cat.in_years(cat.years[:1])
     key = _index_key(index)
     _qualitative_verdicts(cat, key)
     _pairs(key, cat.entries, True)

@@ -86,6 +86,7 @@ class Catalogue:
         ]
         self._name_vectors: np.ndarray | None = None
         self._by_document_key: dict[tuple[str, str], Entry] | None = None
+        self._by_year: dict[int | None, list[Entry]] | None = None
         self._ranked: dict[tuple[str, bool], list[Figure]] = {}
         self._lacking: dict[tuple[str, str], list[Entry]] = {}
         self._lock = threading.Lock()
@@ -108,6 +109,19 @@ class Catalogue:
             if text[i:j] in self.by_indicator
         }
         return sorted(found, key=len, reverse=True)
+
+    def in_years(self, years: Iterable[int]) -> list[Entry]:
+        """The entries of these years, in catalogue order (entries by year built once)."""
+        with self._lock:
+            if self._by_year is None:
+                by_year: dict[int | None, list[Entry]] = {}
+                for e in self.entries:
+                    by_year.setdefault(e.project.year, []).append(e)
+                self._by_year = by_year
+        lists = [self._by_year.get(y, []) for y in dict.fromkeys(years)]
+        if len(lists) == 1:
+            return lists[0]
+        return sorted((e for part in lists for e in part), key=lambda e: e.position)
 
     def by_document_key(self) -> dict[tuple[str, str], Entry]:
         """(document sha256, name key) -> its entry, over every project (built once)."""

@@ -40,6 +40,8 @@ class Context:
         if self.unscoped:
             return list(self.cat.entries if entries is None else entries)
         out = []
+        if entries is None and p.years:  # the catalogue's entries of those years, not all of them
+            entries = self.cat.in_years(p.years)
         for e in self.cat.entries if entries is None else entries:
             pr = e.project
             if p.years and pr.year not in p.years:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Sequence
@@ -58,27 +59,20 @@ def _findings_request(p: Parsed) -> FindingRequest | None:
 def _answer_findings(ctx: Context, req: FindingRequest) -> Answer:
     whole = not (ctx.p.names or ctx.p.years or ctx.p.kinds or ctx.p.org)
     scope = ctx.cat.entries if whole else ctx.scoped(ctx.entries_named(ctx.p.names) if ctx.p.names else None)
-    # Read once: each read of the manifest parses it (1.4 MB at 100k projects).
     generation = (str(ctx.index.directory), str(ctx.index.manifest.get("generation")))
-    by_pair = _pairs(generation, scope, whole)
-    # The indicator is looked up by its name only for the items shown (see `_indicator`).
-    items: list[tuple[Entry, Indicator | str | None, str, Source | None]] = []
-    for f in _rule_findings(ctx, req.rules):
-        entry = by_pair.get((_doc_name(f.document), f.project))
-        if entry is not None:
-            items.append((entry, f.indicator, f.message, f.source))
-    if req.verdicts:
-        in_scope = None if whole else {e.position for e in scope}
-        for e, ind, got in _qualitative_verdicts(ctx.cat, generation):
-            if got in req.verdicts and (in_scope is None or e.position in in_scope):
-                msg = TEXT["verdict_finding"].format(
-                    name=ind.name,
-                    target=_show_measure(ind.target),
-                    actual=_show_measure(ind.actual),
-                    verdict=TEXT[f"verdict_{got}"],
-                )
-                items.append((e, ind, msg, ind.source))
-    items.sort(key=lambda it: (it[0].position, it[3].line if it[3] else 0))
+    if whole:  # the same items for every question over everything: gathered once per generation
+        settings = json.dumps(ctx.settings.to_dict(), sort_keys=True, default=str)
+        key = (tuple(req.rules), tuple(sorted(req.verdicts or ())), settings)
+        with _verdicts_lock:
+            items = _whole_items.get(generation, {}).get(key)
+        if items is None:
+            items = _items(ctx, req, generation, scope, whole)
+            with _verdicts_lock:
+                for old in [k for k in _whole_items if k[0] == generation[0] and k != generation]:
+                    del _whole_items[old]
+                _whole_items.setdefault(generation, {})[key] = items
+    else:
+        items = _items(ctx, req, generation, scope, whole)
     what = req.what
     projects = list(dict.fromkeys(e.name for e, *_ in items))
     values: list[Value] = []
@@ -108,6 +102,37 @@ def _answer_findings(ctx: Context, req: FindingRequest) -> Answer:
     citations = [_cite(e, src, ind.name if ind else None) for e, ind, _m, src in shown]
     return _answer(ctx, "findings", "\n".join(lines), projects=projects, values=values, citations=citations)
 
+
+def _items(
+    ctx: Context, req: FindingRequest, generation: tuple[str, str], scope: Sequence[Entry], whole: bool
+) -> list[_Item]:
+    """(entry, indicator or its name, message, source) of every finding the request asks for in scope,
+    in project and row order."""
+    by_pair = _pairs(generation, scope, whole)
+    # The indicator is looked up by its name only for the items shown (see `_indicator`).
+    items: list[_Item] = []
+    for f in _rule_findings(ctx, req.rules):
+        entry = by_pair.get((_doc_name(f.document), f.project))
+        if entry is not None:
+            items.append((entry, f.indicator, f.message, f.source))
+    if req.verdicts:
+        in_scope = None if whole else {e.position for e in scope}
+        for e, ind, got in _qualitative_verdicts(ctx.cat, generation):
+            if got in req.verdicts and (in_scope is None or e.position in in_scope):
+                msg = TEXT["verdict_finding"].format(
+                    name=ind.name,
+                    target=_show_measure(ind.target),
+                    actual=_show_measure(ind.actual),
+                    verdict=TEXT[f"verdict_{got}"],
+                )
+                items.append((e, ind, msg, ind.source))
+    items.sort(key=lambda it: (it[0].position, it[3].line if it[3] else 0))
+    return items
+
+
+_Item = tuple["Entry", Indicator | str | None, str, Source | None]
+# Per index generation: the items of a findings request over every project, by (rules, verdicts, settings).
+_whole_items: dict[tuple[str, str], dict[tuple, list[_Item]]] = {}
 
 # Per index generation: every indicator judged by its words alone (no figures on both sides), with its verdict.
 _verdicts: dict[tuple[str, str], list[tuple[Entry, Indicator, str]]] = {}
