@@ -88,7 +88,7 @@ class Catalogue:
         self._by_document_key: dict[tuple[str, str], Entry] | None = None
         self._by_year: dict[int | None, list[Entry]] | None = None
         self._ranked: dict[tuple[str, bool], list[Figure]] = {}
-        self._lacking: dict[tuple[str, str], list[Entry]] = {}
+        self._lacking: dict[str, list[Entry]] = {}
         self._lock = threading.Lock()
 
     def names_in(self, text: str) -> list[tuple[int, int, str]]:
@@ -144,14 +144,13 @@ class Catalogue:
 
     def project_lacking(self, field_name: str) -> list[Entry]:
         """The entries with no figure for a project-level field, in catalogue order (built once per field)."""
-        key = ("lacking", field_name)
         with self._lock:
-            found = self._lacking.get(key)
+            found = self._lacking.get(field_name)
         if found is None:
             have = {f.entry.position for f in self.project_figures(field_name)}
             found = [e for e in self.entries if e.position not in have]
             with self._lock:
-                self._lacking[key] = found
+                self._lacking[field_name] = found
         return found
 
     def project_figures(self, field_name: str) -> list[Figure]:
