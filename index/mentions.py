@@ -105,22 +105,21 @@ def expansion_candidates(topic: str, texts: Iterable[str], is_word: Callable[[st
     """Phrases in `texts` (compact form) of which `topic` is an abbreviation; see `abbreviates`."""
     if not (EXPANSION_MIN_TOPIC <= len(topic) <= EXPANSION_MAX_TOPIC) or not _CJK_ONLY.match(topic):
         return set()
-    pattern = _expansion_pattern(topic)
+    # The shortest match from every occurrence of the topic's first character, found by one scan of the
+    # texts joined by newlines (a lookahead matches at each position; the gaps cannot cross a newline).
+    pattern = re.compile(f"(?=({_expansion_pattern(topic).pattern}))")
     max_len = EXPANSION_MAX_RATIO * len(topic)
     found: set[str] = set()
-    first = topic[0]
-    for text in texts:
-        start = text.find(first)
-        while start >= 0:
-            m = pattern.match(text, start)
-            if m and len(m.group()) <= max_len:
-                # Also the phrase that finishes a word begun by the topic's last characters (评 -> 评价).
-                for extra in range(WORD_TAIL + 1):
-                    end = m.end() + extra
-                    if end > len(text) or (extra and not _CJK_ONLY.match(text[end - 1])):
-                        break
-                    found.add(text[m.start() : end])
-            start = text.find(first, start + 1)
+    joined = "\n".join(texts)
+    for m in pattern.finditer(joined):
+        start, stop = m.span(1)
+        if stop - start <= max_len:
+            # Also the phrase that finishes a word begun by the topic's last characters (评 -> 评价).
+            for extra in range(WORD_TAIL + 1):
+                end = stop + extra
+                if end > len(joined) or (extra and not _CJK_ONLY.match(joined[end - 1])):
+                    break
+                found.add(joined[start:end])
     return {p for p in found if abbreviates(topic, p, is_word)}
 
 
@@ -254,6 +253,15 @@ class MentionIndex:
             self._short_forms = defined_short_forms(self.texts, lambda a, b: abbreviates(a, b, is_word))
         return self._short_forms
 
+    def rows_of_many(self, text_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, owner): every row whose text is one of `text_ids`, and for each the position in
+        `text_ids` of its text (numpy: no Python loop over texts)."""
+        starts = self._rows_ptr[text_ids]
+        counts = self._rows_ptr[text_ids + 1] - starts
+        owners = np.repeat(np.arange(len(text_ids)), counts)
+        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.asarray(self._rows[np.repeat(starts, counts) + offsets]), owners
+
     def rows_of(self, text_id: int) -> list[int]:
         """The rows (passages) whose compact text is `texts[text_id]`, ascending."""
         return self._rows[self._rows_ptr[text_id] : self._rows_ptr[text_id + 1]].tolist()
@@ -358,4 +366,7 @@ def _aligned(phrase: str, text_ids: list[int], texts: list[str]) -> list[int]:
 def _by_row(
     found: dict[int, tuple[MatchKind, str, float | None]], index: MentionIndex
 ) -> dict[int, tuple[MatchKind, str, float | None]]:
-    return {row: match for t, match in found.items() for row in index.rows_of(t)}
+    ids = np.fromiter(found, np.int64, count=len(found))
+    rows, owners = index.rows_of_many(ids)
+    matches = list(found.values())
+    return {row: matches[i] for row, i in zip(rows.tolist(), owners.tolist(), strict=True)}

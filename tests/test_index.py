@@ -211,6 +211,12 @@ def test_mention_index_candidates_are_the_texts_holding_every_character(sample_d
     rows = sorted(r for t in range(len(index.texts)) for r in index.rows_of(t))
     assert rows == list(range(len(compact)))
     assert all(compact[r] == index.texts[t] for t in range(len(index.texts)) for r in index.rows_of(t))
+    # Many texts at once (numpy): the same rows, each with the position of its text among those asked.
+    ids = np.array([5, 0, len(index.texts) - 1, 17], np.int64)
+    many, owners = index.rows_of_many(ids)
+    assert [(r, int(ids[o])) for r, o in zip(many.tolist(), owners.tolist(), strict=True)] == [
+        (r, int(t)) for t in ids for r in index.rows_of(int(t))
+    ]
 
 
 def test_passage_tokens_are_those_of_the_indexed_text(sample_docs) -> None:

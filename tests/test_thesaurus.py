@@ -108,3 +108,38 @@ def test_bm25_finds_the_full_form_of_an_abbreviated_query() -> None:
     )
     assert lexical.scores(segment.tokenize("环评"))[0] == 0  # the passage never writes 环评
     assert [row for row, _ in lexical.search("环评", 2)] == [0]
+
+
+def _expansions_one_text_at_a_time(topic: str, texts: list[str]) -> set[str]:
+    """expansion_candidates as it was written first: each text and each occurrence of the first character
+    matched on its own (the reference for the one-scan version)."""
+    from index.mentions import _CJK_ONLY, EXPANSION_MAX_RATIO, WORD_TAIL, _expansion_pattern
+
+    pattern = _expansion_pattern(topic)
+    found: set[str] = set()
+    for text in texts:
+        start = text.find(topic[0])
+        while start >= 0:
+            m = pattern.match(text, start)
+            if m and len(m.group()) <= EXPANSION_MAX_RATIO * len(topic):
+                for extra in range(WORD_TAIL + 1):
+                    end = m.end() + extra
+                    if end > len(text) or (extra and not _CJK_ONLY.match(text[end - 1])):
+                        break
+                    found.add(text[m.start() : end])
+            start = text.find(topic[0], start + 1)
+    return {p for p in found if abbreviates(topic, p, segment.is_word)}
+
+
+def test_expansion_candidates_scan_all_texts_at_once_as_one_by_one(sample_docs) -> None:
+    from index.mentions import expansion_candidates
+    from index.search import passages_of
+
+    texts = list(dict.fromkeys(segment.compact(p.text) for d in sample_docs for p in passages_of(d)))
+    topics = ["环评", "碳市场", "排污许可", "生态补偿", "长三角", "执法", "应急", "监测站"]
+    some = 0
+    for topic in topics:
+        got = expansion_candidates(topic, texts, segment.is_word)
+        assert got == _expansions_one_text_at_a_time(topic, texts), topic
+        some += bool(got)
+    assert some >= 3
