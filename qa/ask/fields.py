@@ -41,11 +41,15 @@ def _numeric_field(p: Parsed, level: str) -> str | None:
 
 
 def _figures(
-    ctx: Context, level: str, fld: str, entries: Sequence[Entry]
+    ctx: Context, level: str, fld: str, entries: Sequence[Entry], descending: bool | None = None
 ) -> tuple[list[Figure], list[Entry]]:
-    """The figures of `fld` for the entries (or their indicators), and the entries without that field."""
+    """The figures of `fld` for the entries (or their indicators), and the entries without that field;
+    project figures in rank order when `descending` is given (taken from the catalogue's order)."""
     if level == "project":
-        everything = ctx.cat.project_figures(fld)
+        if descending is None:
+            everything = ctx.cat.project_figures(fld)
+        else:
+            everything = ctx.cat.ranked(fld, descending)
         if len(entries) == len(ctx.cat.entries):  # the whole catalogue (a scope is a subset of it)
             return everything, ctx.cat.project_lacking(fld)
         wanted = {e.position for e in entries}

@@ -34,9 +34,14 @@ class Figure:
             return self.source
         return _row_of(self.source, self.row) if self.row else _first_line(self.source)
 
+    def __post_init__(self) -> None:
+        # Read by every comparison of a ranking or filter (100k at province scale): converted once.
+        object.__setattr__(self, "_base", None if self.value is None else _to_base(self.value, self.unit))
+
     @property
     def base(self) -> Decimal | None:
-        return None if self.value is None else _to_base(self.value, self.unit)
+        """The value in the field's base unit (元 for money, the figure itself otherwise)."""
+        return self._base  # type: ignore[attr-defined]
 
     def to_value(self) -> Value:
         return Value(

@@ -59,19 +59,22 @@ def _answer_rank(ctx: Context, level: str, descending: bool, n: int | None) -> A
         )
     base = ctx.entries_named(p.names) if p.names else None
     scope = ctx.scoped(base)
-    figures, lacking = _figures(ctx, level, fld, scope)
+    # Project figures come in the catalogue's rank order, kept per field and direction.
+    figures, lacking = _figures(ctx, level, fld, scope, descending if level == "project" else None)
     if level == "indicator":
         figures = _same_unit(figures, _question_units(ctx))
     if not figures:
         return _unknown(ctx, TEXT["nothing_to_compare"].format(label=label(fld)), suggestions=_names(scope))
-    whole = level == "project" and len(scope) == len(ctx.cat.entries)
-    # Over every project the order is the catalogue's, kept per field and direction.
-    ordered = ctx.cat.ranked(fld, descending) if whole else rank_order(figures, descending)
+    ordered = figures if level == "project" else rank_order(figures, descending)
     if n is None:
         chosen = ordered
     else:
-        cut = ordered[min(n, len(ordered)) - 1].base
-        chosen = [f for i, f in enumerate(ordered) if i < n or f.base == cut]
+        # The first n, and those tied with the n-th (next to it: the order is by value).
+        end = min(n, len(ordered))
+        cut = ordered[end - 1].base
+        while end < len(ordered) and ordered[end].base == cut:
+            end += 1
+        chosen = ordered[:end]
     money = fld in _BUDGET_FIELDS | _FUNDING_FIELDS | {"money"}
     word = TEXT["most" if money else "highest"] if descending else TEXT["least" if money else "lowest"]
     noun = LEVEL_LABELS[level]
