@@ -164,6 +164,11 @@ class MentionList(Sequence[ProjectMentions]):
         document = self._state.documents()[d]
         return document, document.projects[pi]
 
+    def locations(self) -> list[tuple[str, int]]:
+        """(document sha256, project index in the document) of every entry, in order; nothing rendered."""
+        documents = self._state.documents()
+        return [(documents[d].sha256, pi) for d, pi in self._heads]
+
     def heads(self) -> list[tuple[Document, Project]]:
         """(document, project) of every entry, in order; no passage rendered."""
         documents = self._state.documents()

@@ -42,6 +42,7 @@ class Catalogue:
     """What questions are resolved against, built once per index generation: names, units, organisations."""
 
     def __init__(self, documents: Sequence[Document]) -> None:
+        self._documents = list(documents)
         self.entries: list[Entry] = []
         for doc in documents:
             for project in doc.projects:
@@ -85,7 +86,7 @@ class Catalogue:
             d for d in documents if d.tables_seen > d.tables_read or any(part_unread(p) for p in d.projects)
         ]
         self._name_vectors: np.ndarray | None = None
-        self._by_document_key: dict[tuple[str, str], Entry] | None = None
+        self._by_location: dict[tuple[str, int], Entry] | None = None
         self._by_year: dict[int | None, list[Entry]] | None = None
         self._ranked: dict[tuple[str, bool], list[Figure]] = {}
         self._lacking: dict[str, list[Entry]] = {}
@@ -123,12 +124,18 @@ class Catalogue:
             return lists[0]
         return sorted((e for part in lists for e in part), key=lambda e: e.position)
 
-    def by_document_key(self) -> dict[tuple[str, str], Entry]:
-        """(document sha256, name key) -> its entry, over every project (built once)."""
+    def by_location(self) -> dict[tuple[str, int], Entry]:
+        """(document sha256, project index in the document) -> its entry, over every project (built once)."""
         with self._lock:
-            if self._by_document_key is None:
-                self._by_document_key = {(e.document.sha256, e.key): e for e in self.entries}
-            return self._by_document_key
+            if self._by_location is None:
+                found: dict[tuple[str, int], Entry] = {}
+                at = 0
+                for d in self._documents:
+                    for pi in range(len(d.projects)):
+                        found[(d.sha256, pi)] = self.entries[at]
+                        at += 1
+                self._by_location = found
+            return self._by_location
 
     def ranked(self, field_name: str, descending: bool) -> list[Figure]:
         """Every project's figure of a project-level field in rank order (ties in project order), built once

@@ -77,22 +77,20 @@ def _trim_topic(topic: str) -> str:
 
 def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> Answer:
     """index.mentions(topic), all of it, narrowed to the question's scope."""
-    if ctx.unscoped:
-        allowed = ctx.cat.by_document_key()
-    else:
-        allowed = {(e.document.sha256, e.key): e for e in ctx.scoped()}
+    where = ctx.cat.by_location()
+    in_scope = None if ctx.unscoped else {e.position for e in ctx.scoped()}
     found = ctx.index.mentions(topic)
     # Which projects is known without rendering a passage; only the page shown renders its passages.
     hits: list[tuple[Entry, int]] = []
-    for i, (document, project) in enumerate(found.heads()):
-        entry = allowed.get((document.sha256, _compact(project.name)))
-        if entry is not None:
+    for i, location in enumerate(found.locations()):
+        entry = where.get(location)
+        if entry is not None and (in_scope is None or entry.position in in_scope):
             hits.append((entry, i))
     hits.sort(key=lambda h: h[0].position)
     values = []
     if negated:
         named = {h[0].position for h in hits}
-        rest = [e for e in allowed.values() if e.position not in named]
+        rest = [e for e in ctx.scoped() if e.position not in named]
         names = _unique(e.name for e in rest)
         if count:
             values.append(Value("", None, "count", Decimal(len(names)), COUNT_UNIT))
