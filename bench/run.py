@@ -155,8 +155,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--store-max",
         type=int,
-        default=10000,
-        help="largest corpus built into the store's own index; larger ones get the `scale` stage (default 10000)",
+        default=100000,
+        help="largest corpus built into the store's own index and served; larger ones get the `scale` stage"
+        " (default 100000: the province-scale targets are measured on the store itself)",
     )
     parser.add_argument(
         "--scale-bm25", action=argparse.BooleanOptionalAction, default=True, help="BM25 in the scale stage"
