@@ -156,8 +156,7 @@ def _parser() -> argparse.ArgumentParser:
         "--store-max",
         type=int,
         default=100000,
-        help="largest corpus built into the store's own index and served; larger ones get the `scale` stage"
-        " (default 100000: the province-scale targets are measured on the store itself)",
+        help="largest corpus built into the store's own index and served; larger get the `scale` stage (100000)",
     )
     parser.add_argument(
         "--scale-bm25", action=argparse.BooleanOptionalAction, default=True, help="BM25 in the scale stage"
