@@ -205,6 +205,7 @@ def _org_terms(orgs: Iterable[str]) -> list[tuple[str, str]]:
 
 
 _caches_lock = threading.Lock()
+_build_lock = threading.Lock()
 _catalogues: dict[tuple[str, str], Catalogue] = {}
 _findings_cache: dict[tuple[str, str, str, tuple[str, ...]], list[Finding]] = {}
 
@@ -218,11 +219,17 @@ def _catalogue(index: SearchIndex) -> Catalogue:
     with _caches_lock:
         cat = _catalogues.get(key)
     if cat is None:
-        cat = Catalogue(index.documents())
-        with _caches_lock:
-            for old in [k for k in _catalogues if k[0] == key[0]]:
-                del _catalogues[old]
-            _catalogues[key] = cat
+        # One build at a time: a question asked while `prepare` builds waits for that catalogue instead of
+        # building a second one beside it (20 s of CPU at 100k projects).
+        with _build_lock:
+            with _caches_lock:
+                cat = _catalogues.get(key)
+            if cat is None:
+                cat = Catalogue(index.documents())
+                with _caches_lock:
+                    for old in [k for k in _catalogues if k[0] == key[0]]:
+                        del _catalogues[old]
+                    _catalogues[key] = cat
     return cat
 
 
