@@ -387,6 +387,6 @@ def test_prepare_builds_the_answer_caches_and_changes_no_answer(sample_index, tm
     catalogue_module._catalogues.pop(_index_key(sample_index), None)
     prepare(sample_index)
     cat = catalogue_module._catalogues[_index_key(sample_index)]
-    assert "execution_rate" in cat._project_figures and name_chars(cat)
+    assert ("figures", "execution_rate") in cat._derived and name_chars(cat)
     assert [ask(q, sample_index, page_size=5) for q in questions] == before
     prepare(Index.open(tmp_path / "empty", create=True))  # nothing indexed: nothing to build, no error

@@ -155,7 +155,6 @@ def prepare(index: SearchIndex, settings: Settings | None = None) -> None:
             cat.project_lacking(fld)
             for descending in (False, True):
                 cat.ranked(fld, descending)
-    cat.by_location()
     cat.in_years(cat.years[:1])
     key = _index_key(index)
     _qualitative_verdicts(cat, key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,11 +42,14 @@ class Catalogue:
     """What questions are resolved against, built once per index generation: names, units, organisations."""
 
     def __init__(self, documents: Sequence[Document]) -> None:
-        self._documents = list(documents)
         self.entries: list[Entry] = []
+        # (document sha256, project index in the document) -> its entry: how a mentions answer finds it.
+        self.by_location: dict[tuple[str, int], Entry] = {}
         for doc in documents:
-            for project in doc.projects:
-                self.entries.append(Entry(doc, project, len(self.entries), _compact(project.name)))
+            for pi, project in enumerate(doc.projects):
+                entry = Entry(doc, project, len(self.entries), _compact(project.name))
+                self.entries.append(entry)
+                self.by_location[(doc.sha256, pi)] = entry
         self.by_key: dict[str, list[Entry]] = {}
         for e in self.entries:
             if e.key:
@@ -54,7 +57,6 @@ class Catalogue:
         self.names: list[str] = list(dict.fromkeys(e.name for e in self.entries if e.key))
         self.name_keys: list[str] = [_compact(n) for n in self.names]
         self.longest = max((len(k) for k in self.by_key), default=0)
-        self._project_figures: dict[str, list[Figure]] = {}
         self.years = sorted({e.project.year for e in self.entries if e.project.year is not None})
         orgs = {o for e in self.entries for o in (e.project.department, e.project.implementer) if o}
         self.org_terms = _org_terms(orgs)
@@ -86,10 +88,7 @@ class Catalogue:
             d for d in documents if d.tables_seen > d.tables_read or any(part_unread(p) for p in d.projects)
         ]
         self._name_vectors: np.ndarray | None = None
-        self._by_location: dict[tuple[str, int], Entry] | None = None
-        self._by_year: dict[int | None, list[Entry]] | None = None
-        self._ranked: dict[tuple[str, bool], list[Figure]] = {}
-        self._lacking: dict[str, list[Entry]] = {}
+        self._derived: dict[tuple, Any] = {}  # built on first use (or by qa.ask.prepare), then kept
         self._lock = threading.Lock()
 
     def names_in(self, text: str) -> list[tuple[int, int, str]]:
@@ -111,68 +110,58 @@ class Catalogue:
         }
         return sorted(found, key=len, reverse=True)
 
+    def _kept(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """`build()` the first time `key` is asked for, then the same object (per catalogue)."""
+        with self._lock:
+            found = self._derived.get(key)
+        if found is None:
+            found = build()
+            with self._lock:
+                found = self._derived.setdefault(key, found)
+        return found
+
     def in_years(self, years: Iterable[int]) -> list[Entry]:
         """The entries of these years, in catalogue order (entries by year built once)."""
-        with self._lock:
-            if self._by_year is None:
-                by_year: dict[int | None, list[Entry]] = {}
-                for e in self.entries:
-                    by_year.setdefault(e.project.year, []).append(e)
-                self._by_year = by_year
-        lists = [self._by_year.get(y, []) for y in dict.fromkeys(years)]
+
+        def build() -> dict[int | None, list[Entry]]:
+            by_year: dict[int | None, list[Entry]] = {}
+            for e in self.entries:
+                by_year.setdefault(e.project.year, []).append(e)
+            return by_year
+
+        by_year = self._kept(("by_year",), build)
+        lists = [by_year.get(y, []) for y in dict.fromkeys(years)]
         if len(lists) == 1:
             return lists[0]
         return sorted((e for part in lists for e in part), key=lambda e: e.position)
 
-    def by_location(self) -> dict[tuple[str, int], Entry]:
-        """(document sha256, project index in the document) -> its entry, over every project (built once)."""
-        with self._lock:
-            if self._by_location is None:
-                found: dict[tuple[str, int], Entry] = {}
-                at = 0
-                for d in self._documents:
-                    for pi in range(len(d.projects)):
-                        found[(d.sha256, pi)] = self.entries[at]
-                        at += 1
-                self._by_location = found
-            return self._by_location
-
     def ranked(self, field_name: str, descending: bool) -> list[Figure]:
         """Every project's figure of a project-level field in rank order (ties in project order), built once
         per field and direction: a ranking over all projects reads it instead of sorting 100k figures."""
-        key = (field_name, descending)
-        with self._lock:
-            found = self._ranked.get(key)
-        if found is None:
-            found = rank_order(self.project_figures(field_name), descending)
-            with self._lock:
-                self._ranked[key] = found
-        return found
+        return self._kept(
+            ("ranked", field_name, descending),
+            lambda: rank_order(self.project_figures(field_name), descending),
+        )
 
     def project_lacking(self, field_name: str) -> list[Entry]:
         """The entries with no figure for a project-level field, in catalogue order (built once per field)."""
-        with self._lock:
-            found = self._lacking.get(field_name)
-        if found is None:
+
+        def build() -> list[Entry]:
             have = {f.entry.position for f in self.project_figures(field_name)}
-            found = [e for e in self.entries if e.position not in have]
-            with self._lock:
-                self._lacking[field_name] = found
-        return found
+            return [e for e in self.entries if e.position not in have]
+
+        return self._kept(("lacking", field_name), build)
 
     def project_figures(self, field_name: str) -> list[Figure]:
         """The figure of a project-level field for every project that has it filled (cached per field)."""
-        with self._lock:
-            figures = self._project_figures.get(field_name)
-        if figures is None:
-            figures = [
+        return self._kept(
+            ("figures", field_name),
+            lambda: [
                 f
                 for e in self.entries
                 if (f := _project_figure(e, field_name)) is not None and f.value is not None
-            ]
-            with self._lock:
-                self._project_figures[field_name] = figures
-        return figures
+            ],
+        )
 
     def name_vectors(self, embedder: Any, index: SearchIndex | None = None) -> np.ndarray:
         """The query embedding of every name: stored by the index at ingest when it has them (embedding

@@ -77,7 +77,7 @@ def _trim_topic(topic: str) -> str:
 
 def _answer_mentions(ctx: Context, topic: str, negated: bool, count: bool) -> Answer:
     """index.mentions(topic), all of it, narrowed to the question's scope."""
-    where = ctx.cat.by_location()
+    where = ctx.cat.by_location
     in_scope = None if ctx.unscoped else {e.position for e in ctx.scoped()}
     found = ctx.index.mentions(topic)
     # Which projects is known without rendering a passage; only the page shown renders its passages.
